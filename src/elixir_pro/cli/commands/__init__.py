@@ -1,0 +1,1 @@
+"""One module per ``elixir-pro`` command; see :mod:`elixir_pro.cli`."""

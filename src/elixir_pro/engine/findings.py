@@ -1,0 +1,50 @@
+"""The finding type shared by the engine rules, Audit Mode parsing of Claude's answers,
+the watcher, the CLI reports and the TUI findings panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe: critical=3 ... low=0."""
+        return _RANK[self]
+
+    def at_least(self, other: Severity) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Severity.CRITICAL: 3, Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place. Positions are 1-based; ``path`` is relative, posix form."""
+
+    rule: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    fixable: bool = False
+    title: str = ""
+    source: str = "engine"  # "engine" or "claude"
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
