@@ -1,0 +1,264 @@
+"""Settings: ``config.yaml`` in the user config dir, overridden by ``.elixir-pro.yaml`` at the
+project root. Parsed into typed, frozen sections; an unknown key or a wrongly typed value is one
+:class:`~elixir_pro.errors.UserError` line naming the file, the line and the field.
+
+Used by the engine (rule switches and severities), the tools (secrets, Bash), the backends
+(model, tool rounds, prices), the watcher (debounce, review on save) and verify after apply.
+
+Example ``.elixir-pro.yaml``::
+
+    rules:
+      disable: [missing-impl]
+      severity: {n-plus-one: critical}
+    watch: {review: on-save, debounce_ms: 200}
+    verify: {format: true, compile: true, test_stale: true}
+    llm: {model: opus, max_tool_rounds: 20}
+    tools: {allow_secrets: [".env.example"], bash_timeout: 60, allow_bash: ["mix test*"]}
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from elixir_pro.engine.findings import Severity
+from elixir_pro.errors import UserError
+from elixir_pro.paths import config_dir
+
+PROJECT_FILE = ".elixir-pro.yaml"
+USER_FILE = "config.yaml"
+REVIEW_SETTINGS = ("off", "on-save", "manual")
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """US dollars per million tokens."""
+
+    input: float
+    output: float
+    cache_write: float
+    cache_read: float
+
+
+DEFAULT_PRICES: dict[str, Price] = {
+    "claude-opus": Price(15.0, 75.0, 18.75, 1.5),
+    "claude-sonnet": Price(3.0, 15.0, 3.75, 0.3),
+    "claude-haiku": Price(1.0, 5.0, 1.25, 0.1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RulesConfig:
+    disable: frozenset[str] = frozenset()
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    review: str = "manual"
+    debounce_ms: int = 150
+    min_review_interval_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyConfig:
+    format: bool = True
+    compile: bool = True
+    test_stale: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LlmConfig:
+    model: str | None = None
+    max_tool_rounds: int = 25
+    max_tokens: int = 8192
+    prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    def price_for(self, model_id: str) -> Price | None:
+        """The longest price-table prefix matching the model id."""
+        matches = [key for key in self.prices if model_id.startswith(key)]
+        return self.prices[max(matches, key=len)] if matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolsConfig:
+    allow_secrets: tuple[str, ...] = ()
+    bash_timeout: float = 120.0
+    allow_bash: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    llm: LlmConfig = field(default_factory=LlmConfig)
+    tools: ToolsConfig = field(default_factory=ToolsConfig)
+    sources: tuple[str, ...] = ()
+
+
+class _Reader:
+    """Turns a composed YAML node into plain values, keeping marks for error lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node | None, dotted: str, message: str) -> UserError:
+        line = node.start_mark.line + 1 if node is not None else None
+        return UserError(message, path=self.path, line=line, field=dotted or None)
+
+    def mapping(self, node: yaml.Node, dotted: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, dotted, f"expected a mapping, got {_kind(node)}")
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            out[str(key_node.value)] = value_node
+        return out
+
+    def scalar(self, node: yaml.Node, dotted: str, kind: type) -> Any:
+        value: Any = (
+            yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        )
+        if not isinstance(node, yaml.ScalarNode) or (kind is str and not isinstance(value, str)):
+            raise self.fail(node, dotted, f"expected {_KIND_NAMES[kind]}, got {_kind(node, value)}")
+        if kind is bool and not isinstance(value, bool):
+            raise self.fail(node, dotted, f"expected true or false, got {value!r}")
+        if kind in (int, float) and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise self.fail(node, dotted, f"expected a number, got {value!r}")
+        if kind is int and not isinstance(value, int):
+            raise self.fail(node, dotted, f"expected a whole number, got {value!r}")
+        return float(value) if kind is float else value
+
+    def str_list(self, node: yaml.Node, dotted: str) -> tuple[str, ...]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, dotted, f"expected a list of text, got {_kind(node)}")
+        return tuple(self.scalar(item, f"{dotted}[{i}]", str) for i, item in enumerate(node.value))
+
+
+_KIND_NAMES: dict[type, str] = {
+    str: "text",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _kind(node: yaml.Node, value: Any = None) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"{type(value).__name__} {value!r}" if value is not None else "nothing"
+
+
+def _section(reader: _Reader, node: yaml.Node, name: str, current: Any) -> Any:
+    """Overlay a flat section (scalars and string lists) onto the dataclass ``current``."""
+    allowed = {f.name: f for f in fields(current)}
+    changes: dict[str, Any] = {}
+    for key, value_node in reader.mapping(node, name).items():
+        dotted = f"{name}.{key}"
+        if key not in allowed:
+            raise reader.fail(value_node, dotted, f"unknown setting (known: {', '.join(allowed)})")
+        default = getattr(current, key)
+        if isinstance(default, tuple):
+            changes[key] = reader.str_list(value_node, dotted)
+        elif isinstance(default, bool):
+            changes[key] = reader.scalar(value_node, dotted, bool)
+        elif isinstance(default, int | float):
+            changes[key] = reader.scalar(value_node, dotted, type(default))
+        else:
+            changes[key] = reader.scalar(value_node, dotted, str)
+    return replace(current, **changes)
+
+
+def _rules(reader: _Reader, node: yaml.Node, current: RulesConfig) -> RulesConfig:
+    disable, severity = set(current.disable), dict(current.severity)
+    for key, value_node in reader.mapping(node, "rules").items():
+        if key == "disable":
+            disable |= set(reader.str_list(value_node, "rules.disable"))
+        elif key == "severity":
+            for rule, sev_node in reader.mapping(value_node, "rules.severity").items():
+                text = reader.scalar(sev_node, f"rules.severity.{rule}", str)
+                try:
+                    severity[rule] = Severity(text.lower())
+                except ValueError:
+                    choices = ", ".join(s.value for s in Severity)
+                    raise reader.fail(
+                        sev_node, f"rules.severity.{rule}", f"expected one of {choices}"
+                    ) from None
+        else:
+            raise reader.fail(
+                value_node, f"rules.{key}", "unknown setting (known: disable, severity)"
+            )
+    return RulesConfig(frozenset(disable), severity)
+
+
+def _llm(reader: _Reader, node: yaml.Node, current: LlmConfig) -> LlmConfig:
+    mapping = reader.mapping(node, "llm")
+    prices_node = mapping.pop("prices", None)
+    flat = yaml.MappingNode(
+        "tag:yaml.org,2002:map",
+        [(yaml.ScalarNode("tag:yaml.org,2002:str", k), v) for k, v in mapping.items()],
+    )
+    updated: LlmConfig = _section(reader, flat, "llm", replace(current, model=current.model or ""))
+    updated = replace(updated, model=updated.model or None)
+    if prices_node is None:
+        return updated
+    prices = dict(updated.prices)
+    for prefix, price_node in reader.mapping(prices_node, "llm.prices").items():
+        base = prices.get(prefix, Price(0.0, 0.0, 0.0, 0.0))
+        prices[prefix] = _section(reader, price_node, f"llm.prices.{prefix}", base)
+    return replace(updated, prices=prices)
+
+
+def _apply_file(config: Config, path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UserError("not UTF-8 text", path=path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    reader = _Reader(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise UserError(f"invalid YAML: {exc.problem or exc}", path=path, line=line) from None
+    if root is None:
+        return config
+    sections = reader.mapping(root, "")
+    for key, node in sections.items():
+        if key == "rules":
+            config = replace(config, rules=_rules(reader, node, config.rules))
+        elif key == "llm":
+            config = replace(config, llm=_llm(reader, node, config.llm))
+        elif key in ("watch", "verify", "tools"):
+            config = replace(config, **{key: _section(reader, node, key, getattr(config, key))})
+        else:
+            known = "rules, watch, verify, llm, tools"
+            raise reader.fail(node, key, f"unknown section (known: {known})")
+    if config.watch.review not in REVIEW_SETTINGS:
+        raise UserError(
+            f"expected one of {', '.join(REVIEW_SETTINGS)}", path=path, field="watch.review"
+        )
+    return replace(config, sources=(*config.sources, str(path)))
+
+
+def load_config(project_root: Path | None = None) -> Config:
+    """User config, then the project's ``.elixir-pro.yaml`` on top; ``ELIXIR_PRO_MODEL``
+    overrides ``llm.model``. Missing files are fine; bad ones raise UserError."""
+    config = Config()
+    candidates = [config_dir() / USER_FILE]
+    if project_root is not None:
+        candidates.append(project_root / PROJECT_FILE)
+    for path in candidates:
+        if path.is_file():
+            config = _apply_file(config, path)
+    model = os.environ.get("ELIXIR_PRO_MODEL")
+    if model:
+        config = replace(config, llm=replace(config.llm, model=model))
+    return config
