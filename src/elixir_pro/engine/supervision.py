@@ -1,0 +1,372 @@
+"""Builds the project's supervision trees statically from the source.
+
+Reads ``Application.start/2`` children, ``Supervisor.init/2`` and ``Supervisor.start_link/2``
+children (a literal list, or a local bound to one in the same function, ``++`` included),
+strategies and restart intensity, child specs in every common form (``Mod``, ``{Mod, arg}``,
+``Supervisor.child_spec/2``, ``%{id:, start:}``), and the built-ins (Registry,
+DynamicSupervisor, Task.Supervisor, PartitionSupervisor). Children started at run time with
+``DynamicSupervisor.start_child/2`` or ``Task.Supervisor.*`` are attached, marked dynamic, to
+the supervisor they name.
+
+Used by ``elixir-pro supervision``, the audit report, the offline backend and the TUI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tree_sitter import Node
+
+from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
+from elixir_pro.engine.supervision_model import (
+    Location,
+    ModuleInfo,
+    ProcessKind,
+    ProcessNode,
+    SupervisionMap,
+)
+
+_USE_KINDS = {
+    "Application": ProcessKind.APPLICATION,
+    "Supervisor": ProcessKind.SUPERVISOR,
+    "DynamicSupervisor": ProcessKind.DYNAMIC_SUPERVISOR,
+    "GenServer": ProcessKind.GENSERVER,
+    "Agent": ProcessKind.AGENT,
+    "Task": ProcessKind.TASK,
+    "GenStage": ProcessKind.WORKER,
+    "Phoenix.Endpoint": ProcessKind.SUPERVISOR,
+}
+_BUILTINS = {
+    "Registry": ProcessKind.REGISTRY,
+    "DynamicSupervisor": ProcessKind.DYNAMIC_SUPERVISOR,
+    "Task.Supervisor": ProcessKind.TASK_SUPERVISOR,
+    "PartitionSupervisor": ProcessKind.PARTITION_SUPERVISOR,
+    "Agent": ProcessKind.AGENT,
+    "Task": ProcessKind.TASK,
+    "Supervisor": ProcessKind.SUPERVISOR,
+}
+_SKIP_DIRS = {"_build", "deps", ".git", "node_modules", ".elixir_ls"}
+_DYNAMIC_STARTS = {"DynamicSupervisor.start_child"}
+_TASK_STARTS = {
+    "Task.Supervisor.async",
+    "Task.Supervisor.async_nolink",
+    "Task.Supervisor.start_child",
+    "Task.Supervisor.async_stream",
+    "Task.Supervisor.async_stream_nolink",
+}
+
+
+@dataclass(slots=True)
+class _Declared:
+    """A supervisor's declared children and options, as found in one module."""
+
+    children: list[ProcessNode] = field(default_factory=list)
+    strategy: str | None = None
+    max_restarts: int | None = None
+    max_seconds: int | None = None
+    registered_as: str | None = None
+
+
+@dataclass(slots=True)
+class _Scan:
+    modules: dict[str, ModuleInfo] = field(default_factory=dict)
+    declared: dict[str, _Declared] = field(default_factory=dict)
+    dynamic: dict[str, list[ProcessNode]] = field(default_factory=dict)  # supervisor name -> kids
+    app_modules: list[str] = field(default_factory=list)
+
+
+def _keywords(node: Node | None) -> dict[str, Node]:
+    """``key: value`` pairs of a keywords / list-of-keywords node."""
+    out: dict[str, Node] = {}
+    if node is None:
+        return out
+    target = node
+    if node.type == "list":
+        kw = next((c for c in node.named_children if c.type == "keywords"), None)
+        if kw is None:
+            return out
+        target = kw
+    if target.type != "keywords":
+        return out
+    for pair in target.named_children:
+        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+        if key is not None and value is not None:
+            out[node_text(key).rstrip(": ").strip()] = value
+    return out
+
+
+def _atom(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    text = node_text(node)
+    return text[1:] if text.startswith(":") else text
+
+
+def _int(node: Node | None) -> int | None:
+    if node is None or node.type != "integer":
+        return None
+    try:
+        return int(node_text(node).replace("_", ""))
+    except ValueError:
+        return None
+
+
+def _args(call: Node) -> list[Node]:
+    arguments = next((c for c in call.named_children if c.type == "arguments"), None)
+    return list(arguments.named_children) if arguments is not None else []
+
+
+def _binding(scope: Node, name: str, before: int) -> Node | None:
+    """The value last bound to local ``name`` in ``scope`` before byte offset ``before``."""
+    found: Node | None = None
+    for node in walk(scope):
+        if node.start_byte >= before:
+            break
+        if node.type == "binary_operator" and node.child_by_field_name("operator") is not None:
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            if (
+                op is not None
+                and node_text(op) == "="
+                and left is not None
+                and right is not None
+                and left.type == "identifier"
+                and node_text(left) == name
+            ):
+                found = right
+    return found
+
+
+def _resolve(node: Node | None, scope: Node) -> Node | None:
+    if node is not None and node.type == "identifier":
+        return _binding(scope, node_text(node), node.start_byte)
+    return node
+
+
+def _list_items(node: Node | None, scope: Node) -> list[Node] | None:
+    node = _resolve(node, scope)
+    if node is None:
+        return None
+    if node.type == "list":
+        return [c for c in node.named_children if c.type != "keywords"]
+    if node.type == "binary_operator":
+        op = node.child_by_field_name("operator")
+        if op is not None and node_text(op) == "++":
+            left = _list_items(node.child_by_field_name("left"), scope)
+            right = _list_items(node.child_by_field_name("right"), scope)
+            if left is not None and right is not None:
+                return left + right
+    return None
+
+
+def _child(node: Node, path: str) -> ProcessNode:
+    """A child spec expression as a node (module-kinds are filled in when the tree is built)."""
+    loc = Location(path, node.start_point[0] + 1)
+    if node.type == "alias":
+        name = node_text(node)
+        kind = _BUILTINS.get(name, ProcessKind.UNKNOWN)
+        return ProcessNode(name, kind, module=None if name in _BUILTINS else name, location=loc)
+    if node.type == "tuple" and node.named_children:
+        head, *rest = node.named_children
+        if head.type != "alias":
+            return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
+        name = node_text(head)
+        opts = _keywords(rest[0]) if rest else {}
+        if name in _BUILTINS:
+            registered = node_text(opts["name"]) if "name" in opts else None
+            label = f"{name} {registered}" if registered else name
+            return ProcessNode(
+                label,
+                _BUILTINS[name],
+                registered_as=registered,
+                strategy=_atom(opts.get("strategy")),
+                max_restarts=_int(opts.get("max_restarts")),
+                max_seconds=_int(opts.get("max_seconds")),
+                location=loc,
+            )
+        return ProcessNode(name, ProcessKind.UNKNOWN, module=name, location=loc)
+    if node.type == "call" and call_target(node) == "Supervisor.child_spec":
+        args = _args(node)
+        if args:
+            base = _child(args[0], path)
+            overrides = _keywords(args[1]) if len(args) > 1 else {}
+            restart = _atom(overrides.get("restart")) or base.restart
+            return replace(base, restart=restart)
+    if node.type == "map":
+        content = next((c for c in node.named_children if c.type == "map_content"), None)
+        opts = _keywords(content.named_children[0]) if content and content.named_children else {}
+        start = opts.get("start")
+        if start is not None and start.type == "tuple" and start.named_children:
+            module = node_text(start.named_children[0])
+            return ProcessNode(
+                module,
+                ProcessKind.UNKNOWN,
+                module=module,
+                restart=_atom(opts.get("restart")),
+                location=loc,
+            )
+    return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
+
+
+def _declared_from_call(call: Node, scope: Node, path: str, opts_index: int) -> _Declared:
+    args = _args(call)
+    children_items = _list_items(args[0], scope) if args else None
+    opts_node = _resolve(args[opts_index], scope) if len(args) > opts_index else None
+    if opts_node is None and args and args[-1].type == "keywords":
+        opts_node = args[-1]
+    opts = _keywords(opts_node)
+    declared = _Declared(
+        strategy=_atom(opts.get("strategy")),
+        max_restarts=_int(opts.get("max_restarts")),
+        max_seconds=_int(opts.get("max_seconds")),
+        registered_as=node_text(opts["name"]) if "name" in opts else None,
+    )
+    if children_items is None and args:
+        declared.children.append(
+            ProcessNode(
+                "(children computed at run time)",
+                ProcessKind.UNKNOWN,
+                location=Location(path, call.start_point[0] + 1),
+            )
+        )
+    for item in children_items or []:
+        declared.children.append(_child(item, path))
+    return declared
+
+
+def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
+    info = ModuleInfo(name, ProcessKind.UNKNOWN, Location(path, module.start_point[0] + 1))
+    body = next((c for c in module.named_children if c.type == "do_block"), None)
+    if body is None:
+        return
+    for node in walk(body):
+        if node.type != "call":
+            continue
+        target = call_target(node)
+        args = _args(node)
+        if target == "use" and args and node.parent is not None and node.parent.id == body.id:
+            used = node_text(args[0])
+            if used in _USE_KINDS and info.kind is ProcessKind.UNKNOWN:
+                info.kind = _USE_KINDS[used]
+                info.use_restart = (
+                    _atom(_keywords(args[1]).get("restart")) if len(args) > 1 else None
+                )
+        elif target in ("Supervisor.start_link", "Supervisor.init") and args:
+            if args[0].type == "alias" or node_text(args[0]) == "__MODULE__":
+                continue  # module-based start_link: the children are in init/1
+            declared = _declared_from_call(node, body, path, 1)
+            existing = scan.declared.get(name)
+            if existing is None or (not existing.children and declared.children):
+                scan.declared[name] = declared
+        elif target == "DynamicSupervisor.init":
+            opts = _keywords(args[0]) if args else {}
+            scan.declared.setdefault(name, _Declared(strategy=_atom(opts.get("strategy"))))
+        elif target in _DYNAMIC_STARTS and len(args) >= 2:
+            sup = name if node_text(args[0]) == "__MODULE__" else node_text(args[0])
+            kid = _child(args[1], path)
+            kid.dynamic = True
+            scan.dynamic.setdefault(sup, []).append(kid)
+        elif target in _TASK_STARTS and args:
+            sup = node_text(args[0])
+            loc = Location(path, node.start_point[0] + 1)
+            task = ProcessNode(f"task from {name}", ProcessKind.TASK, dynamic=True, location=loc)
+            scan.dynamic.setdefault(sup, []).append(task)
+    scan.modules[name] = info
+    if info.kind is ProcessKind.APPLICATION:
+        scan.app_modules.append(name)
+
+
+def scan_source(rel_path: str, tree_root: Node, scan: _Scan) -> None:
+    for node in walk(tree_root):
+        if node.type == "call" and call_target(node) == "defmodule":
+            args = _args(node)
+            if args and args[0].type == "alias":
+                _scan_module(node, node_text(args[0]), rel_path, scan)
+
+
+class _Builder:
+    def __init__(self, scan: _Scan) -> None:
+        self.scan = scan
+        self.reached: set[str] = set()
+
+    def expand(self, node: ProcessNode, stack: tuple[str, ...]) -> ProcessNode:
+        info = self.scan.modules.get(node.module) if node.module else None
+        if info is not None:
+            node.kind = info.kind if info.kind is not ProcessKind.UNKNOWN else ProcessKind.WORKER
+            node.restart = node.restart or info.use_restart
+            node.location = node.location or info.location
+            self.reached.add(info.name)
+        key = node.module or node.registered_as
+        declared = self.scan.declared.get(node.module or "") if node.module else None
+        if declared is not None and key not in stack:
+            node.strategy = node.strategy or declared.strategy
+            node.max_restarts = node.max_restarts or declared.max_restarts
+            node.max_seconds = node.max_seconds or declared.max_seconds
+            node.registered_as = node.registered_as or declared.registered_as
+            node.children = [self.expand(c, (*stack, key or "")) for c in declared.children]
+        for sup_name in {n for n in (node.registered_as, node.module) if n}:
+            for kid in self.scan.dynamic.get(sup_name, []):
+                node.children.append(self.expand(replace(kid, children=[]), (*stack, key or "")))
+        return node
+
+
+def _mix_app_module(root: Path) -> str | None:
+    mix = root / "mix.exs"
+    if not mix.is_file():
+        return None
+    tree = ParseCache().get(mix.read_bytes())
+    for node in walk(tree.root_node):
+        if node.type == "pair":
+            key = node.child_by_field_name("key")
+            value = node.child_by_field_name("value")
+            if (
+                key is not None
+                and node_text(key).startswith("mod:")
+                and value is not None
+                and value.type == "tuple"
+                and value.named_children
+            ):
+                return node_text(value.named_children[0])
+    return None
+
+
+def project_sources(root: Path) -> Iterable[tuple[str, Path]]:
+    for path in sorted(root.rglob("*.ex")):
+        rel = path.relative_to(root)
+        if not _SKIP_DIRS.intersection(rel.parts[:-1]):
+            yield rel.as_posix(), path
+
+
+def build_supervision_map(root: Path, cache: ParseCache | None = None) -> SupervisionMap:
+    """Scan every ``.ex`` file under ``root`` (skipping _build, deps...) and build the trees."""
+    cache = cache or ParseCache()
+    scan = _Scan()
+    notices: list[str] = []
+    for rel, path in project_sources(root):
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            notices.append(f"{rel}: not read ({exc.strerror or exc})")
+            continue
+        scan_source(rel, cache.get(source).root_node, scan)
+    return build_from_scan(scan, _mix_app_module(root), notices)
+
+
+def build_from_scan(scan: _Scan, app_module: str | None, notices: list[str]) -> SupervisionMap:
+    builder = _Builder(scan)
+    app_names = [app_module] if app_module in scan.modules else scan.app_modules
+    roots: list[ProcessNode] = []
+    for name in app_names:
+        info = scan.modules[name]
+        root = ProcessNode(name, ProcessKind.APPLICATION, module=name, location=info.location)
+        roots.append(builder.expand(root, ()))
+    unattached = [
+        builder.expand(ProcessNode(info.name, info.kind, module=info.name), ())
+        for info in scan.modules.values()
+        if info.kind is not ProcessKind.UNKNOWN
+        and info.kind is not ProcessKind.APPLICATION
+        and info.name not in builder.reached
+    ]
+    return SupervisionMap(roots, scan.modules, unattached, notices)
