@@ -1,0 +1,215 @@
+"""The Grep tool: a regular-expression search over project files in pure Python (``re``),
+with Claude Code's parameters: output modes content / files_with_matches / count, context
+lines, case-insensitive and multiline search, glob and type filters, head_limit. Results and
+output are capped with notes; binary, oversized and secret files are skipped.
+
+Registered in the tool registry; run through ``Toolset``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from elixir_pro.tools.base import Tool, ToolOutcome, register
+from elixir_pro.tools.globs import glob_matches
+from elixir_pro.tools.params import Args, Param, ToolError
+from elixir_pro.tools.search import candidates, read_text, resolve_base, staged_snapshot
+
+MAX_OUTPUT_CHARS = 30_000
+MAX_ENTRIES = 250  # files or count rows when no head_limit is given
+MAX_LINE_CHARS = 500
+MAX_CONTEXT = 50
+
+FILE_TYPES: dict[str, tuple[str, ...]] = {
+    "elixir": ("ex", "exs"),
+    "ex": ("ex", "exs"),
+    "erlang": ("erl", "hrl", "escript", "app.src"),
+    "eex": ("eex", "leex", "heex"),
+    "heex": ("heex",),
+    "js": ("js", "mjs", "cjs", "jsx"),
+    "ts": ("ts", "tsx", "mts", "cts"),
+    "css": ("css", "scss", "sass"),
+    "html": ("html", "htm"),
+    "md": ("md", "markdown"),
+    "markdown": ("md", "markdown"),
+    "json": ("json",),
+    "yaml": ("yaml", "yml"),
+    "toml": ("toml",),
+    "py": ("py", "pyi"),
+    "python": ("py", "pyi"),
+    "sh": ("sh", "bash", "zsh"),
+    "rust": ("rs",),
+    "go": ("go",),
+    "sql": ("sql",),
+    "txt": ("txt",),
+}
+
+
+@dataclass(slots=True)
+class _FileHits:
+    rel: str
+    mtime: float
+    lines: list[str]
+    matched: list[int] = field(default_factory=list)  # 0-based line indexes
+
+
+def _matched_lines(rx: re.Pattern[str], text: str, lines: list[str], multiline: bool) -> list[int]:
+    if not rx.search(text):
+        return []
+    if not multiline:
+        return [i for i, line in enumerate(lines) if rx.search(line.removesuffix("\r"))]
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    hit: set[int] = set()
+    for m in rx.finditer(text):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1
+        hit.update(range(first, last + 1))
+    return sorted(i for i in hit if i < len(lines))
+
+
+def _type_matches(file_type: str | None, rel: str) -> bool:
+    if file_type is None:
+        return True
+    exts = FILE_TYPES.get(file_type.lower(), (file_type.lower().lstrip("."),))
+    name = rel.rsplit("/", 1)[-1].lower()
+    return any(name.endswith("." + ext) for ext in exts)
+
+
+def _clip(line: str) -> str:
+    line = line.removesuffix("\r")
+    return line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + " [...]"
+
+
+def _content_rows(hits: _FileHits, before: int, after: int, numbers: bool) -> Iterable[str]:
+    matched = set(hits.matched)
+    shown: list[int] = []
+    for i in hits.matched:
+        shown.extend(range(max(0, i - before), min(len(hits.lines), i + after + 1)))
+    previous = None
+    for i in sorted(set(shown)):
+        if previous is not None and i != previous + 1:
+            yield "--"
+        sep = ":" if i in matched else "-"
+        prefix = f"{hits.rel}{sep}{i + 1}{sep}" if numbers else f"{hits.rel}{sep}"
+        yield prefix + _clip(hits.lines[i])
+        previous = i
+
+
+@register
+class GrepTool(Tool):
+    name = "Grep"
+    params = (
+        Param("pattern", "string", required=True),
+        Param("path", "string"),
+        Param("glob", "string"),
+        Param("output_mode", "string", enum=("content", "files_with_matches", "count")),
+        Param("-i", "boolean"),
+        Param("-n", "boolean"),
+        Param("-A", "integer", minimum=0, maximum=MAX_CONTEXT),
+        Param("-B", "integer", minimum=0, maximum=MAX_CONTEXT),
+        Param("-C", "integer", minimum=0, maximum=MAX_CONTEXT),
+        Param("head_limit", "integer", minimum=1),
+        Param("type", "string"),
+        Param("multiline", "boolean"),
+    )
+
+    async def run(self, args: Args) -> ToolOutcome:
+        ws = self.ctx.workspace
+        staged = staged_snapshot(self.ctx)
+        multiline = args.flag("multiline")
+        flags = re.MULTILINE | (re.IGNORECASE if args.flag("-i") else 0)
+        flags |= re.DOTALL if multiline else 0
+        try:
+            rx = re.compile(args.string("pattern"), flags)
+        except re.error as exc:
+            raise ToolError(f"Invalid regular expression in Grep.pattern: {exc}.") from None
+        base = resolve_base(ws, args.opt_string("path"), staged, "Grep")
+        single_file = base.path.is_file() or staged.get(base.rel) is not None
+        if single_file:
+            ws.refuse_secret(base.rel)
+        glob, file_type = args.opt_string("glob"), args.opt_string("type")
+
+        def search() -> tuple[list[_FileHits], int]:
+            results: list[_FileHits] = []
+            secrets = 0
+            unreadable = False
+            for cand in candidates(ws, base, staged):
+                if not single_file:
+                    if glob and not glob_matches(glob, cand.rel):
+                        continue
+                    if not _type_matches(file_type, cand.rel):
+                        continue
+                    if ws.is_secret(cand.rel):
+                        secrets += 1
+                        continue
+                text = read_text(cand, staged)
+                if text is None:
+                    unreadable = True
+                    continue
+                lines = text.split("\n")
+                if lines and lines[-1] == "":
+                    lines.pop()
+                matched = _matched_lines(rx, text, lines, multiline)
+                if matched:
+                    results.append(_FileHits(cand.rel, cand.mtime, lines, matched))
+            if single_file and unreadable:
+                raise ToolError(f"{base.rel} is a binary or oversized file; it cannot be searched.")
+            return results, secrets
+
+        results, secrets = await asyncio.to_thread(search)
+        note = (
+            f"\n({secrets} secret file(s) skipped; see the tools.allow_secrets setting.)"
+            if secrets
+            else ""
+        )
+        if not results:
+            return ToolOutcome("No matches found" + note)
+        mode = args.opt_string("output_mode") or "files_with_matches"
+        limit = args.opt_int("head_limit")
+        if mode == "files_with_matches":
+            results.sort(key=lambda h: (-h.mtime, h.rel))
+            rows = [h.rel for h in results]
+            header = f"Found {len(rows)} file{'s' if len(rows) != 1 else ''}"
+            return ToolOutcome(self._cap([header], rows, limit, "files") + note)
+        results.sort(key=lambda h: h.rel)
+        if mode == "count":
+            rows = [f"{h.rel}:{len(h.matched)}" for h in results]
+            total = sum(len(h.matched) for h in results)
+            footer = f"\nFound {total} matching lines across {len(results)} files."
+            return ToolOutcome(self._cap([], rows, limit, "files") + footer + note)
+        context = args.opt_int("-C")
+        before = args.opt_int("-B") if args.opt_int("-B") is not None else context
+        after = args.opt_int("-A") if args.opt_int("-A") is not None else context
+        numbers = args.flag("-n", default=True)
+        rows = []
+        for hits in results:
+            if rows and (before or after):
+                rows.append("--")
+            rows.extend(_content_rows(hits, before or 0, after or 0, numbers))
+        return ToolOutcome(self._cap([], rows, limit, "lines") + note)
+
+    @staticmethod
+    def _cap(header: list[str], rows: list[str], limit: int | None, unit: str) -> str:
+        cap = limit if limit is not None else (MAX_ENTRIES if unit == "files" else len(rows))
+        out = list(header)
+        size = sum(len(h) + 1 for h in header)
+        shown = 0
+        for row in rows[:cap]:
+            size += len(row) + 1
+            if size > MAX_OUTPUT_CHARS:
+                break
+            out.append(row)
+            shown += 1
+        if shown < len(rows):
+            why = f"head_limit={limit}" if limit is not None and shown == cap else "the output cap"
+            out.append(
+                f"[Truncated by {why}: showing {shown} of {len(rows)} {unit}. Narrow the search "
+                "with path, glob or type.]"
+            )
+        return "\n".join(out)

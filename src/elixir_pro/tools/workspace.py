@@ -1,0 +1,161 @@
+"""Workspace confinement: every path a tool touches is resolved here.
+
+A path may be relative to the project root or absolute inside it. It is resolved the way the
+operating system would (``..`` and symlinks included) and refused when the result lies outside
+the root. Secret files (``.env*``, private keys, ``*.secret.exs`` ...) are refused unless the
+config's ``tools.allow_secrets`` globs allow them; binary files are detected here too.
+
+Used by the Read, Write, Edit, Grep and Glob tools.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+
+from elixir_pro.tools.params import ToolError
+
+IGNORED_DIRS = frozenset({"_build", "deps", ".git", "node_modules", ".elixir_ls"})
+"""Directories Grep and Glob skip while walking (unless the search path is inside one)."""
+
+SECRET_GLOBS: tuple[str, ...] = (
+    ".env",
+    ".env.*",
+    "*.env",
+    "*.pem",
+    "*.key",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "*.p12",
+    "*.pfx",
+    "*.jks",
+    "*.keystore",
+    "secrets.*",
+    "*.secret.exs",
+    "*.secrets.exs",
+    ".netrc",
+    ".pgpass",
+    ".htpasswd",
+    "credentials.json",
+    ".hex/hex.config",
+)
+"""Globs (matched case-insensitively against the file name, or the path when they hold a
+``/``) of files the tools refuse to read or stage unless ``allow_secrets`` allows them."""
+
+NOT_SECRET: tuple[str, ...] = (".env.example", ".env.sample", ".env.template", "*.pub")
+
+BINARY_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A path inside the root: ``rel`` is posix and relative to the root ("." for the root)."""
+
+    rel: str
+    path: Path
+
+
+def is_binary(data: bytes) -> bool:
+    """True for data that is not text (a NUL byte near the start, as git and grep decide)."""
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+
+
+class Workspace:
+    """The project root and the rules for what the tools may touch inside it."""
+
+    def __init__(self, root: Path, allow_secrets: tuple[str, ...] = ()) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.allow_secrets = allow_secrets
+
+    def resolve(self, raw: str, *, field: str) -> Resolved:
+        """Resolve ``raw`` (relative to the root, or absolute) or raise ToolError when it is
+        empty, malformed or resolves outside the root (through ``..`` or a symlink)."""
+        if not raw.strip():
+            raise ToolError(f"Invalid input: {field} must not be empty.")
+        if "\x00" in raw:
+            raise ToolError(f"Invalid input: {field} contains a NUL character.")
+        candidate = Path(raw)
+        if not candidate.is_absolute():
+            candidate = self.root / candidate
+        try:
+            real = Path(os.path.realpath(candidate))
+        except (OSError, ValueError) as exc:
+            raise ToolError(f"Cannot resolve {raw}: {exc}.") from None
+        if real != self.root and not real.is_relative_to(self.root):
+            raise ToolError(
+                f"Access denied: {raw} resolves outside the project root {self.root}. "
+                "Tools may only use paths inside the project."
+            )
+        rel = "." if real == self.root else real.relative_to(self.root).as_posix()
+        return Resolved(rel, real)
+
+    def contains(self, path: Path) -> bool:
+        """True when ``path`` (after resolving symlinks) lies inside the root."""
+        try:
+            real = Path(os.path.realpath(path))
+        except (OSError, ValueError):
+            return False
+        return real == self.root or real.is_relative_to(self.root)
+
+    def is_secret(self, rel: str) -> bool:
+        """True for a secret file that ``allow_secrets`` does not allow."""
+        name = PurePosixPath(rel).name
+        lowered_rel, lowered_name = rel.lower(), name.lower()
+        if any(fnmatchcase(lowered_name, glob) for glob in NOT_SECRET):
+            return False
+        secret = any(
+            fnmatchcase(lowered_rel if "/" in glob else lowered_name, glob) for glob in SECRET_GLOBS
+        )
+        if not secret:
+            return False
+        return not any(fnmatchcase(rel, g) or fnmatchcase(name, g) for g in self.allow_secrets)
+
+    def refuse_secret(self, rel: str) -> None:
+        if self.is_secret(rel):
+            raise ToolError(
+                f"Access denied: {rel} looks like a secret (credentials or a private key). "
+                "The user can allow it with the tools.allow_secrets setting."
+            )
+
+    def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[Resolved]:
+        """Every regular file under ``base`` (a directory inside the root), depth first.
+
+        Ignored directories are pruned; directory symlinks are not followed; file symlinks are
+        yielded (as their link path) only when their target lies inside the root.
+        """
+        stack = [base.path]
+        while stack:
+            directory = stack.pop()
+            try:
+                with os.scandir(directory) as it:
+                    entries = sorted(it, key=lambda e: e.name, reverse=True)
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_symlink():
+                        target = Path(entry.path)
+                        if target.is_file() and self.contains(target):
+                            yield Resolved(self._rel(target), target)
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if not (skip_ignored and entry.name in IGNORED_DIRS):
+                            stack.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        path = Path(entry.path)
+                        yield Resolved(self._rel(path), path)
+                except OSError:
+                    continue
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def in_ignored_dir(rel: str) -> bool:
+    """True when a root-relative path lies inside one of the IGNORED_DIRS."""
+    return any(part in IGNORED_DIRS for part in PurePosixPath(rel).parts[:-1])
