@@ -161,21 +161,21 @@ def _list_items(node: Node | None, scope: Node) -> list[Node] | None:
     return None
 
 
-def _child(node: Node, path: str) -> ProcessNode:
+def _child(node: Node, path: str, aliases: dict[str, str]) -> ProcessNode:
     """A child spec expression as a node (module-kinds are filled in when the tree is built)."""
     loc = Location(path, node.start_point[0] + 1)
     if node.type == "alias":
-        name = node_text(node)
+        name = _expand(node_text(node), aliases)
         kind = _BUILTINS.get(name, ProcessKind.UNKNOWN)
         return ProcessNode(name, kind, module=None if name in _BUILTINS else name, location=loc)
     if node.type == "tuple" and node.named_children:
         head, *rest = node.named_children
         if head.type != "alias":
             return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
-        name = node_text(head)
+        name = _expand(node_text(head), aliases)
         opts = _keywords(rest[0]) if rest else {}
         if name in _BUILTINS:
-            registered = node_text(opts["name"]) if "name" in opts else None
+            registered = _expand(node_text(opts["name"]), aliases) if "name" in opts else None
             label = f"{name} {registered}" if registered else name
             return ProcessNode(
                 label,
@@ -190,7 +190,7 @@ def _child(node: Node, path: str) -> ProcessNode:
     if node.type == "call" and call_target(node) == "Supervisor.child_spec":
         args = _args(node)
         if args:
-            base = _child(args[0], path)
+            base = _child(args[0], path, aliases)
             overrides = _keywords(args[1]) if len(args) > 1 else {}
             restart = _atom(overrides.get("restart")) or base.restart
             return replace(base, restart=restart)
@@ -199,7 +199,7 @@ def _child(node: Node, path: str) -> ProcessNode:
         opts = _keywords(content.named_children[0]) if content and content.named_children else {}
         start = opts.get("start")
         if start is not None and start.type == "tuple" and start.named_children:
-            module = node_text(start.named_children[0])
+            module = _expand(node_text(start.named_children[0]), aliases)
             return ProcessNode(
                 module,
                 ProcessKind.UNKNOWN,
@@ -210,7 +210,9 @@ def _child(node: Node, path: str) -> ProcessNode:
     return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
 
 
-def _declared_from_call(call: Node, scope: Node, path: str, opts_index: int) -> _Declared:
+def _declared_from_call(
+    call: Node, scope: Node, path: str, opts_index: int, aliases: dict[str, str]
+) -> _Declared:
     args = _args(call)
     children_items = _list_items(args[0], scope) if args else None
     opts_node = _resolve(args[opts_index], scope) if len(args) > opts_index else None
@@ -232,8 +234,39 @@ def _declared_from_call(call: Node, scope: Node, path: str, opts_index: int) -> 
             )
         )
     for item in children_items or []:
-        declared.children.append(_child(item, path))
+        declared.children.append(_child(item, path, aliases))
     return declared
+
+
+def _expand(name: str, aliases: dict[str, str]) -> str:
+    head, _, rest = name.partition(".")
+    full = aliases.get(head)
+    if full is None:
+        return name
+    return f"{full}.{rest}" if rest else full
+
+
+def _aliases(body: Node) -> dict[str, str]:
+    """``alias A.B`` / ``alias A.B, as: C`` / ``alias A.{B, C}`` at the top of a module body."""
+    out: dict[str, str] = {}
+    for statement in body.named_children:
+        if call_target(statement) != "alias":
+            continue
+        args = _args(statement)
+        if not args:
+            continue
+        first = args[0]
+        if first.type == "alias":
+            full = node_text(first)
+            as_node = _keywords(args[1]).get("as") if len(args) > 1 else None
+            out[node_text(as_node) if as_node is not None else full.rsplit(".", 1)[-1]] = full
+        elif first.type == "dot":
+            left, right = first.child_by_field_name("left"), first.child_by_field_name("right")
+            if left is not None and right is not None and right.type == "tuple":
+                for item in right.named_children:
+                    full = f"{node_text(left)}.{node_text(item)}"
+                    out[node_text(item).rsplit(".", 1)[-1]] = full
+    return out
 
 
 def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
@@ -241,6 +274,7 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
     body = next((c for c in module.named_children if c.type == "do_block"), None)
     if body is None:
         return
+    aliases = _aliases(body)
     for node in walk(body):
         if node.type != "call":
             continue
@@ -256,20 +290,29 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
         elif target in ("Supervisor.start_link", "Supervisor.init") and args:
             if args[0].type == "alias" or node_text(args[0]) == "__MODULE__":
                 continue  # module-based start_link: the children are in init/1
-            declared = _declared_from_call(node, body, path, 1)
+            declared = _declared_from_call(node, body, path, 1, aliases)
             existing = scan.declared.get(name)
             if existing is None or (not existing.children and declared.children):
                 scan.declared[name] = declared
         elif target == "DynamicSupervisor.init":
             opts = _keywords(args[0]) if args else {}
-            scan.declared.setdefault(name, _Declared(strategy=_atom(opts.get("strategy"))))
+            scan.declared.setdefault(
+                name,
+                _Declared(
+                    strategy=_atom(opts.get("strategy")),
+                    max_restarts=_int(opts.get("max_restarts")),
+                    max_seconds=_int(opts.get("max_seconds")),
+                ),
+            )
         elif target in _DYNAMIC_STARTS and len(args) >= 2:
-            sup = name if node_text(args[0]) == "__MODULE__" else node_text(args[0])
-            kid = _child(args[1], path)
+            sup = (
+                name if node_text(args[0]) == "__MODULE__" else _expand(node_text(args[0]), aliases)
+            )
+            kid = _child(args[1], path, aliases)
             kid.dynamic = True
             scan.dynamic.setdefault(sup, []).append(kid)
         elif target in _TASK_STARTS and args:
-            sup = node_text(args[0])
+            sup = _expand(node_text(args[0]), aliases)
             loc = Location(path, node.start_point[0] + 1)
             task = ProcessNode(f"task from {name}", ProcessKind.TASK, dynamic=True, location=loc)
             scan.dynamic.setdefault(sup, []).append(task)
