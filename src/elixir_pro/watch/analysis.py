@@ -1,0 +1,58 @@
+"""The analysis hook the watcher runs on each batch, as structural types.
+
+:class:`WatchService` needs only ``analyze_all()`` (the starting state) and
+``reanalyze(rel_paths)`` (incremental: the findings of those paths, which of them are new and
+which were resolved; deleted paths drop theirs). ``elixir_pro.engine.analyzer.ProjectAnalyzer``
+has this shape; tests and benchmarks may pass anything else that does. :func:`engine_analyzer`
+builds the real one lazily, so importing the watcher never loads tree-sitter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from elixir_pro.engine.findings import Finding
+
+
+class ReportLike(Protocol):
+    @property
+    def files_analyzed(self) -> int: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+class DeltaLike(Protocol):
+    @property
+    def paths(self) -> Sequence[str]: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+    @property
+    def new(self) -> Sequence[Finding]: ...
+
+    @property
+    def resolved(self) -> Sequence[Finding]: ...
+
+
+class Analyzer(Protocol):
+    def analyze_all(self) -> ReportLike: ...
+
+    def reanalyze(self, rel_paths: Iterable[str]) -> DeltaLike: ...
+
+
+def notices_of(report: object) -> list[str]:
+    """The report's notices as text (an engine notice may be a string or carry ``message``)."""
+    raw = getattr(report, "notices", ()) or ()
+    return [str(getattr(item, "message", item)) for item in raw]
+
+
+def engine_analyzer(root: Path, config: object | None = None) -> Analyzer:
+    """The engine's ``ProjectAnalyzer`` for ``root`` (imported here, on first use)."""
+    module = importlib.import_module("elixir_pro.engine.analyzer")
+    analyzer: Analyzer = module.ProjectAnalyzer(root, config=config)
+    return analyzer

@@ -1,0 +1,245 @@
+"""What the watcher never looks at: tool and build folders, editor artifacts (swap, backup and
+probe files), the tool's own state, and whatever ``.gitignore`` ignores.
+
+Two tiers, so that a 5,000-file burst stays cheap:
+
+- :meth:`IgnoreRules.quick_ignored` runs on every raw file-system event in the observer
+  thread: a set lookup per path segment and one regex on the file name;
+- :meth:`IgnoreRules.drop_gitignored` runs once per debounced batch: in a git repository one
+  ``git check-ignore --stdin`` process for the whole batch (git itself reads ``.gitignore``
+  at every level, ``.git/info/exclude`` and the global excludes, and a tracked file is never
+  ignored); outside git, the root ``.gitignore`` read by :class:`GitignoreFile`.
+
+:meth:`IgnoreRules.list_files` gives the starting file list (``git ls-files`` or a pruned
+walk). Used by :mod:`elixir_pro.watch.service`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from elixir_pro.watch.globs import glob_to_regex
+
+IGNORED_DIRS: frozenset[str] = frozenset(
+    {".git", "_build", "deps", "node_modules", ".elixir_ls", ".elixir-pro", ".hg", ".svn"}
+)
+"""Folder names ignored at any depth."""
+
+_EDITOR_ARTIFACT = re.compile(
+    r"4913"  # vim's probe file
+    r"|\.#.*|#.*#"  # emacs lock and autosave files
+    r"|.*~"  # backups (vim, emacs, nano)
+    r"|\..*\.sw[a-p]"  # vim swap files (.x.ex.swp, .swo, ...)
+    r"|.*\.(?:tmp|bak|kate-swp)"
+    r"|.*___jb_(?:tmp|old)___"  # JetBrains safe-write
+)
+
+_GIT_TIMEOUT_S = 30.0
+
+
+def is_editor_artifact(name: str) -> bool:
+    """True for swap, backup, lock and temporary files editors write around a save."""
+    return _EDITOR_ARTIFACT.fullmatch(name) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    regex: re.Pattern[str]
+    negate: bool
+    dir_only: bool
+
+
+class GitignoreFile:
+    """The rules of one ``.gitignore`` at the project root (used only outside git)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._rules: list[_Rule] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the file when its size or mtime changed."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            self._stamp, self._rules = None, []
+            return
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        self._rules = list(_parse_gitignore(text))
+
+    def ignored(self, rel_path: str, *, is_dir: bool = False) -> bool:
+        """True when the path, or a folder above it, is ignored (git cannot re-include a file
+        below an ignored folder)."""
+        parts = rel_path.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            prefix_is_dir = depth < len(parts) or is_dir
+            state = False
+            for rule in self._rules:
+                if rule.dir_only and not prefix_is_dir:
+                    continue
+                if rule.regex.fullmatch(prefix):
+                    state = not rule.negate
+            if state:
+                return True
+        return False
+
+
+def _parse_gitignore(text: str) -> Iterable[_Rule]:
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if raw.endswith("\\ "):
+            line = raw[:-2] + "\\ "
+        if not line or line.startswith("#"):
+            continue
+        negate = line.startswith("!")
+        if negate:
+            line = line[1:]
+        line = line.removeprefix("\\")
+        dir_only = line.endswith("/")
+        try:
+            source = glob_to_regex(line)
+        except ValueError:
+            continue
+        yield _Rule(re.compile(source), negate, dir_only)
+
+
+def find_git_toplevel(root: Path) -> Path | None:
+    """The top of the git work tree holding ``root``, or None outside git (or without git)."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=_GIT_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return Path(result.stdout.strip())
+
+
+class IgnoreRules:
+    """Ignore decisions for one project root (a resolved, absolute path)."""
+
+    def __init__(self, root: Path, *, extra_ignored: Iterable[Path] = ()) -> None:
+        self.root = root
+        self.git_toplevel = find_git_toplevel(root)
+        self._extra_prefixes: tuple[str, ...] = tuple(
+            rel + "/" for rel in (_relative_inside(root, p) for p in extra_ignored) if rel
+        )
+        self._gitignore = None if self.git_toplevel else GitignoreFile(root / ".gitignore")
+
+    @property
+    def uses_git(self) -> bool:
+        return self.git_toplevel is not None
+
+    def quick_ignored(self, rel_path: str) -> bool:
+        """Cheap checks for one relative posix path: ignored folders, the tool's state,
+        editor artifacts."""
+        parts = rel_path.split("/")
+        if not IGNORED_DIRS.isdisjoint(parts[:-1]) or parts[-1] in IGNORED_DIRS:
+            return True
+        if self._extra_prefixes and (rel_path + "/").startswith(self._extra_prefixes):
+            return True
+        return is_editor_artifact(parts[-1])
+
+    def dir_pruned(self, rel_dir: str) -> bool:
+        """True for a folder the watcher never descends into (used by walks and polling)."""
+        name = rel_dir.rsplit("/", 1)[-1]
+        if name in IGNORED_DIRS:
+            return True
+        if self._extra_prefixes and (rel_dir + "/").startswith(self._extra_prefixes):
+            return True
+        return self._gitignore is not None and self._gitignore.ignored(rel_dir, is_dir=True)
+
+    def drop_gitignored(self, rel_paths: Iterable[str]) -> set[str]:
+        """The given paths minus those ``.gitignore`` ignores (one git call for all)."""
+        paths = set(rel_paths)
+        if not paths:
+            return paths
+        if self._gitignore is not None:
+            self._gitignore.refresh()
+            return {p for p in paths if not self._gitignore.ignored(p)}
+        payload = "\0".join(sorted(paths)) + "\0"
+        try:
+            result = subprocess.run(
+                ["git", "check-ignore", "--stdin", "-z"],
+                cwd=self.root,
+                input=payload.encode("utf-8", "surrogateescape"),
+                capture_output=True,
+                timeout=_GIT_TIMEOUT_S,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return paths
+        if result.returncode not in (0, 1):
+            return paths
+        ignored = {p for p in result.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
+        return paths - ignored
+
+    def list_files(self) -> list[str]:
+        """Every file of the project that is not ignored, as relative posix paths."""
+        if self.git_toplevel is not None:
+            listed = self._git_ls_files()
+            if listed is not None:
+                return [p for p in listed if not self.quick_ignored(p)]
+        return self._walk()
+
+    def _git_ls_files(self) -> list[str] | None:
+        try:
+            result = subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                cwd=self.root,
+                capture_output=True,
+                timeout=_GIT_TIMEOUT_S,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if result.returncode != 0:
+            return None
+        text = result.stdout.decode("utf-8", "surrogateescape")
+        return sorted({p for p in text.split("\0") if p})
+
+    def _walk(self) -> list[str]:
+        found: list[str] = []
+        root_text = str(self.root)
+        for dirpath, dirnames, filenames in os.walk(root_text):
+            rel_dir = os.path.relpath(dirpath, root_text).replace(os.sep, "/")
+            base = "" if rel_dir == "." else rel_dir + "/"
+            dirnames[:] = [d for d in dirnames if not self.dir_pruned(base + d)]
+            for name in filenames:
+                rel = base + name
+                if self.quick_ignored(rel):
+                    continue
+                if self._gitignore is not None and self._gitignore.ignored(rel):
+                    continue
+                found.append(rel)
+        found.sort()
+        return found
+
+
+def _relative_inside(root: Path, path: Path) -> str | None:
+    try:
+        rel = path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return None
+    text = rel.as_posix()
+    return None if text in ("", ".") else text

@@ -1,0 +1,54 @@
+"""The watcher's own events and states, delivered by :class:`~elixir_pro.watch.service.WatchService`
+next to the core :class:`~elixir_pro.events.FindingsUpdated` and :class:`~elixir_pro.events.Notice`.
+
+Frozen dataclasses, no Textual: the TUI bridge turns them into messages, ``elixir-pro watch``
+prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from elixir_pro.engine.findings import Finding
+from elixir_pro.events import FindingsUpdated, Notice
+
+
+class WatchState(StrEnum):
+    STARTING = "starting"
+    WATCHING = "watching"  # native notifications (inotify, FSEvents, ...)
+    POLLING = "polling"  # the fallback: periodic scans
+    STOPPED = "stopped"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FileBatch:
+    """One debounced, coalesced set of real changes: relative posix paths whose content
+    changed (or which appeared) and those that were deleted."""
+
+    paths: tuple[str, ...]
+    deleted: tuple[str, ...] = ()
+
+    @property
+    def all_paths(self) -> tuple[str, ...]:
+        return self.paths + self.deleted
+
+
+@dataclass(frozen=True, slots=True)
+class WatchStateChanged:
+    state: WatchState
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The starting point, once per start: how many files are watched and the findings
+    already present (empty when no analyzer runs)."""
+
+    files: int
+    findings: tuple[Finding, ...] = ()
+    analyzed: bool = False
+
+
+WatchEvent = FileBatch | FindingsUpdated | Notice | WatchStateChanged | Baseline

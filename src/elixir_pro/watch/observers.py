@@ -1,0 +1,122 @@
+"""Starting a watchdog observer on the project root: native notifications first, polling as
+the fallback when the OS refuses (inotify watch or instance limit, an unsupported file system)
+or when asked to.
+
+The polling observer lists folders through a filter so ignored trees (``_build``, ``deps``,
+``.git``, ...) are never scanned. Used by :mod:`elixir_pro.watch.service`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserverVFS
+
+EVENT_FILTER: list[type[FileSystemEvent]] = [
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileClosedEvent,
+    FileMovedEvent,
+    FileDeletedEvent,
+    DirCreatedEvent,
+    DirMovedEvent,
+    DirDeletedEvent,
+]
+"""Only what can change a file's content or existence (no opens, no attribute changes)."""
+
+ObserverFactory = Callable[[], BaseObserver]
+
+
+def native_observer() -> BaseObserver:
+    """The platform's native observer (inotify on Linux)."""
+    return Observer()
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for a failed native watch, naming the limit when one was hit."""
+    if exc.errno == errno.ENOSPC:
+        return "the OS limit on watched folders was reached (inotify max_user_watches)"
+    if exc.errno == errno.EMFILE:
+        return "the OS limit on watchers was reached (inotify max_user_instances)"
+    return exc.strerror or str(exc)
+
+
+def start_native(
+    root: Path, handler: FileSystemEventHandler, factory: ObserverFactory
+) -> BaseObserver:
+    """Schedule and start a native observer; raises OSError when the OS refuses."""
+    observer = factory()
+    try:
+        observer.schedule(handler, str(root), recursive=True, event_filter=EVENT_FILTER)
+        observer.start()
+    except BaseException:
+        _discard(observer)
+        raise
+    return observer
+
+
+def start_polling(
+    root: Path,
+    handler: FileSystemEventHandler,
+    interval_s: float,
+    pruned: Callable[[str], bool],
+) -> BaseObserver:
+    """Schedule and start a polling observer that skips folders for which ``pruned(rel)``
+    is true (``rel`` relative to ``root``, posix form)."""
+    root_text = str(root)
+    prefix = root_text.rstrip(os.sep) + os.sep
+
+    def listdir(path: str | None) -> Iterator[os.DirEntry[str]]:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.path.startswith(prefix):
+                    rel = entry.path[len(prefix) :].replace(os.sep, "/")
+                    if pruned(rel):
+                        continue
+                yield entry
+
+    observer = PollingObserverVFS(os.stat, listdir, polling_interval=interval_s)
+    try:
+        observer.schedule(handler, root_text, recursive=True, event_filter=EVENT_FILTER)
+        observer.start()
+    except BaseException:
+        _discard(observer)
+        raise
+    return observer
+
+
+def emitters_alive(observer: BaseObserver) -> bool:
+    """False when the observer or one of its emitter threads has died."""
+    if not observer.is_alive():
+        return False
+    return all(emitter.is_alive() for emitter in observer.emitters)
+
+
+def stop_observer(observer: BaseObserver, timeout_s: float = 5.0) -> None:
+    _discard(observer, timeout_s)
+
+
+def _discard(observer: BaseObserver, timeout_s: float = 5.0) -> None:
+    try:
+        observer.stop()
+        if observer.is_alive():
+            observer.join(timeout_s)
+    except (OSError, RuntimeError):
+        pass
