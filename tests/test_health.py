@@ -68,3 +68,26 @@ def test_wheel_ships_agent_and_themes(tmp_path: Path) -> None:
         agent = archive.read("elixir_pro/_bundled/agents/elixir-pro.md")
     assert hashlib.sha256(agent).hexdigest() == SEED_SHA256
     assert any(n.startswith("elixir_pro/_bundled/themes/") and n.endswith(".yaml") for n in names)
+
+
+def _fenced_sh_blocks(markdown: str) -> list[str]:
+    blocks, inside, current = [], False, []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            if inside:
+                blocks.append("\n".join(current).strip())
+            inside, current = (not inside and line.strip() == "```sh"), []
+            continue
+        if inside:
+            current.append(line)
+    return blocks
+
+
+def test_readme_has_two_commands_and_ci_runs_the_test_one_verbatim() -> None:
+    commands = _fenced_sh_blocks((REPO / "README.md").read_text(encoding="utf-8"))
+    assert len(commands) == 2
+    opener, tester = commands
+    assert opener.endswith("elixir-pro examples/courier")
+    assert (REPO / "examples" / "courier" / "mix.exs").is_file()
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tester in ci_lines
