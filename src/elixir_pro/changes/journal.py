@@ -176,6 +176,22 @@ def entries(root: Path) -> list[JournalEntry]:
     ]
 
 
+def amend(root: Path, entry_id: str, paths: list[str]) -> None:
+    """Record the current bytes of ``paths`` as the new state of a finished apply (after
+    ``mix format`` rewrote them), so undo still restores the bytes from before the apply."""
+    entry = JournalEntry(root, journal_dir(root) / entry_id)
+    manifest: dict[str, Any] = json.loads((entry.dir / MANIFEST).read_text(encoding="utf-8"))
+    for i, change in enumerate(entry.files):
+        if change.path not in paths or change.new_hash is None:
+            continue
+        data = read_bytes_or_none(root / change.path)
+        if data is None:
+            continue
+        atomic_write(entry.dir / f"new-{i}", data, 0o600)
+        manifest["files"][i]["new_hash"] = sha256_bytes(data)
+    atomic_write(entry.dir / MANIFEST, json.dumps(manifest, indent=1).encode(), 0o600)
+
+
 @dataclass(frozen=True, slots=True)
 class RecoveryReport:
     rolled_back: tuple[str, ...] = ()  # journal entry ids
