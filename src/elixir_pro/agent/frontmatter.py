@@ -96,9 +96,14 @@ class NodeReader:
         self.shown = shown
         self.line_offset = line_offset
         self._loader = yaml.SafeLoader("")
+        self._key_lines: dict[int, int] = {}
 
     def line(self, node: yaml.Node | None) -> int | None:
-        return node.start_mark.line + self.line_offset if node is not None else None
+        """The file line of a node; for a mapping value, the line of its key (a block list
+        or mapping value starts on the line after its key)."""
+        if node is None:
+            return None
+        return self._key_lines.get(id(node), node.start_mark.line) + self.line_offset
 
     def fail(self, node: yaml.Node | None, dotted: str, message: str) -> UserError:
         return UserError(message, path=self.shown, line=self.line(node), field=dotted or None)
@@ -136,6 +141,7 @@ class NodeReader:
             where = f"{dotted}.{key}" if dotted else key
             if key in out:
                 raise self.fail(key_node, where, "duplicate key")
+            self._key_lines[id(value_node)] = key_node.start_mark.line
             out[key] = value_node
         return out
 

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import yaml
 
-from elixir_pro.agent import sections
+from elixir_pro.agent import prompt_text, sections
 from elixir_pro.agent.frontmatter import NodeReader, display_path, read_text, split_frontmatter
 from elixir_pro.agent.model import (
     AUDIT_TOOLS,
@@ -76,7 +76,7 @@ def load_agent(path: Path) -> AgentDefinition:
 
     name = reader.nonempty_text(keys["name"], "name")
     description = reader.nonempty_text(keys["description"], "description")
-    cognitive = _cognitive_modes(reader, keys.get("cognitive_modes"))
+    cognitive = _cognitive_modes(reader, keys.get("cognitive_modes"), description)
     body = sections.parse_body(split.body, split.body_line, shown, cognitive.default)
     return AgentDefinition(
         name=name,
@@ -181,9 +181,14 @@ def _choice(reader: NodeReader, node: yaml.Node, dotted: str, kind: type[E]) -> 
         raise reader.fail(node, dotted, f"unknown name '{text}'; allowed: {allowed}") from None
 
 
-def _cognitive_modes(reader: NodeReader, node: yaml.Node | None) -> CognitiveModes:
-    if node is None:
-        return CognitiveModes(specs=(), default=CognitiveMode.GENERATIVE)
+def _cognitive_modes(
+    reader: NodeReader, node: yaml.Node | None, description: str
+) -> CognitiveModes:
+    if node is None:  # Claude Code agent: one mode, its mindset is the agent's description
+        mode = CognitiveMode.GENERATIVE
+        _, output, risk = prompt_text.GENERIC_MODE_SPECS[mode.value]
+        spec = ModeSpec(mindset=description, output=output, risk_profile=risk)
+        return CognitiveModes(specs=((mode, spec),), default=mode)
     specs: list[tuple[CognitiveMode, ModeSpec]] = []
     default_node: yaml.Node | None = None
     for key, value in reader.mapping(node, "cognitive_modes").items():
