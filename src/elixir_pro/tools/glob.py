@@ -42,7 +42,7 @@ class GlobTool(Tool):
         if ".." in PurePosixPath(pattern).parts:
             raise ToolError("Invalid input: Glob.pattern may not contain '..'; use path instead.")
         base = resolve_base(ws, raw_path, staged, "Glob")
-        if not base.path.is_dir() and base.rel not in staged:
+        if base.path.is_file() or staged.get(base.rel) is not None:
             raise ToolError(f"Glob.path must be a directory: {base.rel} is a file.")
         matcher = compile_glob(pattern)
         wants_ignored = PurePosixPath(pattern).parts[0] in IGNORED_DIRS

@@ -93,7 +93,7 @@ def _content_rows(hits: _FileHits, before: int, after: int, numbers: bool) -> It
         shown.extend(range(max(0, i - before), min(len(hits.lines), i + after + 1)))
     previous = None
     for i in sorted(set(shown)):
-        if previous is not None and i != previous + 1:
+        if previous is not None and i != previous + 1 and (before or after):
             yield "--"
         sep = ":" if i in matched else "-"
         prefix = f"{hits.rel}{sep}{i + 1}{sep}" if numbers else f"{hits.rel}{sep}"
@@ -163,12 +163,9 @@ class GrepTool(Tool):
             return results, secrets
 
         results, secrets = await asyncio.to_thread(search)
-        note = (
-            f"\n({secrets} secret file(s) skipped; see the tools.allow_secrets setting.)"
-            if secrets
-            else ""
-        )
         if not results:
+            # Said only when nothing matched, so it cannot reveal what a secret file holds.
+            note = f" ({secrets} secret file(s) not searched)" if secrets else ""
             return ToolOutcome("No matches found" + note)
         mode = args.opt_string("output_mode") or "files_with_matches"
         limit = args.opt_int("head_limit")
@@ -176,13 +173,13 @@ class GrepTool(Tool):
             results.sort(key=lambda h: (-h.mtime, h.rel))
             rows = [h.rel for h in results]
             header = f"Found {len(rows)} file{'s' if len(rows) != 1 else ''}"
-            return ToolOutcome(self._cap([header], rows, limit, "files") + note)
+            return ToolOutcome(self._cap([header], rows, limit, "files"))
         results.sort(key=lambda h: h.rel)
         if mode == "count":
             rows = [f"{h.rel}:{len(h.matched)}" for h in results]
             total = sum(len(h.matched) for h in results)
             footer = f"\nFound {total} matching lines across {len(results)} files."
-            return ToolOutcome(self._cap([], rows, limit, "files") + footer + note)
+            return ToolOutcome(self._cap([], rows, limit, "files") + footer)
         context = args.opt_int("-C")
         before = args.opt_int("-B") if args.opt_int("-B") is not None else context
         after = args.opt_int("-A") if args.opt_int("-A") is not None else context
@@ -192,7 +189,7 @@ class GrepTool(Tool):
             if rows and (before or after):
                 rows.append("--")
             rows.extend(_content_rows(hits, before or 0, after or 0, numbers))
-        return ToolOutcome(self._cap([], rows, limit, "lines") + note)
+        return ToolOutcome(self._cap([], rows, limit, "lines"))
 
     @staticmethod
     def _cap(header: list[str], rows: list[str], limit: int | None, unit: str) -> str:

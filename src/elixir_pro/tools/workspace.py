@@ -125,8 +125,9 @@ class Workspace:
     def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[Resolved]:
         """Every regular file under ``base`` (a directory inside the root), depth first.
 
-        Ignored directories are pruned; directory symlinks are not followed; file symlinks are
-        yielded (as their link path) only when their target lies inside the root.
+        Ignored directories are pruned. Symlinks are skipped, as ripgrep does by default: a
+        link inside the root only repeats a file that is walked anyway, and one leading out
+        must not be read. (Read follows a link whose target lies inside the root.)
         """
         stack = [base.path]
         while stack:
@@ -139,10 +140,7 @@ class Workspace:
             for entry in entries:
                 try:
                     if entry.is_symlink():
-                        target = Path(entry.path)
-                        if target.is_file() and self.contains(target):
-                            yield Resolved(self._rel(target), target)
-                        continue
+                        continue  # as ripgrep: links are not followed (nor can they lead out)
                     if entry.is_dir(follow_symlinks=False):
                         if not (skip_ignored and entry.name in IGNORED_DIRS):
                             stack.append(Path(entry.path))
