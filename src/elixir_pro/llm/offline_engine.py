@@ -1,0 +1,91 @@
+"""The engine calls behind the offline backend, each with a degraded path when a part of the
+engine is missing or fails: project analysis limited to a scope, the rendered supervision
+map, and rule texts (impact, recommendation, trade-off) for a finding.
+
+Blocking code: the offline backend runs these in a thread. Used only by
+:mod:`elixir_pro.llm.offline_backend`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from elixir_pro.config import Config
+from elixir_pro.engine.findings import Finding
+from elixir_pro.llm import offline_text as T
+
+
+@dataclass(slots=True)
+class EngineView:
+    """The findings for the answer's scope (``scope`` empty: the whole project)."""
+
+    scope: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    files_analyzed: int = 0
+    unavailable: str = ""  # why the analyser could not run ("" when it ran)
+
+    @property
+    def scope_label(self) -> str:
+        if not self.scope:
+            return T.SCOPE_PROJECT
+        return T.SCOPE_PATHS.format(paths=", ".join(f"`{p}`" for p in self.scope))
+
+
+def under(path: str, scope: list[str]) -> bool:
+    return not scope or any(path == s or path.startswith(s.rstrip("/") + "/") for s in scope)
+
+
+def run_analysis(root: Path, config: Config, scope: list[str]) -> EngineView:
+    view = EngineView(scope=list(scope))
+    try:
+        analyzer: Any = importlib.import_module("elixir_pro.engine.analyzer")
+        report = analyzer.ProjectAnalyzer(root.resolve(), config).analyze_all()
+    except ImportError as exc:
+        view.unavailable = f"the rule analyser is not installed ({exc})"
+        return view
+    except Exception as exc:  # the engine must never take the conversation down
+        view.unavailable = f"the analyser failed: {type(exc).__name__}: {exc}"
+        return view
+    findings = [f for f in report.findings if under(f.path, scope)]
+    view.findings = findings
+    files = getattr(report, "files", None)
+    if scope and isinstance(files, list | tuple):
+        view.files_analyzed = sum(1 for p in files if under(str(p), scope))
+    else:
+        view.files_analyzed = int(report.files_analyzed)
+    return view
+
+
+def supervision_text(root: Path) -> tuple[str, str]:
+    """(rendered map, "") or ("", why it is not available)."""
+    try:
+        from elixir_pro.engine.supervision import build_supervision_map
+        from elixir_pro.engine.supervision_render import render_map
+    except ImportError as exc:
+        return "", f"the supervision map is not available ({exc})"
+    try:
+        return render_map(build_supervision_map(root.resolve())), ""
+    except Exception as exc:  # a parse problem must not end the answer
+        return "", f"the supervision map failed: {type(exc).__name__}: {exc}"
+
+
+def impact_and_fix(finding: Finding) -> tuple[str, str]:
+    """The rule's own impact and recommendation texts, when the rule registry has them."""
+    try:
+        rules: Any = importlib.import_module("elixir_pro.engine.rules")
+    except ImportError:
+        return "", ""
+    registry = getattr(rules, "RULES", None) or getattr(rules, "REGISTRY", None)
+    rule = registry.get(finding.rule) if isinstance(registry, dict) else None
+    if rule is None:
+        return "", ""
+    impact = getattr(rule, "impact", "")
+    fix = getattr(rule, "recommendation", "")
+    return (impact if isinstance(impact, str) else ""), (fix if isinstance(fix, str) else "")
+
+
+def tradeoff_for(rule: str) -> str:
+    return T.TRADEOFFS.get(rule, "")

@@ -1,0 +1,99 @@
+"""The request body of one Messages API call and the conversion of replies back to plain
+message params.
+
+Prompt caching: ``cache_control: {"type": "ephemeral"}`` goes on the (single, last) system
+block and on the last tool definition (client tools first, then server tools), so the system
+prompt and the tool list are cached together across the rounds of a turn and across turns.
+Used by the Anthropic backend; tests assert on exactly what these functions put on the wire.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from elixir_pro.llm.base import Toolset
+
+EPHEMERAL: dict[str, str] = {"type": "ephemeral"}
+DROP_KEYS = frozenset({"parsed_output"})
+
+
+def system_blocks(system_prompt: str) -> list[dict[str, Any]]:
+    if not system_prompt:
+        return []
+    return [{"type": "text", "text": system_prompt, "cache_control": dict(EPHEMERAL)}]
+
+
+def tool_params(toolset: Toolset | None) -> list[dict[str, Any]]:
+    if toolset is None:
+        return []
+    tools = [copy.deepcopy(t) for t in (*toolset.definitions(), *toolset.server_tools())]
+    if tools:
+        tools[-1]["cache_control"] = dict(EPHEMERAL)
+    return tools
+
+
+def request_body(
+    *,
+    model: str,
+    max_tokens: int,
+    system_prompt: str,
+    toolset: Toolset | None,
+    messages: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Keyword arguments for ``client.messages.stream``."""
+    body: dict[str, Any] = {
+        "model": model,
+        "max_tokens": max_tokens,
+        "messages": merge_consecutive(messages),
+    }
+    system = system_blocks(system_prompt)
+    if system:
+        body["system"] = system
+    tools = tool_params(toolset)
+    if tools:
+        body["tools"] = tools
+    return body
+
+
+def _content_list(content: Any) -> list[Any]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    return list(content)
+
+
+def merge_consecutive(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join consecutive messages of the same role (a turn that stopped after tool results
+    followed by a new prompt), which the API would otherwise treat as one turn anyway."""
+    merged: list[dict[str, Any]] = []
+    for message in messages:
+        if merged and merged[-1]["role"] == message["role"]:
+            previous = merged[-1]
+            merged[-1] = {
+                "role": previous["role"],
+                "content": _content_list(previous["content"]) + _content_list(message["content"]),
+            }
+        else:
+            merged.append(message)
+    return merged
+
+
+def block_param(block: Any) -> dict[str, Any]:
+    """A content block of a reply as a plain JSON-able param dict."""
+    if isinstance(block, dict):
+        return {k: v for k, v in block.items() if k not in DROP_KEYS and v is not None}
+    dumped: dict[str, Any] = block.model_dump(mode="json", exclude_none=True)
+    return {k: v for k, v in dumped.items() if k not in DROP_KEYS}
+
+
+def assistant_param(message: Any) -> dict[str, Any]:
+    """The assistant turn to send back (``Message.to_param()`` with plain dict blocks)."""
+    param = message.to_param()
+    return {"role": "assistant", "content": [block_param(b) for b in param["content"]]}
+
+
+def tool_result(call_id: str, output: str, is_error: bool) -> dict[str, Any]:
+    block: dict[str, Any] = {"type": "tool_result", "tool_use_id": call_id, "content": output}
+    if is_error:
+        block["is_error"] = True
+    return block
