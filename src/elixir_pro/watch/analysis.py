@@ -46,9 +46,16 @@ class Analyzer(Protocol):
 
 
 def notices_of(report: object) -> list[str]:
-    """The report's notices as text (an engine notice may be a string or carry ``message``)."""
-    raw = getattr(report, "notices", ()) or ()
-    return [str(getattr(item, "message", item)) for item in raw]
+    """A report's or delta's ``notices`` as text: a notice may be a string or carry
+    ``message`` (and optionally ``path`` and ``line``, shown first)."""
+    out: list[str] = []
+    for item in getattr(report, "notices", ()) or ():
+        message = str(getattr(item, "message", item))
+        path = getattr(item, "path", None)
+        line = getattr(item, "line", None)
+        where = f"{path}:{line}" if path and line else str(path or "")
+        out.append(f"{where}: {message}" if where else message)
+    return out
 
 
 def engine_analyzer(root: Path, config: object | None = None) -> Analyzer:

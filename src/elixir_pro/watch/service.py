@@ -272,6 +272,8 @@ class WatchService:
                     self._findings[path] = tuple(items)
                 else:
                     self._findings.pop(path, None)
+        for text in notices_of(delta):
+            self._emit(Notice(text, "warning"))
         self._emit(FindingsUpdated(paths, findings, tuple(delta.new), tuple(delta.resolved)))
 
     # -- health ------------------------------------------------------------------------
