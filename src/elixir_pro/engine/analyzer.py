@@ -1,0 +1,263 @@
+"""Project analysis: run every enabled rule over a project's Elixir files, keep per-file results,
+and re-analyse changed files incrementally.
+
+Public API (used by the audit command, the watcher, the offline backend and the TUI)::
+
+    ProjectAnalyzer(root, config=None)
+        .analyze_all(progress=None) -> AuditReport
+        .reanalyze(rel_paths) -> FindingsDelta
+        .findings -> list[Finding]
+        .files() -> list[str]
+    analyze_source(rel_path, source, config=None) -> list[Finding]
+
+Per-file results are kept by content hash, so re-analysing one file costs about one parse and
+never grows with the project's size. The only cross-file fact (callbacks of project-defined
+behaviours) is kept per file in a :class:`~elixir_pro.engine.project.ProjectIndex`; when it
+changes, only the files declaring that ``@behaviour`` are re-checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tree_sitter import Node
+
+from elixir_pro.config import Config, load_config
+from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.parse import ParseCache, content_hash
+from elixir_pro.engine.project import ProjectIndex, behaviour_refs, defined_callbacks
+from elixir_pro.engine.rule import Rule, all_rules
+from elixir_pro.engine.sources import Notice, check_source, discover, read_source, skipped
+from elixir_pro.engine.suppress import suppressions
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    files_analyzed: int
+    findings: list[Finding]
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsDelta:
+    """What changed after re-analysing ``paths``: ``findings`` are the current findings of those
+    paths; ``new`` and ``resolved`` compare with what they had before."""
+
+    paths: tuple[str, ...]
+    findings: list[Finding]
+    new: list[Finding]
+    resolved: list[Finding]
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _FileState:
+    digest: str
+    findings: list[Finding]
+    notices: list[Notice]
+    behaviours: frozenset[str] = frozenset()
+
+
+def _enabled_rules(config: Config) -> list[Rule]:
+    return [r for r in all_rules() if r.id not in config.rules.disable]
+
+
+def _syntax_notice(ctx: FileContext) -> Notice | None:
+    if not ctx.root.has_error:
+        return None
+    line = _first_error_line(ctx.root)
+    return Notice(ctx.path, "syntax error; analysed the readable part only", line)
+
+
+def _first_error_line(root: Node) -> int | None:
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and (node.is_missing or node.type == "ERROR"):
+            return node.start_point[0] + 1
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                break
+        else:
+            return None
+
+
+def run_rules(
+    ctx: FileContext, rules: Iterable[Rule], config: Config
+) -> tuple[list[Finding], list[Notice]]:
+    """Run ``rules`` on one file; apply suppressions and configured severities; sorted."""
+    found: list[Finding] = []
+    notices: list[Notice] = []
+    for rule in rules:
+        if not rule.applies(ctx):
+            continue
+        try:
+            found.extend(rule.check(ctx))
+        except Exception as exc:  # a rule bug must not stop the audit
+            notices.append(Notice(ctx.path, f"rule {rule.id} failed: {type(exc).__name__}: {exc}"))
+    if found:
+        silenced = suppressions(ctx)
+        if silenced:
+            found = [f for f in found if not silenced.silences(f)]
+        overrides = config.rules.severity
+        if overrides:
+            found = [
+                replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in found
+            ]
+        found.sort(key=Finding.sort_key)
+    return found, notices
+
+
+def analyze_source(rel_path: str, source: bytes, config: Config | None = None) -> list[Finding]:
+    """Findings for one in-memory file (no project context beyond the file itself)."""
+    config = config or Config()
+    checked = check_source(rel_path, source)
+    if isinstance(checked, Notice):
+        return []
+    ctx = FileContext(rel_path, checked, ParseCache(1).get(checked))
+    ctx.project_callbacks = defined_callbacks(ctx)
+    return run_rules(ctx, _enabled_rules(config), config)[0]
+
+
+class ProjectAnalyzer:
+    """Analyses a project and keeps its findings current as files change."""
+
+    def __init__(
+        self, root: Path, config: Config | None = None, *, paths: Iterable[str] | None = None
+    ) -> None:
+        self.root = Path(root)
+        self.config = config if config is not None else load_config(self.root)
+        self._only = sorted(set(paths)) if paths is not None else None
+        self._rules = _enabled_rules(self.config)
+        self._cache = ParseCache()
+        self._files: dict[str, _FileState] = {}
+        self._project = ProjectIndex()
+
+    # -- queries ---------------------------------------------------------------------------
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [f for state in self._files.values() for f in state.findings]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    @property
+    def notices(self) -> list[Notice]:
+        return [n for state in self._files.values() for n in state.notices]
+
+    def files(self) -> list[str]:
+        return sorted(self._files)
+
+    # -- analysis --------------------------------------------------------------------------
+
+    def _context(self, rel_path: str, source: bytes) -> FileContext:
+        ctx = FileContext(rel_path, source, self._cache.get(source))
+        ctx.project_callbacks = self._project.callbacks
+        return ctx
+
+    def _check(self, ctx: FileContext, digest: str) -> _FileState:
+        findings, notices = run_rules(ctx, self._rules, self.config)
+        syntax = _syntax_notice(ctx)
+        if syntax is not None:
+            notices.insert(0, syntax)
+        return _FileState(digest, findings, notices, behaviour_refs(ctx))
+
+    def analyze_all(self, progress: Progress | None = None) -> AuditReport:
+        """Analyse every source file from scratch (parse results stay cached by content)."""
+        paths = self._only if self._only is not None else discover(self.root)
+        total = len(paths)
+        self._files.clear()
+        self._project = ProjectIndex()
+        pending: list[tuple[FileContext, str]] = []
+        for i, rel in enumerate(paths):
+            loaded = read_source(self.root, rel)
+            if isinstance(loaded, bytes):
+                ctx = self._context(rel, loaded)
+                self._project.update_file(rel, defined_callbacks(ctx))
+                pending.append((ctx, content_hash(loaded)))
+            elif isinstance(loaded, Notice):
+                self._files[rel] = _FileState("", [], [loaded])
+            if progress is not None and i % 50 == 0:
+                progress(i // 2, total)
+        for i, (ctx, digest) in enumerate(pending):
+            ctx.project_callbacks = self._project.callbacks
+            self._files[ctx.path] = self._check(ctx, digest)
+            if progress is not None and i % 50 == 0:
+                progress((total + i) // 2, total)
+        if progress is not None:
+            progress(total, total)
+        return AuditReport(len(pending), self.findings, self.notices)
+
+    def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
+        """Re-analyse the given files (changed, created or deleted) and report the change."""
+        wanted = sorted({p for p in rel_paths if p.endswith((".ex", ".exs")) and not skipped(p)})
+        before: dict[str, list[Finding]] = {}
+        notices: list[Notice] = []
+        changed_behaviours: set[str] = set()
+        contexts: list[tuple[FileContext, str]] = []
+        for rel in wanted:
+            old = self._files.get(rel)
+            before[rel] = old.findings if old is not None else []
+            loaded = read_source(self.root, rel)
+            if loaded is None:
+                self._files.pop(rel, None)
+                changed_behaviours |= self._project.update_file(rel, {})
+                continue
+            if isinstance(loaded, Notice):
+                self._files[rel] = _FileState("", [], [loaded])
+                changed_behaviours |= self._project.update_file(rel, {})
+                notices.append(loaded)
+                continue
+            digest = content_hash(loaded)
+            if old is not None and old.digest == digest:
+                continue
+            ctx = self._context(rel, loaded)
+            changed_behaviours |= self._project.update_file(rel, defined_callbacks(ctx))
+            contexts.append((ctx, digest))
+        for ctx, digest in contexts:
+            state = self._check(ctx, digest)
+            self._files[ctx.path] = state
+            notices.extend(state.notices)
+        if changed_behaviours:
+            self._recheck_dependents(changed_behaviours, set(wanted), before)
+        touched = sorted(before)
+        return self._delta(touched, before, notices)
+
+    def _recheck_dependents(
+        self, behaviours: set[str], done: set[str], before: dict[str, list[Finding]]
+    ) -> None:
+        for rel, state in list(self._files.items()):
+            if rel in done or not (state.behaviours & behaviours):
+                continue
+            loaded = read_source(self.root, rel)
+            if not isinstance(loaded, bytes):
+                continue
+            before[rel] = state.findings
+            self._files[rel] = self._check(self._context(rel, loaded), content_hash(loaded))
+
+    def _delta(
+        self, paths: list[str], before: Mapping[str, list[Finding]], notices: list[Notice]
+    ) -> FindingsDelta:
+        current: list[Finding] = []
+        new: list[Finding] = []
+        resolved: list[Finding] = []
+        for rel in paths:
+            state = self._files.get(rel)
+            now = state.findings if state is not None else []
+            old_keys = {_identity(f) for f in before.get(rel, [])}
+            now_keys = {_identity(f) for f in now}
+            current.extend(now)
+            new.extend(f for f in now if _identity(f) not in old_keys)
+            resolved.extend(f for f in before.get(rel, []) if _identity(f) not in now_keys)
+        return FindingsDelta(tuple(paths), current, new, resolved, notices)
+
+
+def _identity(finding: Finding) -> tuple[str, str, int, str]:
+    return (finding.rule, finding.path, finding.line, finding.message)

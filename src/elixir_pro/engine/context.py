@@ -1,0 +1,364 @@
+"""The per-file context every rule reads: path, source bytes, tree, and cheap indexes built by
+one tree-sitter query pass (calls by name, remote calls, comments, module and function spans).
+
+Rules look things up here instead of re-walking the whole tree, which keeps a full audit close
+to the cost of parsing. Indexes are built lazily, so a rule that is skipped costs nothing.
+Used by the rules under ``engine/rules/``, by suppression and by the analyzer.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tree_sitter import Node, Query, QueryCursor, Tree
+
+from elixir_pro.engine.nodes import arguments as arguments
+from elixir_pro.engine.nodes import contains as contains
+from elixir_pro.engine.nodes import do_body as do_body
+from elixir_pro.engine.nodes import effective_arguments as effective_arguments
+from elixir_pro.engine.nodes import keyword_value as keyword_value
+from elixir_pro.engine.nodes import pipe_subject as pipe_subject
+from elixir_pro.engine.nodes import statements as statements
+from elixir_pro.engine.nodes import text as text
+from elixir_pro.engine.parse import ELIXIR
+
+_INDEX_QUERY = Query(
+    ELIXIR,
+    """
+    (call target: (identifier) @name) @call
+    (call target: (dot left: [(alias) (atom)] @mod right: (identifier) @fn)) @rcall
+    (comment) @comment
+    """,
+)
+
+_CAPTURE_QUERY = Query(
+    ELIXIR,
+    """
+    (unary_operator operator: "&"
+      operand: (binary_operator left: (identifier) @name right: (integer))) @capture
+    """,
+)
+
+DEF_KINDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCall:
+    """``Mod.fun(...)``: ``module`` is the text left of the last dot (``MyApp.Repo``, ``:ets``)."""
+
+    module: str
+    fun: str
+    node: Node
+
+    @property
+    def module_tail(self) -> str:
+        return self.module.rsplit(".", 1)[-1]
+
+
+@dataclass(slots=True)
+class FunctionDef:
+    """One clause of a ``def``/``defp``/``defmacro``."""
+
+    kind: str
+    name: str
+    arity: int
+    node: Node
+    params: list[Node]
+    guard: Node | None
+    body: Node | None
+    head_end: int = 0
+    module: ModuleDef | None = None
+
+    @property
+    def start_byte(self) -> int:
+        return self.node.start_byte
+
+    @property
+    def end_byte(self) -> int:
+        return self.node.end_byte
+
+
+@dataclass(slots=True)
+class ModuleDef:
+    name: str
+    node: Node
+    uses: list[tuple[str, Node]] = field(default_factory=list)
+    functions: list[FunctionDef] = field(default_factory=list)
+
+    def clauses(self, name: str, arity: int | None = None) -> list[FunctionDef]:
+        return [
+            f
+            for f in self.functions
+            if f.name == name and (arity is None or f.arity == arity) and f.kind == "def"
+        ]
+
+
+def _function_def(kind: str, node: Node) -> FunctionDef | None:
+    args = arguments(node)
+    if not args:
+        return None
+    head = args[0]
+    guard: Node | None = None
+    if head.type == "binary_operator" and text(head.child_by_field_name("operator")) == "when":
+        guard = head.child_by_field_name("right")
+        head = head.child_by_field_name("left") or head
+    if head.type == "identifier":
+        name, params = text(head), []
+    elif head.type == "call":
+        target = head.child_by_field_name("target")
+        if target is None or target.type != "identifier":
+            return None
+        name, params = text(target), arguments(head)
+    else:
+        return None
+    return FunctionDef(
+        kind, name, len(params), node, params, guard, do_body(node), args[0].end_byte
+    )
+
+
+class FileContext:
+    """Everything a rule may look at for one file. Built once per (path, content)."""
+
+    def __init__(self, path: str, source: bytes, tree: Tree) -> None:
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.root = tree.root_node
+        self.is_test = _is_test_path(path)
+        self.is_mix_exs = path == "mix.exs" or path.endswith("/mix.exs")
+        #: Callbacks of the behaviours the project defines (``{module: {(name, arity)}}``).
+        self.project_callbacks: Mapping[str, frozenset[tuple[str, int]]] = {}
+
+    # -- raw indexes -------------------------------------------------------------------------
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, list[Node]], dict[str, list[RemoteCall]], list[Node]]:
+        calls: dict[str, list[Node]] = {}
+        remote: dict[str, list[RemoteCall]] = {}
+        comments: list[Node] = []
+        src = self.source
+        for pattern, caps in QueryCursor(_INDEX_QUERY).matches(self.root):
+            if pattern == 0:
+                name = caps["name"][0]
+                calls.setdefault(src[name.start_byte : name.end_byte].decode(), []).append(
+                    caps["call"][0]
+                )
+            elif pattern == 1:
+                mod, fn = caps["mod"][0], caps["fn"][0]
+                fun = src[fn.start_byte : fn.end_byte].decode()
+                remote.setdefault(fun, []).append(
+                    RemoteCall(src[mod.start_byte : mod.end_byte].decode(), fun, caps["rcall"][0])
+                )
+            else:
+                comments.append(caps["comment"][0])
+        return calls, remote, comments
+
+    def calls(self, name: str) -> list[Node]:
+        """Calls whose target is the bare identifier ``name`` (``def``, ``receive``, ``loop``)."""
+        return self._index[0].get(name, [])
+
+    def remote(
+        self, fun: str, module: str | None = None, tail: str | None = None
+    ) -> list[RemoteCall]:
+        """Remote calls of ``fun``, optionally restricted to an exact module text or to modules
+        whose last segment is ``tail`` (``tail="Repo"`` matches ``MyApp.Repo``)."""
+        found = self._index[1].get(fun, [])
+        if module is not None:
+            return [c for c in found if c.module == module]
+        if tail is not None:
+            return [c for c in found if c.module_tail == tail]
+        return found
+
+    def remote_calls(self) -> Iterator[RemoteCall]:
+        for group in self._index[1].values():
+            yield from group
+
+    @cached_property
+    def _captures(self) -> dict[str, list[Node]]:
+        out: dict[str, list[Node]] = {}
+        if b"&" not in self.source:
+            return out
+        for _, caps in QueryCursor(_CAPTURE_QUERY).matches(self.root):
+            out.setdefault(text(caps["name"][0]), []).append(caps["capture"][0])
+        return out
+
+    def captures(self, name: str) -> list[Node]:
+        """``&name/arity`` captures of the local function ``name``."""
+        return self._captures.get(name, [])
+
+    @property
+    def local_call_names(self) -> set[str]:
+        return set(self._index[0])
+
+    @property
+    def comments(self) -> list[Node]:
+        return self._index[2]
+
+    # -- modules and functions -------------------------------------------------------------
+
+    @cached_property
+    def modules(self) -> list[ModuleDef]:
+        """Every ``defmodule`` in the file (nested ones too), in source order, with their
+        ``use`` declarations and function clauses attached."""
+        mods: list[ModuleDef] = []
+        for node in self.calls("defmodule"):
+            args = arguments(node)
+            mods.append(ModuleDef(text(args[0]) if args else "?", node))
+        mods.sort(key=lambda m: m.node.start_byte)
+        for use in self.calls("use"):
+            args = arguments(use)
+            mod = _innermost(mods, use.start_byte)
+            if args and mod is not None:
+                mod.uses.append((text(args[0]), use))
+        for fn in self.functions:
+            fn.module = _innermost(mods, fn.start_byte)
+            if fn.module is not None:
+                fn.module.functions.append(fn)
+        return mods
+
+    def module_at(self, byte: int) -> ModuleDef | None:
+        """The innermost module whose span holds ``byte``."""
+        return _innermost(self.modules, byte)
+
+    @cached_property
+    def functions(self) -> list[FunctionDef]:
+        found: list[FunctionDef] = []
+        for kind in DEF_KINDS:
+            for node in self.calls(kind):
+                fn = _function_def(kind, node)
+                if fn is not None:
+                    found.append(fn)
+        found.sort(key=lambda f: f.start_byte)
+        return found
+
+    @cached_property
+    def _function_starts(self) -> list[int]:
+        return [f.start_byte for f in self.functions]
+
+    def function_at(self, byte: int) -> FunctionDef | None:
+        """The (innermost) function clause whose span holds ``byte``."""
+        i = bisect.bisect_right(self._function_starts, byte) - 1
+        while i >= 0:
+            fn = self.functions[i]
+            if fn.start_byte <= byte < fn.end_byte:
+                return fn
+            i -= 1
+        return None
+
+    def module_functions(self, fn: FunctionDef) -> dict[str, list[FunctionDef]]:
+        """Clauses of the functions defined in ``fn``'s module, by name."""
+        out: dict[str, list[FunctionDef]] = {}
+        pool = fn.module.functions if fn.module is not None else self.functions
+        for other in pool:
+            out.setdefault(other.name, []).append(other)
+        return out
+
+    def calls_in_body(self, fn: FunctionDef, name: str) -> list[Node]:
+        """Calls of ``name`` inside ``fn``'s body (its own head excluded)."""
+        return [c for c in self.calls(name) if fn.head_end <= c.start_byte < fn.end_byte]
+
+    def is_recursive(self, fn: FunctionDef) -> bool:
+        return bool(self.calls_in_body(fn, fn.name))
+
+    def uses(self, module: ModuleDef, *names: str) -> Node | None:
+        """The ``use X`` node in ``module`` for the first matching name, else None."""
+        for used, node in module.uses:
+            if used in names:
+                return node
+        return None
+
+    def attributes(self, name: str) -> list[Node]:
+        """``@name value`` attribute nodes (the ``unary_operator``)."""
+        out: list[Node] = []
+        for call in self.calls(name):
+            parent = call.parent
+            if (
+                parent is not None
+                and parent.type == "unary_operator"
+                and text(parent.child_by_field_name("operator")) == "@"
+            ):
+                out.append(parent)
+        return out
+
+    def behaviours(self, module: ModuleDef) -> list[tuple[str, Node]]:
+        """``@behaviour X`` declarations inside ``module`` (own body only)."""
+        out: list[tuple[str, Node]] = []
+        for attr in self.attributes("behaviour"):
+            if self.module_at(attr.start_byte) is module:
+                operand = attr.child_by_field_name("operand")
+                args = arguments(operand) if operand is not None else []
+                if args:
+                    out.append((text(args[0]), attr))
+        return out
+
+    def is_genserver(self, module: ModuleDef) -> Node | None:
+        """The ``use GenServer`` (or ``@behaviour GenServer``) node of a GenServer module."""
+        node = self.uses(module, "GenServer")
+        if node is not None:
+            return node
+        for name, attr in self.behaviours(module):
+            if name in ("GenServer", ":gen_server"):
+                return attr
+        return None
+
+    # -- loops -----------------------------------------------------------------------------
+
+    @cached_property
+    def loop_bodies(self) -> list[tuple[Node, Node]]:
+        """(loop call, per-element body) for Enum/Stream callbacks and ``for`` bodies."""
+        out: list[tuple[Node, Node]] = []
+        for mod in ("Enum", "Stream", "Task"):
+            for fun in LOOP_FUNS:
+                if (mod == "Task") != (fun == "async_stream"):
+                    continue
+                for call in self.remote(fun, module=mod):
+                    args = arguments(call.node)
+                    if args and args[-1].type in ("anonymous_function", "unary_operator"):
+                        out.append((call.node, args[-1]))
+        for node in self.calls("for"):
+            body = do_body(node)
+            if body is not None:
+                out.append((node, body))
+        out.sort(key=lambda pair: pair[1].start_byte)
+        return out
+
+    def loop_around(self, node: Node) -> Node | None:
+        """The loop call whose per-element body holds ``node``, else None."""
+        for loop, body in self.loop_bodies:
+            if body.start_byte > node.start_byte:
+                break
+            if contains(body, node):
+                return loop
+        return None
+
+
+LOOP_FUNS = (
+    "map",
+    "each",
+    "flat_map",
+    "reduce",
+    "reduce_while",
+    "map_reduce",
+    "filter",
+    "reject",
+    "find",
+    "async_stream",
+)
+
+
+def _innermost(modules: list[ModuleDef], byte: int) -> ModuleDef | None:
+    best: ModuleDef | None = None
+    for mod in modules:
+        if mod.node.start_byte > byte:
+            break
+        if byte < mod.node.end_byte:
+            best = mod
+    return best
+
+
+def _is_test_path(path: str) -> bool:
+    parts = path.split("/")
+    return "test" in parts[:-1] or parts[-1].endswith("_test.exs") or parts[-1] == "test_helper.exs"

@@ -1,0 +1,83 @@
+"""Small helpers over tree-sitter-elixir nodes: a call's arguments (with the pipe subject),
+its do-block, keyword values, block statements and span containment.
+
+Used by the file context, the rules and anyone reading Elixir trees from ``engine/parse.py``.
+"""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+
+def text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", errors="replace")
+
+
+def arguments(call: Node) -> list[Node]:
+    """The explicit arguments of a call (no pipe subject, no do-block)."""
+    for child in call.children:
+        if child.type == "arguments":
+            return [c for c in child.named_children if c.type != "comment"]
+    return []
+
+
+def pipe_subject(call: Node) -> Node | None:
+    """For ``x |> f(y)``, the node ``x``; None when the call is not piped into."""
+    parent = call.parent
+    if (
+        parent is not None
+        and parent.type == "binary_operator"
+        and parent.child_by_field_name("right") == call
+        and text(parent.child_by_field_name("operator")) == "|>"
+    ):
+        return parent.child_by_field_name("left")
+    return None
+
+
+def effective_arguments(call: Node) -> list[Node]:
+    """Arguments as the callee sees them: the pipe subject first when piped."""
+    subject = pipe_subject(call)
+    args = arguments(call)
+    return [subject, *args] if subject is not None else args
+
+
+def do_body(call: Node) -> Node | None:
+    """The ``do ... end`` block or the ``do:`` keyword value of a call."""
+    for child in call.children:
+        if child.type == "do_block":
+            return child
+    for arg in arguments(call):
+        if arg.type == "keywords":
+            for pair in arg.named_children:
+                key = pair.child_by_field_name("key")
+                if key is not None and text(key).rstrip(": ") == "do":
+                    return pair.child_by_field_name("value")
+    return None
+
+
+def keyword_value(node: Node, key: str) -> Node | None:
+    """The value for ``key:`` in a ``keywords`` or ``list`` node, else None."""
+    candidates = [node] if node.type == "keywords" else node.named_children
+    for kw in candidates:
+        if kw.type != "keywords":
+            continue
+        for pair in kw.named_children:
+            k = pair.child_by_field_name("key")
+            if k is not None and text(k).rstrip(": ") == key:
+                return pair.child_by_field_name("value")
+    return None
+
+
+def statements(block: Node | None) -> list[Node]:
+    """The expressions of a do-block / stab body, or ``[block]`` for a single expression."""
+    if block is None:
+        return []
+    if block.type in ("do_block", "body", "block"):
+        return [c for c in block.named_children if c.type not in ("comment", "stab_clause")]
+    return [block]
+
+
+def contains(outer: Node, inner: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte

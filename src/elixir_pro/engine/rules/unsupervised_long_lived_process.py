@@ -1,0 +1,106 @@
+"""Rule ``unsupervised-long-lived-process``: long-lived processes started outside supervision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, FunctionDef, contains, effective_arguments, text
+from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.parse import call_target, walk
+from elixir_pro.engine.rule import Rule, register
+
+SERVER_STARTS = (("GenServer", "start"), ("Agent", "start"), (":gen_server", "start"))
+FUN_STARTS = (("Task", "start"), ("Process", "spawn"))
+
+
+@register
+class UnsupervisedLongLivedProcess(Rule):
+    id = "unsupervised-long-lived-process"
+    severity = Severity.HIGH
+    title = "Long-lived process started outside a supervisor"
+    triggers = (b"start", b"spawn")
+    rationale = (
+        "GenServer.start, Agent.start, Task.start and spawn create processes that no "
+        "supervisor knows about and that are not linked to their caller. When such a "
+        "long-lived (often named) process crashes, nothing restarts it; when the "
+        "application stops, nothing stops it."
+    )
+    impact = (
+        "A crash silently removes a service the rest of the system expects to exist: calls "
+        "to its name fail with :noproc until the node restarts."
+    )
+    recommendation = (
+        "Start it as a child of the application's supervision tree (`{MyServer, opts}` in "
+        "the children list), or under a DynamicSupervisor for processes created at runtime."
+    )
+    dirty_example = """\
+def boot do
+  {:ok, _pid} = GenServer.start(RateLimiter, [], name: RateLimiter)
+end
+"""
+    clean_example = """\
+children = [
+  {RateLimiter, name: RateLimiter}
+]
+
+Supervisor.start_link(children, strategy: :one_for_one)
+"""
+
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
+        if ctx.is_test:
+            return
+        for module, fun in SERVER_STARTS:
+            for call in ctx.remote(fun, module=module):
+                if ctx.function_at(call.node.start_byte) is None:
+                    continue
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{module}.{fun} starts an unlinked, unsupervised process: nothing restarts "
+                    "it when it crashes",
+                )
+        candidates = [c.node for m, f in FUN_STARTS for c in ctx.remote(f, module=m)]
+        candidates.extend(ctx.calls("spawn"))
+        for node in sorted(candidates, key=lambda n: n.start_byte):
+            fn = ctx.function_at(node.start_byte)
+            if fn is None or ctx.loop_around(node) is not None:
+                continue
+            reason = _long_lived(ctx, fn, node)
+            if reason:
+                yield self.finding_on_line(
+                    ctx, node, f"{call_target(node)} starts a {reason} outside any supervisor"
+                )
+
+
+def _long_lived(ctx: FileContext, fn: FunctionDef, spawn: Node) -> str:
+    if _registered_after(fn, spawn):
+        return "named process"
+    args = effective_arguments(spawn)
+    if not args:
+        return ""
+    module_fns = ctx.module_functions(fn)
+    loops = {name for name, clauses in module_fns.items() if _is_receive_loop(ctx, clauses)}
+    first = args[0]
+    if first.type in ("anonymous_function", "unary_operator"):
+        if any(contains(first, call) for name in loops for call in ctx.calls(name)):
+            return "long-lived process (a receive loop)"
+    elif len(args) >= 3 and args[1].type == "atom" and text(args[1]).lstrip(":") in loops:
+        return "long-lived process (a receive loop)"
+    return ""
+
+
+def _registered_after(fn: FunctionDef, spawn: Node) -> bool:
+    for node in walk(fn.node):
+        if node.start_byte > spawn.start_byte and call_target(node) == "Process.register":
+            return True
+    return False
+
+
+def _is_receive_loop(ctx: FileContext, clauses: list[FunctionDef]) -> bool:
+    for clause in clauses:
+        has_receive = any(contains(clause.node, r) for r in ctx.calls("receive"))
+        if has_receive and ctx.is_recursive(clause):
+            return True
+    return False

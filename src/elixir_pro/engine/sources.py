@@ -1,0 +1,82 @@
+"""Finding and reading the Elixir sources of a project, with a notice instead of a traceback for
+files that cannot be analysed (unreadable, binary, not UTF-8, huge).
+
+Used by the analyzer and the audit command.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SKIP_DIRS = frozenset({"_build", "deps", ".git", "node_modules", ".elixir_ls"})
+EXTENSIONS = (".ex", ".exs")
+MAX_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the audit could not fully do for one file; the rest of the audit goes on."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def is_source(rel_path: str) -> bool:
+    return rel_path.endswith(EXTENSIONS)
+
+
+def discover(root: Path) -> list[str]:
+    """Relative posix paths of ``**/*.ex`` and ``**/*.exs`` under ``root``, sorted, skipping
+    build output, dependencies and VCS folders."""
+    found: list[str] = []
+    base = str(root)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
+        rel_dir = os.path.relpath(dirpath, base)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in filenames if name.endswith(EXTENSIONS))
+    found.sort()
+    return found
+
+
+def skipped(rel_path: str) -> bool:
+    """True when a path lies in a folder the audit never reads."""
+    return any(part in SKIP_DIRS for part in rel_path.split("/")[:-1])
+
+
+def read_source(root: Path, rel_path: str) -> bytes | Notice | None:
+    """The file's bytes, a :class:`Notice` saying why it cannot be analysed, or None when the
+    file does not exist (any more)."""
+    path = root / rel_path
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return Notice(rel_path, f"skipped: {size // 1024} KiB is over the 2 MiB limit")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return Notice(rel_path, "skipped: a directory, not a file")
+    except OSError as exc:
+        return Notice(rel_path, f"skipped: cannot read ({exc.strerror or exc})")
+    return check_source(rel_path, data)
+
+
+def check_source(rel_path: str, data: bytes) -> bytes | Notice:
+    if b"\0" in data[:8192]:
+        return Notice(rel_path, "skipped: binary file")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return Notice(rel_path, "skipped: not UTF-8 text", line)
+    if len(data) > MAX_BYTES:
+        return Notice(rel_path, f"skipped: {len(data) // 1024} KiB is over the 2 MiB limit")
+    return data
