@@ -1,21 +1,86 @@
-"""The Textual application: wiring only (screens, bridge, workers)."""
+"""The Textual application: wiring only. It loads the themes, builds the context the screens read
+(agent defaults, the conversation, the session recorder) and pushes the main screen.
+
+Started by :func:`elixir_pro.tui.launch.launch` (``elixir-pro [PATH]``); tests and the benchmark
+construct it directly, optionally with a ready :class:`~elixir_pro.tui.services.TuiContext`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
+
+from elixir_pro.tui import themes
+from elixir_pro.tui.commands import ElixirProCommands
+from elixir_pro.tui.services import TuiContext
 
 
 class ElixirProApp(App[int]):
+    TITLE = "elixir-pro"
+    COMMANDS = App.COMMANDS | {ElixirProCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "quit", priority=True, show=False),
+        Binding("ctrl+p", "command_palette", "palette", show=True, priority=True),
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
     def __init__(
         self,
         root: Path,
         *,
-        resume: bool = False,
+        resume: bool | str = False,
         model: str | None = None,
         offline: bool = False,
         agent_name: str | None = None,
+        context: TuiContext | None = None,
+        watch: bool = True,
+        analyze: bool = True,
     ) -> None:
         super().__init__()
-        self.root = root
+        self.root = root.resolve()
+        self.resume = resume
+        self.theme_set = themes.load_themes()
+        for theme in self.theme_set.themes:
+            self.register_theme(theme)
+        chosen = themes.load_theme_choice()
+        names = self.theme_set.names
+        if chosen in names or (chosen is not None and chosen in self.available_themes):
+            self.theme = chosen
+        elif themes.DEFAULT_THEME in names:
+            self.theme = themes.DEFAULT_THEME
+        if context is None:
+            from elixir_pro.tui.wiring import build_context
+
+            context = build_context(
+                self, self.root, model=model, offline=offline, agent_name=agent_name
+            )
+        context.watch = context.watch and watch
+        context.analyze = context.analyze and analyze
+        self.context = context
+        self.context.notes.extend(self.theme_set.errors)
+
+    def on_mount(self) -> None:
+        from elixir_pro.tui.screens.main import MainScreen
+
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(MainScreen(self.context))
+        if self.resume:
+            self.call_after_refresh(self.resume_session, self.resume)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str):
+            themes.save_theme_choice(name)
+
+    def resume_session(self, which: bool | str) -> None:
+        from elixir_pro.tui.wiring import resume_into
+
+        resume_into(self, which)
+
+    def open_sessions(self) -> None:
+        from elixir_pro.tui.wiring import open_sessions
+
+        open_sessions(self)

@@ -1,4 +1,4 @@
-"""Starts the Textual app; the only place the CLI reaches into the TUI."""
+"""Starts the Textual app; the only place the CLI reaches into the TUI (``elixir-pro [PATH]``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ def launch(root: Path, args: argparse.Namespace) -> int:
 
     app = ElixirProApp(
         root.resolve(),
-        resume=args.resume,
-        model=args.model,
-        offline=args.offline,
-        agent_name=args.agent,
+        resume=bool(getattr(args, "resume", False)),
+        model=getattr(args, "model", None),
+        offline=bool(getattr(args, "offline", False)),
+        agent_name=getattr(args, "agent", None),
     )
     app.run()
     return app.return_code or 0

@@ -1,0 +1,300 @@
+"""The main screen: four cognitive-mode panes in tabs, the prompt, the side panels (findings,
+supervision, context files), the status bar and the footer.
+
+Turns run in named workers (one group per pane) that feed core events through the bridge
+(:class:`~elixir_pro.tui.bridge.AgentEvent`) to the pane's current turn. Side-panel data and
+the watcher are loaded in thread workers after the first paint, so the screen shows at once.
+Pushed by :class:`~elixir_pro.tui.app.ElixirProApp`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
+from elixir_pro.events import CoreEvent, EditProposed, TurnFinished, UsageReported
+from elixir_pro.tui import keys
+from elixir_pro.tui.bridge import AgentEvent
+from elixir_pro.tui.screens.main_side import SidePanelsMixin
+from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
+from elixir_pro.tui.services import PanelEvent, TuiContext
+from elixir_pro.tui.widgets.context_panel import ContextPanel
+from elixir_pro.tui.widgets.findings_panel import FindingsPanel
+from elixir_pro.tui.widgets.mode_pane import ModePane
+from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
+from elixir_pro.tui.widgets.status_bar import StatusBar
+from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
+from elixir_pro.tui.widgets.turn_view import TurnView
+
+
+class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
+    CSS_PATH = "main.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "keys")]
+    AUTO_FOCUS = "#prompt"
+
+    def __init__(self, context: TuiContext) -> None:
+        super().__init__(id="main")
+        self.context = context
+        self.root: Path = context.root
+        self.tool_mode: ToolMode = context.agent.tool_mode
+        self.context_files: list[str] = []
+        self.turns: dict[str, TurnView] = {}
+        self.streaming: set[CognitiveMode] = set()
+        self.last_batch: tuple[str, ...] = ()
+        self.gate_pending: tuple[str, ...] = ()
+        self.gate_acknowledged = True
+        self.pending_changes = 0
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            with TabbedContent(id="panes", initial=f"tab-{self.context.agent.default_mode}"):
+                for index, mode in enumerate(COGNITIVE_MODES, start=1):
+                    with TabPane(f"{index} {mode.value}", id=f"tab-{mode.value}"):
+                        yield ModePane(mode)
+            with Vertical(id="side"):
+                yield FindingsPanel()
+                yield SupervisionPanel()
+                yield ContextPanel()
+        yield Static("", id="hint")
+        yield PromptInput(id="prompt")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        status = self.status
+        status.backend = self.context.conversation.label
+        status.tool_mode = self.tool_mode.value
+        status.role = self.context.agent.role.value
+        status.watcher = "off" if not self.context.watch else "starting"
+        self.query_one(ContextPanel).set_paths([])
+        for panel_id in ("#findings-panel", "#supervision-panel", "#context-panel"):
+            self.query_one(panel_id).display = False
+        self.query_one("#side").display = False
+        self.call_after_refresh(self.start_background)
+        for note in self.context.notes:
+            self.notify(note, severity="warning", timeout=8)
+
+    @property
+    def current_mode(self) -> CognitiveMode:
+        active = self.query_one(TabbedContent).active or f"tab-{self.context.agent.default_mode}"
+        return CognitiveMode(active.removeprefix("tab-"))
+
+    def pane(self, mode: CognitiveMode) -> ModePane:
+        return self.query_one(f"#pane-{mode.value}", ModePane)
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_show_pane(self, mode: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{mode}"
+
+    def action_cycle_tool_mode(self) -> None:
+        index = TOOL_MODES.index(self.tool_mode)
+        self.tool_mode = TOOL_MODES[(index + 1) % len(TOOL_MODES)]
+        self.status.tool_mode = self.tool_mode.value
+
+    def action_leave_prompt(self) -> None:
+        if self.focused is self.query_one(PromptInput):
+            self.pane(self.current_mode).focus()
+        elif self.current_mode in self.streaming:
+            self.action_cancel_turn()
+        else:
+            self.action_focus_prompt()
+
+    def action_focus_prompt(self) -> None:
+        self.query_one(PromptInput).focus()
+
+    def action_help(self) -> None:
+        from elixir_pro.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_sessions(self) -> None:
+        opener = getattr(self.app, "open_sessions", None)
+        if callable(opener):
+            opener()
+
+    def action_cancel_turn(self) -> None:
+        self.workers.cancel_group(self, f"turn-{self.current_mode.value}")
+
+    def action_retry(self) -> None:
+        mode = self.current_mode
+        if mode in self.streaming:
+            self.notify("Still answering in this pane.", severity="warning")
+            return
+        stream = self.context.conversation.retry(mode)
+        if stream is None:
+            self.notify("Nothing to retry in this pane.")
+            return
+        last = self.pane(mode).last_turn
+        self.start_turn_stream(mode, last.prompt if last else "(retry)", stream, label="retry")
+
+    def action_panel_run(self) -> None:
+        prompt = self.query_one(PromptInput)
+        text = prompt.text.strip() or (prompt.prompt_history[-1] if prompt.prompt_history else "")
+        if not text:
+            self.notify("Type a prompt first; the panel run sends it to all four modes.")
+            return
+        prompt.remember(text)
+        prompt.text = ""
+        self.run_panel(text)
+
+    def action_review_last_change(self) -> None:
+        self.review_last_change()
+
+    def action_open_review(self) -> None:
+        self.open_review()
+
+    # -- prompt ----------------------------------------------------------------------------
+    @on(PromptInput.Submitted)
+    def submit(self, event: PromptInput.Submitted) -> None:
+        added = self.add_context([m for m in mentions(event.text)])
+        if added:
+            self.notify("Added to context: " + ", ".join(added), timeout=3)
+        self.send_prompt(self.current_mode, event.text)
+
+    @on(PromptInput.CompletionHint)
+    def show_hint(self, event: PromptInput.CompletionHint) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.update("  ".join(event.matches))
+        hint.display = bool(event.matches)
+
+    def send_prompt(
+        self,
+        mode: CognitiveMode,
+        text: str,
+        *,
+        tool_mode: ToolMode | None = None,
+        extra_context: str = "",
+        label: str = "",
+    ) -> None:
+        if mode in self.streaming:
+            self.notify("Still answering in this pane (k or escape stops it).", severity="warning")
+            return
+        stream = self.context.conversation.send(
+            mode,
+            text,
+            tool_mode=tool_mode or self.tool_mode,
+            context_files=list(self.context_files),
+            extra_context=extra_context,
+        )
+        self.start_turn_stream(mode, text, stream, label=label)
+
+    # -- turns -----------------------------------------------------------------------------
+    def start_turn_stream(
+        self, mode: CognitiveMode, prompt: str, stream: AsyncIterator[CoreEvent], label: str = ""
+    ) -> None:
+        """Show a new turn in ``mode``'s pane and feed it ``stream``'s events (a worker)."""
+        turn_id = uuid.uuid4().hex[:12]
+        self.streaming.add(mode)
+        self.status.busy = f"{mode.value} answering…"
+        if self.context.record is not None:
+            self.context.record(mode, turn_id, ("prompt", prompt, label))
+        self.run_worker(
+            self._pump(mode, turn_id, prompt, stream, label),
+            group=f"turn-{mode.value}",
+            name=f"turn-{mode.value}",
+            exclusive=True,
+        )
+
+    async def _pump(
+        self,
+        mode: CognitiveMode,
+        turn_id: str,
+        prompt: str,
+        stream: AsyncIterator[CoreEvent],
+        label: str,
+    ) -> None:
+        self.turns[turn_id] = await self.pane(mode).start_turn(prompt, turn_id=turn_id, label=label)
+        finished = False
+        try:
+            async for event in stream:
+                finished = finished or isinstance(event, TurnFinished)
+                self.deliver(mode, turn_id, event)
+        finally:
+            if not finished:
+                self.deliver(mode, turn_id, TurnFinished("", interrupted=True))
+
+    def deliver(self, mode: CognitiveMode, turn_id: str, event: CoreEvent) -> None:
+        """Record a turn's event in the session store and post it through the bridge."""
+        if self.context.record is not None:
+            self.context.record(mode, turn_id, event)
+        self.post_message(AgentEvent(mode, turn_id, event))
+
+    @on(AgentEvent)
+    async def route_event(self, message: AgentEvent) -> None:
+        turn = self.turns.get(message.turn_id)
+        event = message.event
+        if isinstance(event, UsageReported):
+            tokens, cost = self.context.conversation.usage
+            self.status.tokens = tokens or self.status.tokens + event.input_tokens
+            self.status.cost = cost or self.status.cost + event.cost_usd
+            if event.model:
+                self.status.backend = event.model
+        if isinstance(event, EditProposed):
+            self.refresh_pending()
+        if turn is None:
+            return
+        await turn.handle(event)
+        if isinstance(event, TurnFinished):
+            self.streaming.discard(message.mode)
+            self.status.busy = ", ".join(f"{m.value} answering…" for m in self.streaming)
+            await self.finish_turn(turn, event)
+
+    def refresh_pending(self) -> None:
+        changeset = self.context.conversation.pending_changeset
+        self.pending_changes = len(changeset) if changeset is not None else 0
+        self.status.pending = self.pending_changes
+
+    # -- panel run -------------------------------------------------------------------------
+    @work(exclusive=True, group="panel")
+    async def run_panel(self, prompt: str) -> None:
+        if any(self.streaming):
+            self.notify("Wait for the answers in progress first.", severity="warning")
+            return
+        summary_mode = self.current_mode
+        turn_ids: dict[CognitiveMode | None, str] = {}
+        for mode in COGNITIVE_MODES:
+            turn_id = uuid.uuid4().hex[:12]
+            turn_ids[mode] = turn_id
+            self.turns[turn_id] = await self.pane(mode).start_turn(
+                prompt, turn_id=turn_id, label="panel"
+            )
+            self.streaming.add(mode)
+        self.status.busy = "panel run…"
+        stream = self.context.conversation.panel(
+            prompt, tool_mode=self.tool_mode, context_files=list(self.context_files)
+        )
+        async for item in stream:
+            await self._panel_event(item, turn_ids, summary_mode, prompt)
+        for member, turn_id in turn_ids.items():
+            turn = self.turns.get(turn_id)
+            if turn is not None and not turn.finished:
+                target = member if member is not None else summary_mode
+                self.deliver(target, turn_id, TurnFinished("", interrupted=True))
+
+    async def _panel_event(
+        self,
+        item: PanelEvent,
+        turn_ids: dict[CognitiveMode | None, str],
+        summary_mode: CognitiveMode,
+        prompt: str,
+    ) -> None:
+        if item.mode is None and None not in turn_ids:
+            turn_id = uuid.uuid4().hex[:12]
+            turn_ids[None] = turn_id
+            self.turns[turn_id] = await self.pane(summary_mode).start_turn(
+                prompt, turn_id=turn_id, label="decision_maker"
+            )
+            self.action_show_pane(summary_mode.value)
+        target = item.mode if item.mode is not None else summary_mode
+        self.deliver(target, turn_ids[item.mode], item.event)

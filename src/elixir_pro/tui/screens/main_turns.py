@@ -1,0 +1,153 @@
+"""The main screen's end-of-turn handling: the envelope card, escalation and the human gate, the
+review of staged changes and "review my last change".
+
+A mixin of :class:`~elixir_pro.tui.screens.main.MainScreen`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.screen import Screen
+from textual.widgets import TabbedContent
+
+from elixir_pro.agent.modes import CognitiveMode, ToolMode
+from elixir_pro.errors import UserError
+from elixir_pro.events import TurnFinished
+from elixir_pro.tui import texts
+from elixir_pro.tui.widgets.envelope_card import EnvelopeSummary
+from elixir_pro.tui.widgets.turn_view import TurnView
+
+if TYPE_CHECKING:
+    from elixir_pro.tui.services import TuiContext
+
+
+def envelope_summary(text: str) -> EnvelopeSummary | None:
+    """The answer's output envelope, parsed by the agent package (None when absent)."""
+    try:
+        from elixir_pro.agent.envelope import parse_envelope
+    except ImportError:
+        return None
+    envelope: Any = parse_envelope(text)
+    label = getattr(envelope, "confidence_label", None)
+    value = getattr(envelope, "confidence_value", None)
+    gate = getattr(envelope, "human_gate", None)
+    if label is None and value is None and gate is None:
+        return None
+    uncertainty = getattr(envelope, "uncertainty", None)
+    if isinstance(uncertainty, list | tuple):
+        uncertainty = "; ".join(str(u) for u in uncertainty) or None
+    return EnvelopeSummary(
+        confidence_label=label,
+        confidence_value=value,
+        uncertainty=uncertainty,
+        verification=getattr(envelope, "verification", None),
+        human_gate=gate,
+        human_gate_reason=getattr(envelope, "human_gate_reason", None),
+    )
+
+
+def changed_paths(root: Path) -> list[str]:
+    """Files changed against HEAD plus untracked ones (paths relative to ``root``)."""
+
+    def git(*args: str) -> list[str]:
+        result = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        )
+        return (
+            [line for line in result.stdout.splitlines() if line] if result.returncode == 0 else []
+        )
+
+    return sorted(
+        {
+            *git("diff", "--name-only", "--relative", "HEAD"),
+            *git("ls-files", "--others", "--exclude-standard"),
+        }
+    )
+
+
+class TurnFinishingMixin(Screen[None]):
+    context: TuiContext
+    root: Path
+    last_batch: tuple[str, ...]
+    gate_pending: tuple[str, ...]
+    gate_acknowledged: bool
+    refresh_pending: Callable[[], None]
+    send_prompt: Callable[..., None]
+
+    async def finish_turn(self, turn: TurnView, event: TurnFinished) -> None:
+        summary = envelope_summary(event.text or turn.text)
+        if summary is not None:
+            await turn.show_envelope(summary, self.context.agent.threshold)
+        self.refresh_pending()
+        if event.escalation:
+            await turn.show_escalation(event.escalation)
+            self.gate_pending = event.escalation
+            self.gate_acknowledged = False
+            self.ask_gate()
+
+    def ask_gate(self, then: Callable[[], Awaitable[None] | None] | None = None) -> None:
+        from elixir_pro.tui.screens.human_gate import HumanGateScreen
+
+        def done(acknowledged: bool | None) -> None:
+            if acknowledged:
+                self.gate_acknowledged = True
+                changeset = self.context.conversation.pending_changeset
+                if changeset is not None and hasattr(changeset, "gate_acknowledged"):
+                    changeset.gate_acknowledged = True
+                if then is not None:
+                    then()
+
+        self.app.push_screen(HumanGateScreen(self.gate_pending), done)
+
+    def open_review(self) -> None:
+        changeset = self.context.conversation.pending_changeset
+        if changeset is None or len(changeset) == 0:
+            self.notify("No staged changes to review.")
+            return
+        if not self.gate_acknowledged:
+            self.ask_gate(then=self.open_review)
+            return
+        try:
+            review: Any = importlib.import_module("elixir_pro.tui.screens.review")
+        except ImportError:
+            self.notify("The review screen is not available yet.", severity="warning")
+            return
+
+        def reviewed(outcome: object) -> None:
+            self.refresh_pending()
+            if outcome is not None:
+                self.notify(str(getattr(outcome, "summary", outcome))[:200], title="Review")
+
+        self.app.push_screen(review.ReviewScreen(changeset), reviewed)
+
+    @work(thread=True, exclusive=True, group="review-diff")
+    def review_last_change(self) -> None:
+        paths = list(self.last_batch) or changed_paths(self.root)
+        try:
+            from elixir_pro.watch.review import diff_for_paths
+
+            diff = diff_for_paths(self.root, paths) if paths else ""
+        except (ImportError, UserError, OSError) as exc:
+            self.app.call_from_thread(self.notify, f"No diff: {exc}", severity="warning")
+            return
+        if not diff.strip():
+            self.app.call_from_thread(self.notify, texts.NO_CHANGES)
+            return
+        self.app.call_from_thread(self._send_review, paths, diff)
+
+    def _send_review(self, paths: list[str], diff: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{CognitiveMode.CRITICAL.value}"
+        prompt = texts.REVIEW_LAST_CHANGE_PROMPT.format(paths=", ".join(paths))
+        self.send_prompt(
+            CognitiveMode.CRITICAL,
+            prompt,
+            tool_mode=ToolMode.AUDIT,
+            extra_context=texts.REVIEW_DIFF_CONTEXT.format(diff=diff),
+            label="audit",
+        )

@@ -1,0 +1,148 @@
+"""What the TUI needs from the core, behind small protocols: the agent's defaults, a source of
+turns (the conversation workspace), the session recorder, the watcher, the analyzer and the
+supervision map. Heavy packages (anthropic, tree-sitter, git) are imported only when first
+used, inside these functions; a piece that is not available gives a one-line reason instead.
+
+Built by :mod:`elixir_pro.tui.app` into a :class:`TuiContext` that the screens read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
+from elixir_pro.events import CoreEvent, Notice, TurnFinished
+
+if TYPE_CHECKING:
+    from elixir_pro.agent.model import AgentDefinition
+    from elixir_pro.changes.changeset import Changeset
+    from elixir_pro.tools.approval import ApproveBash
+
+
+@dataclass(frozen=True, slots=True)
+class AgentInfo:
+    """The agent's defaults the TUI shows and starts with."""
+
+    name: str
+    default_mode: CognitiveMode = CognitiveMode.GENERATIVE
+    tool_mode: ToolMode = ToolMode.SOLUTION
+    role: EnsembleRole = EnsembleRole.SOLO
+    threshold: float = 0.6
+    proactive_triggers: tuple[str, ...] = ()
+    definition: AgentDefinition | None = None
+
+
+def load_agent_info(root: Path, name: str | None = None) -> AgentInfo:
+    """The agent for ``root`` (UserError, one line, when its file is bad)."""
+    from elixir_pro.agent import resolve_agent
+
+    agent = resolve_agent(root, name)
+    return AgentInfo(
+        name=agent.name,
+        default_mode=agent.cognitive_modes.default,
+        tool_mode=agent.tools.default_mode,
+        role=agent.ensemble_roles.default,
+        threshold=agent.escalation.confidence_threshold,
+        proactive_triggers=tuple(agent.proactive_triggers),
+        definition=agent,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PanelEvent:
+    """An event of a panel run: ``mode`` is the member's pane, or None for the
+    decision_maker's summary."""
+
+    mode: CognitiveMode | None
+    event: CoreEvent
+
+
+class TurnSource(Protocol):
+    """The conversation as the TUI drives it (one session per cognitive mode)."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def pending_changeset(self) -> Changeset | None: ...
+
+    @property
+    def usage(self) -> tuple[int, float]:
+        """Tokens and cost of the whole session so far."""
+        ...
+
+    def send(
+        self,
+        mode: CognitiveMode,
+        prompt: str,
+        *,
+        tool_mode: ToolMode,
+        context_files: list[str],
+        extra_context: str = "",
+    ) -> AsyncIterator[CoreEvent]: ...
+
+    def retry(self, mode: CognitiveMode) -> AsyncIterator[CoreEvent] | None: ...
+
+    def panel(
+        self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
+    ) -> AsyncIterator[PanelEvent]: ...
+
+
+class UnavailableConversation:
+    """The stand-in when the conversation package cannot be loaded: every turn says why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    @property
+    def label(self) -> str:
+        return "no backend"
+
+    @property
+    def pending_changeset(self) -> Changeset | None:
+        return None
+
+    @property
+    def usage(self) -> tuple[int, float]:
+        return 0, 0.0
+
+    async def send(
+        self,
+        mode: CognitiveMode,
+        prompt: str,
+        *,
+        tool_mode: ToolMode,
+        context_files: list[str],
+        extra_context: str = "",
+    ) -> AsyncIterator[CoreEvent]:
+        yield Notice(f"Conversations are not available: {self.reason}", "error")
+        yield TurnFinished("")
+
+    def retry(self, mode: CognitiveMode) -> AsyncIterator[CoreEvent] | None:
+        return None
+
+    async def panel(
+        self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
+    ) -> AsyncIterator[PanelEvent]:
+        yield PanelEvent(None, Notice(f"Panel runs are not available: {self.reason}", "error"))
+        yield PanelEvent(None, TurnFinished(""))
+
+
+Recorder = Callable[[CognitiveMode | None, str, Any], None]
+
+
+@dataclass(slots=True)
+class TuiContext:
+    """Everything the screens need, built once by the App."""
+
+    root: Path
+    agent: AgentInfo
+    conversation: TurnSource
+    record: Recorder | None = None
+    watch: bool = True
+    analyze: bool = True
+    approve_bash: ApproveBash | None = None
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,17 @@
+"""Text the TUI sends to the agent or shows at length, kept apart from the screens' logic."""
+
+from __future__ import annotations
+
+REVIEW_LAST_CHANGE_PROMPT = (
+    "Review my last change (the git diff below) for OTP correctness, fault tolerance, "
+    "pattern-matching gaps and anything that would fail at run time. Files: {paths}."
+)
+
+REVIEW_DIFF_CONTEXT = "The diff of the changed files against HEAD:\n\n```diff\n{diff}\n```\n"
+
+GATE_INTRO = (
+    "This answer escalated to a human. Read why below; changes staged in this turn cannot be "
+    "applied until you acknowledge it."
+)
+
+NO_CHANGES = "No changed files since HEAD: nothing to review."

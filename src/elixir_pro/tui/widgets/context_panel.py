@@ -1,0 +1,52 @@
+"""The context-files side panel: files added with ``@path`` (or from a finding) that go with
+every prompt of the session; delete removes the highlighted one.
+
+Used by the main screen; posts :class:`ContextPanel.Removed`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ContextPanel(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("delete,backspace", "remove", "remove file")]
+
+    class Removed(Message):
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    def __init__(self) -> None:
+        super().__init__(id="context-panel", classes="side-panel")
+        self.paths: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Context · none", id="context-title", classes="panel-title")
+        yield OptionList(id="context-list")
+
+    def set_paths(self, paths: list[str]) -> None:
+        self.paths = list(paths)
+        title = f"Context · {len(paths)} file{'s' if len(paths) != 1 else ''}"
+        self.query_one("#context-title", Static).update(title if paths else "Context · none")
+        options = self.query_one("#context-list", OptionList)
+        options.clear_options()
+        if paths:
+            options.add_options([Option(p, id=p) for p in paths])
+        else:
+            options.add_option(Option("Type @path in the prompt to add a file.", disabled=True))
+
+    def action_remove(self) -> None:
+        options = self.query_one("#context-list", OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        if option.id is not None:
+            self.post_message(self.Removed(option.id))

@@ -1,0 +1,97 @@
+"""The findings side panel: the project's findings from the engine (and the watcher's updates),
+newest marked, enter opens a code view at the finding's line.
+
+Used by the main screen; posts :class:`FindingsPanel.Chosen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from elixir_pro.engine.findings import Finding
+
+_SEVERITY_STYLE = {"critical": "bold reverse", "high": "bold", "medium": "", "low": "dim"}
+
+
+def finding_key(finding: Finding) -> tuple[str, str, int, str]:
+    return (finding.path, finding.rule, finding.line, finding.message)
+
+
+class FindingsPanel(Vertical):
+    """A titled OptionList of findings."""
+
+    class Chosen(Message):
+        def __init__(self, finding: Finding) -> None:
+            super().__init__()
+            self.finding = finding
+
+    def __init__(self) -> None:
+        super().__init__(id="findings-panel", classes="side-panel")
+        self.findings: list[Finding] = []
+        self.new_keys: set[tuple[str, str, int, str]] = set()
+        self.state = "loading"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Findings · loading…", id="findings-title", classes="panel-title")
+        yield OptionList(id="findings-list")
+
+    def _title(self) -> str:
+        if self.state != "ready":
+            return f"Findings · {self.state}"
+        new = f", {len(self.new_keys)} new" if self.new_keys else ""
+        return f"Findings · {len(self.findings)}{new}"
+
+    def set_unavailable(self, reason: str) -> None:
+        self.state = reason
+        self.query_one("#findings-title", Static).update(self._title())
+
+    def set_findings(self, findings: Iterable[Finding], new: Iterable[Finding] = ()) -> None:
+        self.findings = sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
+        self.new_keys = {finding_key(f) for f in new}
+        self.state = "ready"
+        self._refresh()
+
+    def apply_update(
+        self, paths: Iterable[str], findings: Iterable[Finding], new: Iterable[Finding]
+    ) -> None:
+        """Replace the findings of ``paths`` with ``findings``; mark ``new`` ones."""
+        changed = set(paths)
+        kept = [f for f in self.findings if f.path not in changed]
+        still = {finding_key(f) for f in kept}
+        self.new_keys = {k for k in self.new_keys if k in still or k[0] in changed}
+        self.new_keys |= {finding_key(f) for f in new}
+        self.findings = sorted([*kept, *findings], key=lambda f: (-f.severity.rank, *f.sort_key()))
+        current = {finding_key(f) for f in self.findings}
+        self.new_keys &= current
+        self.state = "ready"
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.query_one("#findings-title", Static).update(self._title())
+        options = self.query_one("#findings-list", OptionList)
+        options.clear_options()
+        items: list[Option] = []
+        for index, f in enumerate(self.findings):
+            marker = ("● ", "bold") if finding_key(f) in self.new_keys else ("  ", "")
+            label = Text.assemble(
+                marker,
+                (f"{f.severity.value[:4]:<4} ", _SEVERITY_STYLE.get(f.severity.value, "")),
+                (f"{f.location} ", "bold"),
+                f"{f.rule}\n      {f.message}",
+            )
+            items.append(Option(label, id=str(index)))
+        if not items:
+            items.append(Option(Text("No findings.", style="dim"), disabled=True))
+        options.add_options(items)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.Chosen(self.findings[int(event.option.id)]))

@@ -1,0 +1,125 @@
+"""One turn of a conversation pane: the user's prompt, the answer streamed as markdown, tool calls
+as collapsible rows, notices and errors, staged-change announcements and the envelope card.
+
+The answer text is written through Textual's ``MarkdownStream`` (batched appends, not a
+re-render per token); a tool call closes the current markdown segment so text after it lands
+below the tool row. Used by :class:`~elixir_pro.tui.widgets.mode_pane.ModePane`.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from elixir_pro.events import (
+    CoreEvent,
+    EditProposed,
+    Notice,
+    TextDelta,
+    ToolFinished,
+    ToolRequested,
+    TurnError,
+    TurnFinished,
+)
+from elixir_pro.tui.widgets.envelope_card import EnvelopeCard, EnvelopeSummary
+from elixir_pro.tui.widgets.tool_row import ToolRow
+
+
+class TurnView(Vertical):
+    """A turn's widgets, fed one core event at a time with :meth:`handle`."""
+
+    def __init__(self, prompt: str, *, turn_id: str, label: str = "") -> None:
+        super().__init__(classes="turn")
+        self.prompt = prompt
+        self.turn_id = turn_id
+        self.label = label
+        self.text_parts: list[str] = []
+        self.finished = False
+        self.interrupted = False
+        self.escalation: tuple[str, ...] = ()
+        self._segment: Markdown | None = None
+        self._stream: MarkdownStream | None = None
+        self._tools: dict[str, ToolRow] = {}
+
+    def compose(self) -> ComposeResult:
+        head = Text.assemble(("› ", "bold"), self.prompt)
+        if self.label:
+            head = Text.assemble((f"[{self.label}] ", "italic"), head)
+        yield Static(head, classes="turn-prompt")
+
+    @property
+    def text(self) -> str:
+        return "".join(self.text_parts)
+
+    async def _close_segment(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+        self._stream = None
+        self._segment = None
+
+    async def _write(self, fragment: str) -> None:
+        if self._stream is None:
+            self._segment = Markdown(classes="answer")
+            await self.mount(self._segment)
+            self._stream = Markdown.get_stream(self._segment)
+        await self._stream.write(fragment)
+
+    async def _line(self, text: str | Text, classes: str) -> None:
+        await self._close_segment()
+        await self.mount(Static(text, classes=classes))
+
+    async def handle(self, event: CoreEvent) -> None:
+        if isinstance(event, TextDelta):
+            self.text_parts.append(event.text)
+            await self._write(event.text)
+        elif isinstance(event, Notice):
+            await self._line(Text(event.message), f"notice -{event.level}")
+        elif isinstance(event, ToolRequested):
+            await self._close_segment()
+            row = ToolRow(event.call_id, event.name, event.input)
+            self._tools[event.call_id] = row
+            await self.mount(row)
+        elif isinstance(event, ToolFinished):
+            found = self._tools.get(event.call_id)
+            if found is None:
+                found = ToolRow(event.call_id, event.name, {})
+                await self._close_segment()
+                await self.mount(found)
+            found.finish(event.output, event.is_error)
+        elif isinstance(event, EditProposed):
+            await self._line(
+                Text.assemble(
+                    ("staged ", "bold"),
+                    f"{event.kind} {event.path} (+{event.added} -{event.removed})",
+                    ("  ctrl+g to review", "italic"),
+                ),
+                "staged",
+            )
+        elif isinstance(event, TurnError):
+            hint = "  (f5 to retry)" if event.retryable or event.kind == "interrupted" else ""
+            await self._line(Text(f"✗ {event.kind}: {event.message}{hint}"), "turn-error")
+        elif isinstance(event, TurnFinished):
+            await self._close_segment()
+            self.finished = True
+            self.interrupted = event.interrupted
+            self.escalation = event.escalation
+            if not self.text_parts and event.text:
+                self.text_parts.append(event.text)
+                await self._write(event.text)
+                await self._close_segment()
+            if event.interrupted:
+                await self.mount(Static("(interrupted; f5 to retry)", classes="notice -warning"))
+
+    async def show_envelope(self, summary: EnvelopeSummary, threshold: float) -> None:
+        await self.mount(EnvelopeCard(summary, threshold))
+
+    async def show_escalation(self, reasons: tuple[str, ...]) -> None:
+        body = "\n".join(f"• {reason}" for reason in reasons)
+        await self.mount(Static(Text(f"Escalated to a human:\n{body}"), classes="escalation"))
+
+    async def stop(self) -> None:
+        """Close the stream when the turn is cancelled from outside."""
+        await self._close_segment()
