@@ -1,0 +1,310 @@
+"""ReviewScreen: per-hunk review of a changeset from the keyboard, then apply.
+
+Push it with a changeset; it dismisses with the :class:`~elixir_pro.changes.outcome.ApplyOutcome`
+after an apply, or ``None`` when the person leaves with esc (the changeset stays pending in the
+store, decisions included: each decision is saved as it is made). Conflicts keep the screen open
+and offer a re-diff against the files' current content. The host runs verify afterwards
+(``changes.verify.verify_after_apply``, in a worker: it takes seconds).
+
+Keys: j/k hunk, tab file, a accept, r reject (+ reason), space toggle, A/R whole file, e edit the
+hunk's new text, s split, enter apply, esc leave, d re-diff conflicts, g acknowledge the human
+gate, u undo the last apply. Used by the main app and by ``elixir-pro fix`` / ``review``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+
+from elixir_pro.changes import journal, store
+from elixir_pro.changes.apply import apply_changeset
+from elixir_pro.changes.changeset import Changeset
+from elixir_pro.changes.decisions import DecisionState
+from elixir_pro.changes.outcome import ApplyOutcome
+from elixir_pro.changes.review_model import ReviewModel
+from elixir_pro.errors import UserError
+from elixir_pro.tui.widgets.diff_view import DiffView
+from elixir_pro.tui.widgets.file_list import FileList
+from elixir_pro.tui.widgets.hunk_editor import HunkEditor
+
+
+class ReviewScreen(Screen[ApplyOutcome | None]):
+    CSS_PATH = "review.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "next_hunk", "Next"),
+        Binding("k", "prev_hunk", "Prev"),
+        Binding("tab", "next_file", "File", priority=True),
+        Binding("a", "accept", "Accept"),
+        Binding("r", "reject", "Reject"),
+        Binding("space", "toggle_hunk", "Toggle"),
+        Binding("A", "accept_file", "Accept file"),
+        Binding("R", "reject_file", "Reject file"),
+        Binding("e", "edit", "Edit"),
+        Binding("s", "split", "Split"),
+        Binding("enter", "apply", "Apply"),
+        Binding("escape", "leave", "Leave"),
+        Binding("d", "rediff", "Re-diff", show=False),
+        Binding("g", "acknowledge_gate", "Ack gate", show=False),
+        Binding("u", "undo", "Undo last apply", show=False),
+    ]
+
+    def __init__(
+        self,
+        changeset: Changeset,
+        *,
+        split: bool = False,
+        commit: bool = False,
+        commit_message: str | None = None,
+        persist: bool = True,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(name=name)
+        self.changeset = changeset
+        self.model = ReviewModel(changeset)
+        self.commit = commit
+        self.commit_message = commit_message
+        self.persist = persist
+        self.file_index = 0
+        self.conflicted: list[str] = []
+        self._initial_split = split
+        self._editing: tuple[str, int] | None = None
+        self._reason_for: tuple[str, int] | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="review-title")
+        with Horizontal(id="review-body"):
+            yield FileList(self.model, id="review-files")
+            yield DiffView(self.model, split=self._initial_split, id="review-diff")
+        yield Static(id="review-conflicts")
+        yield Input(placeholder="Why reject? (enter to send, esc to skip)", id="review-reason")
+        yield Footer()
+
+    @property
+    def diff_view(self) -> DiffView:
+        return self.query_one(DiffView)
+
+    @property
+    def file_list(self) -> FileList:
+        return self.query_one(FileList)
+
+    @property
+    def current_path(self) -> str | None:
+        paths = self.model.paths
+        return paths[self.file_index] if paths else None
+
+    def on_mount(self) -> None:
+        if self.persist:
+            store.save(self.changeset)
+        if self.model.paths:
+            self.file_list.highlighted = 0
+            self.diff_view.show_file(self.model.paths[0])
+        self.diff_view.focus()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        tally = self.model.tally()
+        cs = self.changeset
+        what = cs.description or cs.source
+        text = (
+            f"Review: {what} · {len(self.model.paths)} file(s) · "
+            f"{tally[DecisionState.ACCEPTED] + tally[DecisionState.EDITED]} accepted, "
+            f"{tally[DecisionState.REJECTED]} rejected, {tally[DecisionState.UNDECIDED]} undecided"
+        )
+        title = self.query_one("#review-title", Static)
+        gate = cs.gate_required and not cs.gate_acknowledged
+        if gate:
+            text = "HUMAN GATE: this turn escalated; press g to acknowledge · " + text
+        title.set_class(gate, "-gate")
+        title.update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self._editing is not None:
+            return False
+        if self._reason_for is not None and action != "leave":
+            return False
+        if action == "rediff":
+            return bool(self.conflicted)
+        if action == "acknowledge_gate":
+            return self.changeset.gate_required and not self.changeset.gate_acknowledged
+        return True
+
+    # ------------------------------------------------------------------ navigation
+
+    def action_next_hunk(self) -> None:
+        self.diff_view.goto_hunk(self.diff_view.current + 1)
+
+    def action_prev_hunk(self) -> None:
+        self.diff_view.goto_hunk(self.diff_view.current - 1)
+
+    def action_next_file(self) -> None:
+        if self.model.paths:
+            self._show_file((self.file_index + 1) % len(self.model.paths))
+
+    def _show_file(self, index: int) -> None:
+        self.file_index = index
+        self.file_list.highlighted = index
+        self.diff_view.show_file(self.model.paths[index])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != self.file_index:
+            self._show_file(event.option_index)
+
+    # ------------------------------------------------------------------ decisions
+
+    def _target(self) -> tuple[str, int] | None:
+        path = self.current_path
+        if path is None or not self.model.diff(path).hunks:
+            return None
+        return path, self.diff_view.current
+
+    def _decided(self, path: str, index: int, advance: bool) -> None:
+        if self.persist:
+            store.save_decisions(self.changeset)
+        self.file_list.refresh_file(path)
+        self.diff_view.hunk_changed(index)
+        self._update_title()
+        if advance:
+            self.diff_view.goto_hunk(index + 1)
+
+    def action_accept(self) -> None:
+        target = self._target()
+        if target is not None:
+            self.model.accept(*target)
+            self._decided(*target, advance=True)
+
+    def action_reject(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        self.model.reject(*target)
+        self._decided(*target, advance=False)
+        self._reason_for = target
+        reason = self.query_one("#review-reason", Input)
+        reason.value = ""
+        reason.add_class("-visible")
+        reason.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._reason_for is not None and event.input.id == "review-reason":
+            path, index = self._reason_for
+            self.model.reject(path, index, event.value.strip())
+            self._close_reason()
+            self._decided(path, index, advance=True)
+
+    def _close_reason(self) -> None:
+        self._reason_for = None
+        self.query_one("#review-reason", Input).remove_class("-visible")
+        self.diff_view.focus()
+
+    def action_toggle_hunk(self) -> None:
+        target = self._target()
+        if target is not None:
+            self.model.toggle(*target)
+            self._decided(*target, advance=False)
+
+    def _decide_file(self, accept: bool) -> None:
+        path = self.current_path
+        if path is not None:
+            self.model.decide_file(path, accept)
+            self._decided(path, self.diff_view.current, advance=False)
+
+    def action_accept_file(self) -> None:
+        self._decide_file(True)
+
+    def action_reject_file(self) -> None:
+        self._decide_file(False)
+
+    def action_edit(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        path, index = target
+        text = self.model.hunk_new_text(path, index).replace("\r\n", "\n")
+        self._editing = target
+        editor = HunkEditor(text, f"{path} hunk {index + 1}", id="review-editor")
+        self.mount(editor, before=self.query_one("#review-conflicts"))
+
+    def on_hunk_editor_saved(self, event: HunkEditor.Saved) -> None:
+        assert self._editing is not None
+        path, index = self._editing
+        original = self.model.diff(path).new_side(self.model.diff(path).hunks[index])
+        text = event.text
+        if original.endswith("\n") and text and not text.endswith("\n"):
+            text += "\n"
+        self.model.edit(path, index, text)
+        self._close_editor()
+        self._decided(path, index, advance=True)
+
+    def on_hunk_editor_cancelled(self, _event: HunkEditor.Cancelled) -> None:
+        self._close_editor()
+
+    def _close_editor(self) -> None:
+        self._editing = None
+        self.query_one(HunkEditor).remove()
+        self.diff_view.focus()
+
+    def action_split(self) -> None:
+        self.diff_view.set_split(not self.diff_view.split)
+
+    # ------------------------------------------------------------------ apply / leave
+
+    def action_leave(self) -> None:
+        if self._reason_for is not None:
+            self._close_reason()
+            return
+        self.dismiss(None)
+
+    def action_apply(self) -> None:
+        try:
+            outcome = apply_changeset(
+                self.changeset, self.model, commit=self.commit, commit_message=self.commit_message
+            )
+        except UserError as exc:
+            self.notify(exc.one_line(), severity="error", timeout=8)
+            return
+        if outcome.conflicts:
+            self.conflicted = [c.path for c in outcome.conflicts]
+            lines = [f"✗ {c.path}: {c.reason}" for c in outcome.conflicts]
+            lines.append("Nothing was written. Press d to re-diff against the current files.")
+            panel = self.query_one("#review-conflicts", Static)
+            panel.update("\n".join(lines))
+            panel.add_class("-visible")
+            self.refresh_bindings()
+            return
+        self.dismiss(outcome)
+
+    def action_rediff(self) -> None:
+        for path in self.conflicted:
+            self.model.rediff(path)
+        self.conflicted = []
+        if self.persist:
+            store.save(self.changeset)
+        self.query_one("#review-conflicts", Static).remove_class("-visible")
+        self.file_list.reload()
+        if self.model.paths:
+            self.diff_view.show_file(self.model.paths[self.file_index])
+        self._update_title()
+        self.refresh_bindings()
+
+    def action_acknowledge_gate(self) -> None:
+        self.changeset.acknowledge_gate()
+        if self.persist:
+            store.save_decisions(self.changeset)
+        self._update_title()
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        try:
+            result = journal.undo(self.changeset.root)
+        except UserError as exc:
+            self.notify(exc.one_line(), severity="warning", timeout=8)
+            return
+        self.notify(result.render_text())

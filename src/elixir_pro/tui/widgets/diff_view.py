@@ -1,0 +1,290 @@
+"""DiffView: one file's hunks, unified or side by side, with both sides' line numbers and
+Pygments highlighting, drawn through Textual's Line API.
+
+It is a single ``ScrollView`` that renders only the visible rows (``render_line``): the rows are a
+flat list built once per file (``diff_rows.build_rows``) and each hunk is lexed when first drawn,
+so a 2,000-hunk diff opens in time linear in the diff and moving between hunks costs the same at
+any size. Colours come from component classes styled with theme variables. Used by the review
+screen, which owns the decisions (``changes.review_model.ReviewModel``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from elixir_pro.changes.decisions import DecisionState
+from elixir_pro.changes.hunks import FileDiff, Hunk
+from elixir_pro.changes.review_model import ReviewModel
+from elixir_pro.tui.widgets.diff_rows import (
+    ADDED,
+    CONTEXT,
+    EDITED,
+    HEADER,
+    REMOVED,
+    Row,
+    Tokens,
+    build_rows,
+    edited_lines,
+    lex_lines,
+    lexer_for,
+)
+
+STATUS = {
+    DecisionState.UNDECIDED: ("·", "undecided"),
+    DecisionState.ACCEPTED: ("✓", "accepted"),
+    DecisionState.REJECTED: ("✗", "rejected"),
+    DecisionState.EDITED: ("✎", "edited"),
+}
+
+
+class DiffView(ScrollView, can_focus=True):
+    """The focused file's hunks; ``goto_hunk`` moves the current hunk."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "diff-view--gutter",
+        "diff-view--context",
+        "diff-view--added",
+        "diff-view--removed",
+        "diff-view--edited-line",
+        "diff-view--header",
+        "diff-view--header-current",
+        "diff-view--undecided",
+        "diff-view--accepted",
+        "diff-view--rejected",
+        "diff-view--edited",
+        "diff-view--keyword",
+        "diff-view--string",
+        "diff-view--atom",
+        "diff-view--number",
+        "diff-view--comment",
+        "diff-view--function",
+        "diff-view--module",
+        "diff-view--attribute",
+    }
+
+    DEFAULT_CSS = """
+    DiffView { background: $surface; }
+    DiffView > .diff-view--gutter { color: $text-muted; }
+    DiffView > .diff-view--context { color: $text; }
+    DiffView > .diff-view--added { background: $success 18%; }
+    DiffView > .diff-view--removed { background: $error 18%; }
+    DiffView > .diff-view--edited-line { background: $warning 18%; }
+    DiffView > .diff-view--header { background: $panel; color: $text-muted; }
+    DiffView > .diff-view--header-current {
+        background: $primary 45%; color: $text; text-style: bold;
+    }
+    DiffView > .diff-view--undecided { color: $text-muted; }
+    DiffView > .diff-view--accepted { color: $success; text-style: bold; }
+    DiffView > .diff-view--rejected { color: $error; text-style: bold; }
+    DiffView > .diff-view--edited { color: $warning; text-style: bold; }
+    DiffView > .diff-view--keyword { color: $accent; }
+    DiffView > .diff-view--string { color: $secondary; }
+    DiffView > .diff-view--atom { color: $primary; }
+    DiffView > .diff-view--number { color: $warning; }
+    DiffView > .diff-view--comment { color: $text-muted; text-style: italic; }
+    DiffView > .diff-view--function { color: $primary; text-style: bold; }
+    DiffView > .diff-view--module { color: $secondary; text-style: bold; }
+    DiffView > .diff-view--attribute { color: $accent; text-style: italic; }
+    """
+
+    class HunkFocused(Message):
+        """The current hunk changed (by key or click)."""
+
+        def __init__(self, path: str, index: int) -> None:
+            super().__init__()
+            self.path = path
+            self.index = index
+
+    def __init__(self, model: ReviewModel, *, split: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = model
+        self.split = split
+        self.path: str | None = None
+        self.current = 0
+        self._diff: FileDiff | None = None
+        self._rows: list[Row] = []
+        self._starts: list[int] = []
+        self._tokens: dict[tuple[str, int], list[Tokens]] = {}
+        self._styles: dict[str, Style] = {}
+        self._lexer = lexer_for("x.txt")
+        self._number_width = 1
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def hunk_count(self) -> int:
+        return len(self._starts)
+
+    def show_file(self, path: str, hunk: int = 0) -> None:
+        """Show ``path``'s hunks with ``hunk`` current."""
+        self.path = path
+        self._diff = self.model.diff(path)
+        self._lexer = lexer_for(path)
+        self._tokens.clear()
+        longest = max(len(self._diff.base_lines), len(self._diff.new_lines), 1)
+        self._number_width = len(str(longest))
+        self._rebuild()
+        self.goto_hunk(min(hunk, max(self.hunk_count - 1, 0)))
+
+    def set_split(self, split: bool) -> None:
+        self.split = split
+        if self.path is not None:
+            self._rebuild()
+            self.goto_hunk(self.current)
+
+    def hunk_changed(self, index: int) -> None:
+        """Redraw after a decision on ``index``; an edit changes the rows, so rebuild."""
+        self._tokens.pop(("e", index), None)
+        self._rebuild()
+        self.refresh()
+
+    def _rebuild(self) -> None:
+        assert self.path is not None and self._diff is not None
+        self._rows, self._starts = build_rows(self.model, self.path, self.split)
+        if self.split:
+            width = 0
+        else:
+            lines = self._diff.base_lines + self._diff.new_lines
+            width = max((len(line) for line in lines), default=0) + 2 * self._number_width + 5
+        self.virtual_size = Size(width, len(self._rows))
+        self.refresh()
+
+    def goto_hunk(self, index: int, *, scroll: bool = True) -> None:
+        if not self._starts or self.path is None:
+            return
+        index = max(0, min(index, len(self._starts) - 1))
+        previous, self.current = self.current, index
+        for hunk in (previous, index):
+            if hunk < len(self._starts):
+                self.refresh_line(self._starts[hunk] - int(self.scroll_offset.y))
+        if scroll:
+            self.scroll_to(y=max(self._starts[index] - 1, 0), animate=False, immediate=True)
+        self.post_message(self.HunkFocused(self.path, index))
+
+    def on_click(self, event: Click) -> None:
+        row = int(event.y + self.scroll_offset.y)
+        if 0 <= row < len(self._rows):
+            self.goto_hunk(self._rows[row].hunk, scroll=False)
+
+    # ------------------------------------------------------------------ drawing
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def _style(self, name: str, partial: bool = False) -> Style:
+        key = f"{name}{'~' if partial else ''}"
+        style = self._styles.get(key)
+        if style is None:
+            style = self.get_component_rich_style(f"diff-view--{name}", partial=partial)
+            self._styles[key] = style
+        return style
+
+    def _hunk_tokens(self, side: str, hunk: Hunk) -> list[Tokens]:
+        key = (side, hunk.index)
+        cached = self._tokens.get(key)
+        if cached is None:
+            assert self._diff is not None and self.path is not None
+            if side == "a":
+                lines = self._diff.base_lines[hunk.ctx_a0 : hunk.ctx_a1]
+            elif side == "b":
+                lines = self._diff.new_lines[hunk.ctx_b0 : hunk.ctx_b1]
+            else:
+                lines = tuple(edited_lines(self.model, self.path, hunk.index) or ())
+            cached = lex_lines(self._lexer, lines)
+            self._tokens[key] = cached
+        return cached
+
+    def _code(self, side: str, hunk: Hunk, line: int, base: Style) -> list[Segment]:
+        if line < 0:
+            return []
+        offset = {"a": hunk.ctx_a0, "b": hunk.ctx_b0, "e": 0}[side]
+        tokens = self._hunk_tokens(side, hunk)[line - offset]
+        return [
+            Segment(text, base + self._style(cls, partial=True) if cls else base)
+            for cls, text in tokens
+        ]
+
+    def _number(self, line: int) -> str:
+        return f"{line + 1:>{self._number_width}}" if line >= 0 else " " * self._number_width
+
+    def _header(self, hunk: Hunk, width: int) -> Strip:
+        assert self.path is not None
+        decision = self.model.decision(self.path, hunk.index)
+        icon, label = STATUS[decision.state]
+        if decision.state is DecisionState.REJECTED and decision.reason:
+            label = f"rejected: {decision.reason}"
+        current = hunk.index == self.current
+        base = self._style("header-current" if current else "header")
+        marker = "▶" if current else " "
+        counts = f"+{hunk.added} -{hunk.removed}"
+        text = f"{marker} {hunk.index + 1}/{self.hunk_count} {hunk.header} {counts}  "
+        segments = [
+            Segment(text, base),
+            Segment(f"{icon} {label}", base + self._style(decision.state.value, partial=True)),
+        ]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + int(scroll_y)
+        width = self.size.width
+        if index >= len(self._rows) or self._diff is None:
+            return Strip.blank(width, self.rich_style)
+        row = self._rows[index]
+        hunk = self._diff.hunks[row.hunk]
+        if row.kind == HEADER:
+            return self._header(hunk, width)
+        if self.split:
+            return self._split_line(row, hunk, width)
+        return self._unified_line(row, hunk, width, int(scroll_x))
+
+    def _unified_line(self, row: Row, hunk: Hunk, width: int, scroll_x: int) -> Strip:
+        kind = row.kind
+        if kind == ADDED:
+            name, sign, side, line = "added", "+", "b", row.b
+        elif kind == REMOVED:
+            name, sign, side, line = "removed", "-", "a", row.a
+        elif kind == EDITED:
+            name, sign, side, line = "edited-line", "+", "e", row.b
+        else:
+            name, sign, side, line = "context", " ", "a", row.a
+        base = self._style(name)
+        b_number = row.b if kind in (ADDED, CONTEXT) else -1
+        gutter = f"{self._number(row.a)} {self._number(b_number)} {sign} "
+        segments = [Segment(gutter, base + self._style("gutter", partial=True))]
+        segments += self._code(side, hunk, line, base)
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _half(self, side: str, hunk: Hunk, line: int, kind: int, width: int) -> Strip:
+        if line < 0:
+            base = self._style("header")
+            return Strip.blank(width, base)
+        if kind == CONTEXT:
+            name, sign = "context", " "
+        elif side == "a":
+            name, sign = "removed", "-"
+        else:
+            name, sign = ("edited-line" if side == "e" else "added"), "+"
+        base = self._style(name)
+        gutter = Segment(
+            f"{self._number(line)} {sign} ", base + self._style("gutter", partial=True)
+        )
+        segments = [gutter, *self._code(side, hunk, line, base)]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _split_line(self, row: Row, hunk: Hunk, width: int) -> Strip:
+        half = max((width - 1) // 2, 1)
+        right_side = "e" if row.kind == EDITED else "b"
+        left = self._half("a", hunk, row.a, row.kind, half)
+        right = self._half(right_side, hunk, row.b, row.kind, width - half - 1)
+        separator = Strip([Segment("│", self._style("gutter"))])
+        return Strip.join([left, separator, right])

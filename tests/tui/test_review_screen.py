@@ -1,0 +1,156 @@
+"""Pilot tests: the review screen driven with its keys, asserting on decisions, the pending
+store and the files on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_review_support import SAMPLE, Host, sample_changeset, sample_project
+from textual.widgets import Input, TextArea
+
+from elixir_pro.changes import store
+from elixir_pro.changes.decisions import DecisionState
+from elixir_pro.tui.screens.review import ReviewScreen
+from elixir_pro.tui.widgets.diff_view import DiffView
+
+COUNTER = "lib/counter.ex"
+
+
+def screen_of(app: Host) -> ReviewScreen:
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+async def test_accept_reject_with_reason_edit_then_apply(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        model = screen.model
+        assert screen.current_path == COUNTER and screen.query_one(DiffView).current == 0
+        await pilot.press("a")  # accept hunk 1, moves to hunk 2
+        assert model.decision(COUNTER, 0).state is DecisionState.ACCEPTED
+        assert screen.query_one(DiffView).current == 1
+        await pilot.press("r", *"guards belong elsewhere", "enter")
+        decision = model.decision(COUNTER, 1)
+        assert decision.state is DecisionState.REJECTED
+        assert decision.reason == "guards belong elsewhere"
+        assert not screen.query_one(Input).has_class("-visible")
+        assert screen.query_one(DiffView).current == 2
+        await pilot.press("e")
+        area = screen.query_one(TextArea)
+        assert "handle_info" in area.text
+        area.select_all()
+        await pilot.press(*"  # no catch-all on purpose", "ctrl+s")
+        assert model.decision(COUNTER, 2).state is DecisionState.EDITED
+        assert not screen.query(TextArea)
+        # the saved decisions are in the pending store already
+        (pending,) = store.pending(root)
+        assert pending.proposals[COUNTER].decisions == model.changeset.proposals[COUNTER].decisions
+        await pilot.press("enter")
+        await pilot.pause()
+    (outcome,) = app.results
+    assert outcome is not None and outcome.ok
+    text = (root / COUNTER).read_text()
+    assert '@moduledoc "A supervised counter process."' in text  # accepted
+    assert "def init(count) do" in text  # rejected
+    assert "  # no catch-all on purpose\nend\n" in text  # the edited text landed
+    assert "handle_info" not in text
+    assert (root / "notes.md").read_text() == (SAMPLE / "notes.md").read_text()  # undecided
+    assert "guards belong elsewhere" in outcome.render_text()
+    assert store.pending(root) == []
+
+
+async def test_escape_leaves_without_applying_and_keeps_it_pending(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    before = (root / COUNTER).read_bytes()
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("A", "escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert (root / COUNTER).read_bytes() == before
+    (pending,) = store.pending(root)
+    decisions = pending.proposals[COUNTER].decisions
+    assert [d.state for d in decisions.values()] == [DecisionState.ACCEPTED] * 3
+    # reopening shows the saved decisions
+    app2 = Host(pending)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app2)
+        assert screen.model.decision(COUNTER, 2).state is DecisionState.ACCEPTED
+        await pilot.press("enter")
+        await pilot.pause()
+    assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
+
+
+async def test_enter_applies_only_accepted_hunks(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j", "space")  # accept only the third hunk
+        await pilot.press("tab", "R")  # reject the whole notes file
+        screen = screen_of(app)
+        assert screen.current_path == "notes.md"
+        assert screen.model.decision("notes.md", 0).state is DecisionState.REJECTED
+        await pilot.press("enter")
+        await pilot.pause()
+    base = (SAMPLE / "counter.ex").read_text()
+    expected = base.replace(
+        "    {:reply, count, count}\n  end\nend\n",
+        "    {:reply, count, count}\n  end\n\n  @impl true\n"
+        "  def handle_info(_msg, count), do: {:noreply, count}\nend\n",
+    )
+    assert (root / COUNTER).read_text() == expected
+    assert (root / "notes.md").read_text() == (SAMPLE / "notes.md").read_text()
+
+
+async def test_split_toggle_and_toggle_key(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = screen_of(app).query_one(DiffView)
+        assert not view.split
+        await pilot.press("s")
+        assert view.split
+        line = view.render_line(2).text
+        assert "│" in line and "moduledoc" in line
+        await pilot.press("space", "space")
+        assert screen_of(app).model.decision(COUNTER, 0).state is DecisionState.REJECTED
+        await pilot.press("s")
+        assert not view.split
+
+
+async def test_conflict_is_shown_then_rediff_and_apply(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("A")
+        changed = (root / COUNTER).read_text().replace("A counter", "A shared counter")
+        (root / COUNTER).write_text(changed)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = screen_of(app)
+        assert screen.conflicted == [COUNTER]
+        assert screen.query_one("#review-conflicts").has_class("-visible")
+        assert (root / COUNTER).read_text() == changed  # nothing overwritten
+        await pilot.press("d")
+        assert screen.conflicted == []
+        assert screen.model.decision(COUNTER, 0).state is DecisionState.UNDECIDED
+        await pilot.press("A", "enter")
+        await pilot.pause()
+    assert app.results and app.results[0] is not None
+    assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
+
+
+async def test_human_gate_blocks_apply_until_acknowledged(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root, gate_required=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("A", "enter")
+        await pilot.pause()
+        assert app.results == []
+        assert (root / COUNTER).read_text() == (SAMPLE / "counter.ex").read_text()
+        await pilot.press("g", "enter")
+        await pilot.pause()
+    assert app.results and app.results[0] is not None
+    assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
