@@ -95,6 +95,16 @@ def test_the_patterns_are_planted_nowhere_else() -> None:
         assert len(re.findall(pattern, sources, flags=re.M)) == expected, pattern
 
 
+def test_engine_finds_exactly_the_planted_mistakes() -> None:
+    from elixir_pro.engine.analyzer import ProjectAnalyzer
+
+    report = ProjectAnalyzer(EXAMPLE).analyze_all()
+    found = sorted((f.rule, f.path, f.line) for f in report.findings)
+    planted = sorted((str(p["rule"]), str(p["path"]), int(str(p["line"]))) for p in _planted())
+    assert found == planted
+    assert report.notices == []
+
+
 @pytest.fixture(scope="module")
 def courier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("example") / "courier"
