@@ -37,6 +37,7 @@ from elixir_pro.llm.offline_engine import (
 )
 
 MAX_FINDINGS_SHOWN = 40
+MAX_SYMBOLS = 5
 PATH_TOKEN = re.compile(r"(?<![\w@])([\w.\-]+(?:/[\w.\-]*)*/?)")
 
 
@@ -182,16 +183,22 @@ class OfflineBackend:
         count = 0
         try:
             docs: Any = importlib.import_module("elixir_pro.engine.docs")
-            symbols: list[str] = list(docs.extract_symbols(prompt))
-        except (ImportError, AttributeError) as exc:
+            symbols: list[str] = list(docs.extract_symbols(prompt))[:MAX_SYMBOLS]
+            answers: list[Any] = list(docs.fetch_docs_many(symbols)) if symbols else []
+        except Exception as exc:  # docs run elixir in a subprocess; any failure is one line
             out.append(T.DOCS_UNAVAILABLE.format(reason=f"{type(exc).__name__}: {exc}"))
-            symbols = []
+            symbols, answers = [], []
         else:
             if not symbols:
                 out.append(T.DOCS_NONE)
-            for symbol in symbols[:5]:
-                out.append(T.DOC_ENTRY.format(symbol=symbol, text=_doc_text(docs, symbol)))
+        for symbol, answer in zip(symbols, answers, strict=False):
+            markdown = getattr(answer, "markdown", None)
+            if isinstance(markdown, str) and markdown.strip():
                 count += 1
+                text = markdown.strip()
+            else:
+                text = T.DOC_MISSING.format(message=getattr(answer, "message", str(answer)))
+            out.append(T.DOC_ENTRY.format(symbol=symbol, text=text))
         out.append(T.CLAUDE_ADDS_INFORMATIVE)
         out.append(
             T.ENVELOPE.format(
@@ -241,18 +248,6 @@ def _finding_text(finding: Finding) -> str:
         impact=impact or T.DEFAULT_IMPACT[finding.severity.value],
         recommendation=recommendation or T.DEFAULT_RECOMMENDATION.format(rule=finding.rule),
     )
-
-
-def _doc_text(docs: Any, symbol: str) -> str:
-    try:
-        result = docs.fetch_docs(symbol)
-    except Exception as exc:  # the docs lookup runs elixir; any failure is one line
-        return f"_(lookup failed: {type(exc).__name__}: {exc})_"
-    for name in ("markdown", "text", "message"):
-        value = getattr(result, name, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return str(result)
 
 
 def scope_paths(request: TurnRequest) -> list[str]:

@@ -8,10 +8,8 @@ Blocking code: the offline backend runs these in a thread. Used only by
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
@@ -41,21 +39,15 @@ def under(path: str, scope: list[str]) -> bool:
 def run_analysis(root: Path, config: Config, scope: list[str]) -> EngineView:
     view = EngineView(scope=list(scope))
     try:
-        analyzer: Any = importlib.import_module("elixir_pro.engine.analyzer")
-        report = analyzer.ProjectAnalyzer(root.resolve(), config).analyze_all()
-    except ImportError as exc:
-        view.unavailable = f"the rule analyser is not installed ({exc})"
-        return view
+        from elixir_pro.engine.analyzer import ProjectAnalyzer
+
+        analyzer = ProjectAnalyzer(root.resolve(), config)
+        report = analyzer.analyze_all()
     except Exception as exc:  # the engine must never take the conversation down
         view.unavailable = f"the analyser failed: {type(exc).__name__}: {exc}"
         return view
-    findings = [f for f in report.findings if under(f.path, scope)]
-    view.findings = findings
-    files = getattr(report, "files", None)
-    if scope and isinstance(files, list | tuple):
-        view.files_analyzed = sum(1 for p in files if under(str(p), scope))
-    else:
-        view.files_analyzed = int(report.files_analyzed)
+    view.findings = [f for f in report.findings if under(f.path, scope)]
+    view.files_analyzed = sum(1 for p in analyzer.files() if under(p, scope))
     return view
 
 
@@ -73,18 +65,13 @@ def supervision_text(root: Path) -> tuple[str, str]:
 
 
 def impact_and_fix(finding: Finding) -> tuple[str, str]:
-    """The rule's own impact and recommendation texts, when the rule registry has them."""
-    try:
-        rules: Any = importlib.import_module("elixir_pro.engine.rules")
-    except ImportError:
-        return "", ""
-    registry = getattr(rules, "RULES", None) or getattr(rules, "REGISTRY", None)
-    rule = registry.get(finding.rule) if isinstance(registry, dict) else None
+    """The rule's own impact and recommendation texts ("" when the rule is unknown)."""
+    from elixir_pro.engine.rule import get_rule
+
+    rule = get_rule(finding.rule)
     if rule is None:
         return "", ""
-    impact = getattr(rule, "impact", "")
-    fix = getattr(rule, "recommendation", "")
-    return (impact if isinstance(impact, str) else ""), (fix if isinstance(fix, str) else "")
+    return rule.impact, rule.recommendation
 
 
 def tradeoff_for(rule: str) -> str:

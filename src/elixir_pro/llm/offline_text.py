@@ -46,7 +46,7 @@ MORE_FINDINGS = "\n_…and {count} more finding(s) of lower priority (see `elixi
 OTP_HEAD = "\n## OTP Analysis\n- **Supervision Trees**:\n\n```\n{tree}\n```\n"
 OTP_UNAVAILABLE = "\n## OTP Analysis\n- **Supervision Trees**: {reason}\n"
 RECOMMENDATIONS_HEAD = "\n## Recommendations\n"
-RECOMMENDATION_LINE = "{n}. Fix the {severity} findings first ({count}): {rules}.\n"
+RECOMMENDATION_LINE = "{n}. Fix the {severity} findings ({count}): {rules}.\n"
 RECOMMENDATION_NONE = (
     "1. Nothing the rules check needs fixing; review design questions with Claude.\n"
 )
@@ -80,6 +80,7 @@ CLAUDE_ADDS_EVALUATIVE = (
 # -- informative ------------------------------------------------------------------------------
 DOCS_HEAD = "## Local documentation\n"
 DOC_ENTRY = "\n### `{symbol}`\n{text}\n"
+DOC_MISSING = "_No local docs: {message}_"
 DOCS_NONE = (
     "No Elixir symbol (such as `GenServer.call/3` or `Enum`) was recognised in the question, "
     "so there is nothing to look up locally.\n"

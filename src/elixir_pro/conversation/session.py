@@ -1,0 +1,262 @@
+"""One conversation in one cognitive mode (a pane): its history, tool mode, role and turns.
+
+``async for event in session.send(prompt, context_files=[...])`` runs one turn on the
+workspace's backend with the system prompt composed for the mode/tool mode/role and the
+tools of the tool mode; after the answer the output envelope is parsed and escalation
+assessed (``TurnFinished.escalation`` holds the reasons). An interrupted turn keeps its
+partial answer and ``retry()`` continues it. Stopping the iteration early (the user pressed
+stop) marks the turn interrupted. Used by the workspace, the ensemble, ``ask`` and the TUI.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from elixir_pro.agent import AgentDefinition, compose_system_prompt
+from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
+from elixir_pro.changes.changeset import Changeset
+from elixir_pro.config import Config
+from elixir_pro.conversation import prompts
+from elixir_pro.conversation.store_codec import UserPrompt
+from elixir_pro.conversation.turns import Turn, TurnState
+from elixir_pro.errors import UserError
+from elixir_pro.events import CoreEvent, TextDelta, TurnError, TurnFinished, UsageReported
+from elixir_pro.llm.base import Backend, TurnRequest
+from elixir_pro.llm.context import relative_context
+from elixir_pro.llm.usage import UsageTotals
+from elixir_pro.tools import ApproveBash, BashDecision, BashRequest, ToolContext, build_toolset
+
+Record = CoreEvent | UserPrompt
+TurnListener = Callable[[Turn, Record], None]
+
+
+class _Approval:
+    """The session's Bash approver: moves the turn to awaiting-approval while the user
+    decides and delegates to the session's current ``approve_bash``."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def __call__(self, request: BashRequest) -> BashDecision:
+        inner = self.session.approve_bash
+        if inner is None:
+            return BashDecision.DENY
+        turn = self.session.current
+        waiting = turn is not None and turn.state is TurnState.STREAMING
+        if waiting and turn is not None:
+            turn.move(TurnState.AWAITING_APPROVAL)
+        try:
+            return await inner(request)
+        finally:
+            if turn is not None and turn.state is TurnState.AWAITING_APPROVAL:
+                turn.move(TurnState.STREAMING)
+
+    def denial_message(self, request: BashRequest) -> str:
+        explain = getattr(self.session.approve_bash, "denial_message", None)
+        if callable(explain):
+            return str(explain(request))
+        if self.session.approve_bash is None:
+            return prompts.BASH_NO_APPROVER
+        return prompts.BASH_DENIED
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        mode: CognitiveMode,
+        agent: AgentDefinition,
+        backend: Backend,
+        root: Path,
+        changeset: Changeset,
+        config: Config | None = None,
+        tool_mode: ToolMode | None = None,
+        role: EnsembleRole | None = None,
+        approve_bash: ApproveBash | None = None,
+        listener: TurnListener | None = None,
+    ) -> None:
+        self.mode = mode
+        self.agent = agent
+        self.backend = backend
+        self.root = root.resolve()
+        self.changeset = changeset
+        self.config = config or Config()
+        self.tool_mode = tool_mode or agent.tools.default_mode
+        self.role = role or agent.ensemble_roles.default
+        self.approve_bash = approve_bash
+        self.listener = listener
+        self.history: list[dict[str, Any]] = []
+        self.turns: list[Turn] = []
+        self.usage = UsageTotals()
+        self.current: Turn | None = None
+        self.tool_context = ToolContext(
+            self.root,
+            changeset,
+            _Approval(self),
+            allow_secrets=self.config.tools.allow_secrets,
+            bash_timeout=self.config.tools.bash_timeout,
+        )
+
+    @property
+    def state(self) -> TurnState:
+        """The running turn's state, or idle."""
+        if self.current is not None and not self.current.done:
+            return self.current.state
+        return TurnState.IDLE
+
+    @property
+    def busy(self) -> bool:
+        return self.state is not TurnState.IDLE
+
+    def system_prompt(self, tool_mode: ToolMode, role: EnsembleRole) -> str:
+        return compose_system_prompt(self.agent, self.mode, tool_mode, role)
+
+    def send(
+        self,
+        prompt: str,
+        context_files: Sequence[str] = (),
+        *,
+        tool_mode: ToolMode | None = None,
+        role: EnsembleRole | None = None,
+        extra_context: str = "",
+    ) -> AsyncIterator[CoreEvent]:
+        """Run one turn; iterate the result to drive it."""
+        if not prompt.strip():
+            raise UserError("the prompt is empty")
+        turn = Turn(
+            prompt=prompt,
+            tool_mode=tool_mode or self.tool_mode,
+            role=role or self.role,
+            context_files=relative_context(self.root, list(context_files)),
+            extra_context=extra_context,
+        )
+        return self._run(turn, resume=None)
+
+    def retry(self) -> AsyncIterator[CoreEvent]:
+        """Continue the last, interrupted turn (from the messages it had completed)."""
+        last = self.turns[-1] if self.turns else None
+        if last is None or last.state is not TurnState.INTERRUPTED:
+            raise UserError(f"nothing to retry in the {self.mode.value} pane")
+        turn = Turn(
+            prompt=last.prompt,
+            tool_mode=last.tool_mode,
+            role=last.role,
+            context_files=list(last.context_files),
+            extra_context=last.extra_context,
+            retry_of=last.id,
+        )
+        return self._run(turn, resume=list(last.messages) or None)
+
+    def restore(self, history: list[dict[str, Any]]) -> None:
+        """Resume a stored conversation: its history becomes this session's."""
+        self.history = list(history)
+
+    def clear(self) -> None:
+        if self.busy:
+            raise UserError(f"a turn is running in the {self.mode.value} pane")
+        self.history.clear()
+        self.turns.clear()
+        self.current = None
+
+    # -- the turn --------------------------------------------------------------------------
+    async def _run(
+        self, turn: Turn, resume: list[dict[str, Any]] | None
+    ) -> AsyncIterator[CoreEvent]:
+        if self.busy:
+            raise UserError(f"a turn is already running in the {self.mode.value} pane")
+        request = TurnRequest(
+            prompt=turn.prompt,
+            cognitive_mode=self.mode,
+            tool_mode=turn.tool_mode,
+            role=turn.role,
+            project_root=self.root,
+            history=list(self.history),
+            context_files=list(turn.context_files),
+            extra_context=turn.extra_context,
+            system_prompt=self.system_prompt(turn.tool_mode, turn.role),
+            toolset=build_toolset(self.agent.tools.for_mode(turn.tool_mode), self.tool_context),
+            changeset=self.changeset,
+            turn_id=turn.id,
+            resume_messages=resume,
+        )
+        self.turns.append(turn)
+        self.current = turn
+        self._notify(
+            turn,
+            UserPrompt(
+                turn.prompt, turn.tool_mode.value, turn.role.value, tuple(turn.context_files)
+            ),
+        )
+        turn.move(TurnState.STREAMING)
+        try:
+            try:
+                async for event in self.backend.stream_turn(request):
+                    out = self._track(turn, event)
+                    self._notify(turn, out)
+                    yield out
+            except Exception as exc:  # a backend bug is one line, never a traceback
+                message = prompts.BACKEND_FAILED.format(detail=f"{type(exc).__name__}: {exc}")
+                for out in self._fail(turn, TurnError("api", message, retryable=True)):
+                    yield out
+        finally:
+            if not turn.done:
+                self._fail(turn, TurnError("interrupted", prompts.STOPPED, retryable=True))
+
+    def _track(self, turn: Turn, event: CoreEvent) -> CoreEvent:
+        if isinstance(event, TextDelta):
+            turn.text += event.text
+        elif isinstance(event, UsageReported):
+            turn.usage.add(event)
+            self.usage.add(event)
+        elif isinstance(event, TurnError):
+            turn.error = event
+        elif isinstance(event, TurnFinished):
+            return self._finish(turn, event)
+        return event
+
+    def _finish(self, turn: Turn, event: TurnFinished) -> TurnFinished:
+        messages = event.extra.get("messages")
+        turn.messages = list(messages) if isinstance(messages, list) else []
+        turn.text = event.text or turn.text
+        extra = {**event.extra, "turn_id": turn.id, "mode": self.mode.value}
+        if turn.retry_of:
+            extra["retry_of"] = turn.retry_of
+        if event.interrupted:
+            turn.move(TurnState.INTERRUPTED)
+            return replace(event, extra=extra)
+        turn.move(TurnState.FINISHED)
+        self.history.extend(turn.messages)
+        turn.escalation = self._escalation(turn.prompt, turn.text)
+        return replace(event, escalation=turn.escalation, extra=extra)
+
+    def _fail(self, turn: Turn, error: TurnError) -> list[CoreEvent]:
+        turn.error = error
+        turn.move(TurnState.INTERRUPTED)
+        finished = TurnFinished(
+            text=turn.text,
+            stop_reason="error",
+            interrupted=True,
+            extra={"messages": list(turn.messages), "turn_id": turn.id, "mode": self.mode.value},
+        )
+        for item in (error, finished):
+            self._notify(turn, item)
+        return [error, finished]
+
+    def _notify(self, turn: Turn, item: Record) -> None:
+        if self.listener is not None:
+            self.listener(turn, item)
+
+    def _escalation(self, prompt: str, answer: str) -> tuple[str, ...]:
+        """The reasons to escalate this answer (agent package: envelope + escalation)."""
+        try:
+            envelope_mod: Any = importlib.import_module("elixir_pro.agent.envelope")
+            escalation_mod: Any = importlib.import_module("elixir_pro.agent.escalation")
+        except ImportError:
+            return ()
+        envelope = envelope_mod.parse_envelope(answer)
+        result = escalation_mod.assess_escalation(self.agent, prompt, answer, envelope)
+        return tuple(str(reason) for reason in result.reasons)

@@ -1,0 +1,170 @@
+"""The workspace: the four sessions (one per cognitive mode, i.e. per pane) of one project,
+the pending changeset they all stage edits into, usage totals, and an optional event sink.
+
+``sink(pane, turn_id, item)`` is called for every record of every turn as it happens: the
+user's prompt (:class:`~elixir_pro.conversation.store_codec.UserPrompt`) then each core event.
+:func:`store_sink` subscribes the SQLite session store this way. Used by ``ask``, the
+ensemble and the TUI (which builds one with :func:`open_workspace`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from elixir_pro.agent import AgentDefinition, resolve_agent
+from elixir_pro.agent.modes import COGNITIVE_MODES, CognitiveMode, ToolMode
+from elixir_pro.changes.changeset import Changeset
+from elixir_pro.config import Config, load_config
+from elixir_pro.conversation.session import Record, Session
+from elixir_pro.conversation.store_codec import UserPrompt
+from elixir_pro.conversation.turns import Turn
+from elixir_pro.events import TurnFinished
+from elixir_pro.llm.base import Backend
+from elixir_pro.llm.usage import UsageTotals
+from elixir_pro.tools import ApproveBash
+
+if TYPE_CHECKING:
+    from elixir_pro.conversation.store import SessionStore
+    from elixir_pro.conversation.store_model import SessionRecord
+
+EventSink = Callable[[str, str, Record], None]
+CHANGESET_SOURCE = "conversation"
+
+
+class Workspace:
+    def __init__(
+        self,
+        root: Path,
+        agent: AgentDefinition,
+        backend: Backend,
+        config: Config | None = None,
+        *,
+        approve_bash: ApproveBash | None = None,
+        sink: EventSink | None = None,
+        tool_mode: ToolMode | None = None,
+        notices: tuple[str, ...] = (),
+    ) -> None:
+        self.root = root.resolve()
+        self.agent = agent
+        self.backend = backend
+        self.config = config or Config()
+        self.sink = sink
+        self.notices = notices
+        self.changeset = Changeset(self.root, source=CHANGESET_SOURCE)
+        self.sessions: dict[CognitiveMode, Session] = {
+            mode: Session(
+                mode=mode,
+                agent=agent,
+                backend=backend,
+                root=self.root,
+                changeset=self.changeset,
+                config=self.config,
+                tool_mode=tool_mode,
+                approve_bash=approve_bash,
+                listener=self._listener(mode),
+            )
+            for mode in COGNITIVE_MODES
+        }
+
+    def session(self, mode: CognitiveMode | str) -> Session:
+        return self.sessions[CognitiveMode(mode)]
+
+    @property
+    def usage(self) -> UsageTotals:
+        total = UsageTotals()
+        for session in self.sessions.values():
+            total = total.merged(session.usage)
+        return total
+
+    @property
+    def status(self) -> str:
+        """One line for a status bar: the backend and the session's cost so far."""
+        where = "offline engine" if self.backend.is_offline else f"Claude {self.backend.label}"
+        return f"{where} · {self.usage.summary()}"
+
+    def set_approve_bash(self, approve_bash: ApproveBash | None) -> None:
+        for session in self.sessions.values():
+            session.approve_bash = approve_bash
+
+    def set_backend(self, backend: Backend) -> None:
+        self.backend = backend
+        for session in self.sessions.values():
+            session.backend = backend
+
+    def reset_changeset(self) -> Changeset:
+        """A fresh pending changeset (after the review applied or dropped the last one)."""
+        self.changeset = Changeset(self.root, source=CHANGESET_SOURCE)
+        for session in self.sessions.values():
+            session.changeset = self.changeset
+            session.tool_context.changeset = self.changeset
+        return self.changeset
+
+    def restore(self, record: SessionRecord) -> None:
+        """Give each session the history stored for its pane (``--resume``)."""
+        for mode, session in self.sessions.items():
+            session.restore(record.pane(mode.value).history)
+
+    def _listener(self, mode: CognitiveMode) -> Callable[[Turn, Record], None]:
+        def listen(turn: Turn, item: Record) -> None:
+            if self.sink is not None:
+                self.sink(mode.value, turn.id, item)
+
+        return listen
+
+
+def store_sink(store: SessionStore, session_id: str) -> EventSink:
+    """A sink appending every record to the session store, and the history messages of
+    each finished turn (so a resumed session sends them back)."""
+
+    def sink(pane: str, turn_id: str, item: Record) -> None:
+        if isinstance(item, UserPrompt):
+            store.append_user_prompt(
+                session_id,
+                pane,
+                turn_id,
+                item.text,
+                tool_mode=item.tool_mode,
+                role=item.role,
+                context_files=item.context_files,
+            )
+            return
+        store.append(session_id, pane, turn_id, item)
+        if isinstance(item, TurnFinished) and not item.interrupted:
+            messages = item.extra.get("messages")
+            if isinstance(messages, list) and messages:
+                store.append_history(session_id, pane, turn_id, messages)
+
+    return sink
+
+
+async def open_workspace(
+    root: Path,
+    *,
+    agent_name: str | None = None,
+    model: str | None = None,
+    offline: bool = False,
+    tool_mode: ToolMode | None = None,
+    approve_bash: ApproveBash | None = None,
+    sink: EventSink | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Workspace:
+    """Config, agent and backend for ``root`` (UserError for a bad config or agent)."""
+    from elixir_pro.llm.factory import create_backend
+
+    config = load_config(root)
+    agent = resolve_agent(root, agent_name)
+    choice = await create_backend(
+        root, config, agent_model=agent.model, model_override=model, offline=offline, env=env
+    )
+    return Workspace(
+        root,
+        agent,
+        choice.backend,
+        config,
+        approve_bash=approve_bash,
+        sink=sink,
+        tool_mode=tool_mode,
+        notices=choice.notices,
+    )
