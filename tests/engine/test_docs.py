@@ -14,6 +14,7 @@ from elixir_pro.engine.docs import (
     DocsLookup,
     DocsUnavailable,
     SymbolQuery,
+    docs_for_text,
     elixir_available,
     extract_symbols,
     parse_symbol,
@@ -208,6 +209,16 @@ def test_extract_symbols_ignores_plain_words_and_atoms() -> None:
     assert len(extract_symbols(" ".join(f"Mod{i}.f" for i in range(20)), limit=3)) == 3
 
 
+@pytest.mark.mix
+def test_docs_for_text_returns_the_documented_mentions_only() -> None:
+    lookup = DocsLookup()
+    results = docs_for_text("Should MyApp.Worker use GenServer.call/3 or :ets here?", lookup=lookup)
+    assert [r.title for r in results] == ["GenServer.call/3"]
+    assert lookup.subprocess_runs == 1
+    assert docs_for_text("Nothing to see here.", lookup=lookup) == []
+    assert lookup.subprocess_runs == 1
+
+
 # --------------------------------------------------------------------------- Elixir missing
 
 
@@ -220,6 +231,7 @@ def test_missing_elixir_is_a_clean_answer(
     assert answer == DocsUnavailable(
         "Enum.map/2", "elixir-missing", "Elixir is not installed (no 'elixir' on PATH)"
     )
+    assert docs_for_text("What does Enum.map/2 do?", lookup=DocsLookup()) == []
     assert main(["docs", "Enum.map/2"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

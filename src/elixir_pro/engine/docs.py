@@ -317,6 +317,18 @@ def fetch_docs_many(symbols: Sequence[str]) -> list[DocsAnswer]:
     return _DEFAULT.fetch_many(symbols)
 
 
+def docs_for_text(
+    text: str, *, limit: int = MAX_SYMBOLS, lookup: DocsLookup | None = None
+) -> list[DocResult]:
+    """The docs of the symbols ``text`` mentions that have docs (at most one subprocess), for the
+    informative mode's context. Symbols without docs, and a missing Elixir, give nothing."""
+    symbols = extract_symbols(text, limit=limit)
+    if not symbols:
+        return []
+    answers = (lookup or _DEFAULT).fetch_many(symbols)
+    return [a for a in answers if isinstance(a, DocResult)]
+
+
 # --------------------------------------------------------------------------- symbols in text
 
 # Standard modules worth looking up even when written as a plain word ("what does a Supervisor
