@@ -213,7 +213,7 @@ class FileContext:
             mod = _innermost(mods, use.start_byte)
             if args and mod is not None:
                 mod.uses.append((text(args[0]), use))
-        for fn in self.functions:
+        for fn in self._functions:
             fn.module = _innermost(mods, fn.start_byte)
             if fn.module is not None:
                 fn.module.functions.append(fn)
@@ -223,8 +223,14 @@ class FileContext:
         """The innermost module whose span holds ``byte``."""
         return _innermost(self.modules, byte)
 
-    @cached_property
+    @property
     def functions(self) -> list[FunctionDef]:
+        """Every function clause in source order, each with its module attached."""
+        _ = self.modules
+        return self._functions
+
+    @cached_property
+    def _functions(self) -> list[FunctionDef]:
         found: list[FunctionDef] = []
         for kind in DEF_KINDS:
             for node in self.calls(kind):

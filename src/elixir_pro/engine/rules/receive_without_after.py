@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_pro.engine.context import FileContext
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, arguments, keyword_value
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.engine.rule import Rule, register
 
@@ -49,8 +51,7 @@ end
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for node in ctx.calls("receive"):
-            block = next((c for c in node.children if c.type == "do_block"), None)
-            if block is None or any(c.type == "after_block" for c in block.children):
+            if _has_after(node):
                 continue
             fn = ctx.function_at(node.start_byte)
             if fn is not None and ctx.is_recursive(fn):
@@ -58,3 +59,11 @@ end
             yield self.finding_on_line(
                 ctx, node, "receive has no `after` clause: it waits forever if no reply comes"
             )
+
+
+def _has_after(node: Node) -> bool:
+    block = next((c for c in node.children if c.type == "do_block"), None)
+    if block is not None:
+        return any(c.type == "after_block" for c in block.children)
+    args = arguments(node)  # receive(do: ..., after: ...)
+    return not args or keyword_value(args[-1], "after") is not None
