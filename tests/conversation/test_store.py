@@ -106,7 +106,7 @@ def test_panes_turns_and_history(store: SessionStore) -> None:
     store.append_user_prompt(sid, "critical", "c1", "review it")
     store.append(sid, "generative", "g1", events.TextDelta("it is"))
     store.append(sid, "generative", "g1", events.TurnFinished("Here it is"))
-    history = [
+    history: list[dict[str, typing.Any]] = [
         {"role": "user", "content": "write a GenServer"},
         {"role": "assistant", "content": [{"type": "text", "text": "Here it is"}]},
     ]
