@@ -7,17 +7,23 @@ Public API (used by the LLM backends, conversation sessions, the CLI and the TUI
     discover_agents(project_root) -> list[AgentSource]
     resolve_agent(project_root, name=None) -> AgentDefinition
     compose_system_prompt(agent, cognitive_mode, tool_mode, role) -> str
+    parse_envelope(answer_text) -> Envelope
+    assess_escalation(agent, request_text, answer_text, envelope=None) -> Escalation
+    parse_audit_findings(answer_text, project_root=None) -> list[Finding]
 """
 
 from __future__ import annotations
 
+from elixir_pro.agent.audit_parse import parse_audit_findings
 from elixir_pro.agent.discovery import DEFAULT_AGENT, AgentSource, discover_agents, resolve_agent
+from elixir_pro.agent.envelope import Envelope, parse_envelope
+from elixir_pro.agent.escalation import Escalation, assess_escalation
 from elixir_pro.agent.model import (
     KNOWN_TOOLS,
     AgentDefinition,
     CognitiveModes,
     EnsembleRoles,
-    Escalation,
+    EscalationPolicy,
     Identity,
     InstructionItem,
     Instructions,
@@ -38,7 +44,9 @@ __all__ = [
     "CognitiveModes",
     "EnsembleRole",
     "EnsembleRoles",
+    "Envelope",
     "Escalation",
+    "EscalationPolicy",
     "Identity",
     "InstructionItem",
     "Instructions",
@@ -46,8 +54,11 @@ __all__ = [
     "OutputFormat",
     "ToolMode",
     "ToolsSpec",
+    "assess_escalation",
     "compose_system_prompt",
     "discover_agents",
     "load_agent",
+    "parse_audit_findings",
+    "parse_envelope",
     "resolve_agent",
 ]

@@ -105,7 +105,9 @@ class EnsembleRoles:
 
 
 @dataclass(frozen=True, slots=True)
-class Escalation:
+class EscalationPolicy:
+    """The agent file's ``escalation:`` block."""
+
     confidence_threshold: float = 0.6
     escalate_to: str = "human"
     triggers: tuple[str, ...] = ()
@@ -191,7 +193,7 @@ class AgentDefinition:
     tools: ToolsSpec
     cognitive_modes: CognitiveModes
     ensemble_roles: EnsembleRoles
-    escalation: Escalation
+    escalation: EscalationPolicy
     source_path: Path
     tier: str = ""
     role: str = ""

@@ -24,7 +24,7 @@ from elixir_pro.agent.model import (
     AgentDefinition,
     CognitiveModes,
     EnsembleRoles,
-    Escalation,
+    EscalationPolicy,
     ModeSpec,
     ToolsSpec,
 )
@@ -250,10 +250,10 @@ def _ensemble_roles(reader: NodeReader, node: yaml.Node | None) -> EnsembleRoles
     return EnsembleRoles(behaviors=tuple(behaviors), default=default)
 
 
-def _escalation(reader: NodeReader, node: yaml.Node | None) -> Escalation:
+def _escalation(reader: NodeReader, node: yaml.Node | None) -> EscalationPolicy:
     if node is None:
-        return Escalation()
-    base = Escalation()
+        return EscalationPolicy()
+    base = EscalationPolicy()
     threshold, escalate_to, triggers = base.confidence_threshold, base.escalate_to, base.triggers
     for key, value in reader.mapping(node, "escalation").items():
         dotted = f"escalation.{key}"
@@ -268,4 +268,6 @@ def _escalation(reader: NodeReader, node: yaml.Node | None) -> Escalation:
         else:
             allowed = ", ".join(_ESCALATION_KEYS)
             raise reader.fail(value, dotted, f"unknown field; allowed: {allowed}")
-    return Escalation(confidence_threshold=threshold, escalate_to=escalate_to, triggers=triggers)
+    return EscalationPolicy(
+        confidence_threshold=threshold, escalate_to=escalate_to, triggers=triggers
+    )
