@@ -259,6 +259,33 @@ def test_parses_boxed_diagnostics_of_newer_elixir() -> None:
     assert found[2].message == "syntax error before: ')'"
 
 
+def test_parses_elixir_115_logged_errors() -> None:
+    output = textwrap.dedent(
+        """\
+        Compiling 1 file (.ex)
+        error: undefined function foo/0 (expected Q to define such a function)
+          lib/q.ex:2: Q.bar/0
+
+        error: undefined variable "y"
+          lib/q.ex:5: Q.baz/0
+
+
+        == Compilation error in file lib/q.ex ==
+        ** (CompileError) lib/q.ex: cannot compile module Q (errors have been logged)
+        ** (CompileError) lib/other.ex: cannot compile module Other (errors have been logged)
+        """
+    )
+    found = parse_compile_diagnostics(output)
+    assert [(d.severity, d.file, d.line) for d in found] == [
+        ("error", "lib/q.ex", 2),
+        ("error", "lib/q.ex", 5),
+        ("error", "lib/other.ex", None),
+    ]
+    assert found[2].one_line() == (
+        "lib/other.ex: error: cannot compile module Other (errors have been logged)"
+    )
+
+
 def test_ansi_colour_codes_are_ignored() -> None:
     output = "\x1b[33mwarning: \x1b[0munused alias Foo\n  lib/x.ex:2\n\n"
     (found,) = parse_compile_diagnostics(output)
