@@ -240,3 +240,33 @@ def test_service_rejects_a_missing_root(tmp_path: Path) -> None:
         assert "not a directory" in str(exc)
     else:
         raise AssertionError("expected UserError")
+
+
+def test_rescan_finds_changes_no_event_reported(
+    project: Path, collector: Collector, start_service: StartService
+) -> None:
+    # a poll interval far beyond the test: only the rescan can see these changes
+    service = start_service(project, force_polling=True, poll_interval_s=3600)
+    write(project / "lib" / "proj.ex", "defmodule Proj do\n  def hello, do: :missed\nend\n")
+    write(project / "lib" / "added.ex", "defmodule Added do\nend\n")
+    write(project / "generated" / "skip.ex", "x\n")
+    (project / "mix.exs").unlink()
+    service.rescan("testing")
+    assert "testing; rescanning" in collector.next(Notice).message
+    assert collector.next(FileBatch) == FileBatch(("lib/added.ex", "lib/proj.ex"), ("mix.exs",))
+
+
+def test_kernel_queue_overflow_triggers_a_rescan(
+    project: Path, collector: Collector, start_service: StartService
+) -> None:
+    import logging
+
+    start_service(project)
+    # watchdog's only signal of lost events is this warning from its inotify reader; the kernel
+    # queue limit is a system-wide sysctl a test must not lower, so the warning is logged here
+    logging.getLogger("watchdog.observers.inotify_c").warning(
+        "Inotify queue overflowed; filesystem events were lost"
+    )
+    assert "queue overflowed" in collector.next(Notice).message
+    write(project / "lib" / "sentinel.ex", "s\n")
+    assert collector.batches_until("lib/sentinel.ex") == [FileBatch(("lib/sentinel.ex",), ())]

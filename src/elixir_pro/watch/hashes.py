@@ -73,6 +73,10 @@ class ContentHashes:
         """Drop a path; True when it was known."""
         return self._digests.pop(rel_path, None) is not None
 
+    def paths(self) -> list[str]:
+        """Every path with a fingerprint."""
+        return list(self._digests)
+
     def known_under(self, rel_dir: str) -> list[str]:
         """Known paths below a folder (for a folder deleted or moved as a whole)."""
         prefix = rel_dir.rstrip("/") + "/"

@@ -9,7 +9,9 @@ The polling observer lists folders through a filter so ignored trees (``_build``
 from __future__ import annotations
 
 import errno
+import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -100,6 +102,45 @@ def start_polling(
         _discard(observer)
         raise
     return observer
+
+
+class _OverflowListener(logging.Handler):
+    """Hears watchdog's "Inotify queue overflowed; filesystem events were lost" warning (its
+    only signal of lost events) and calls the subscribed callbacks."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.callbacks: dict[int, Callable[[], None]] = {}
+        self.guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" not in record.getMessage().lower():
+            return
+        with self.guard:
+            callbacks = list(self.callbacks.values())
+        for callback in callbacks:
+            callback()
+
+
+_OVERFLOW = _OverflowListener()
+_OVERFLOW_LOGGER = "watchdog.observers.inotify_c"
+
+
+def on_events_lost(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` (on watchdog's reader thread) whenever the kernel's event queue
+    overflowed; returns the function that unsubscribes."""
+    key = id(callback)
+    with _OVERFLOW.guard:
+        _OVERFLOW.callbacks[key] = callback
+        logger = logging.getLogger(_OVERFLOW_LOGGER)
+        if _OVERFLOW not in logger.handlers:
+            logger.addHandler(_OVERFLOW)
+
+    def unsubscribe() -> None:
+        with _OVERFLOW.guard:
+            _OVERFLOW.callbacks.pop(key, None)
+
+    return unsubscribe
 
 
 def emitters_alive(observer: BaseObserver) -> bool:

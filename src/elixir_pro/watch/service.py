@@ -93,6 +93,8 @@ class WatchService:
         self._findings: dict[str, tuple[Finding, ...]] = {}
         self._findings_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._rescan_reason: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     # -- public -------------------------------------------------------------------------
 
@@ -115,9 +117,18 @@ class WatchService:
         )
         self._pipeline.start()
 
+    def rescan(self, reason: str = "a rescan was requested") -> None:
+        """Compare every watched file with its fingerprint on the pipeline thread and report
+        what changed (after lost events; safe to call from any thread)."""
+        self._rescan_reason = reason
+        self._coalescer.kick()
+
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop observing and end the pipeline thread (idempotent)."""
         self._stopping.set()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         self._coalescer.close()
         observer, self._observer = self._observer, None
         if observer is not None:
@@ -181,6 +192,9 @@ class WatchService:
                 if not self._root_alive():
                     self._root_vanished()
                     break
+                reason, self._rescan_reason = self._rescan_reason, None
+                if reason is not None:
+                    pending = self._full_scan(pending, reason)
                 if pending:
                     self._process(pending)
                 else:
@@ -218,6 +232,12 @@ class WatchService:
             self._emit(Notice(text, "warning"))
         self._emit(Baseline(files=self.file_count, findings=findings, analyzed=True))
         self.ready.set()
+
+    def _full_scan(self, pending: Pending, reason: str) -> Pending:
+        listed = [p for p in self._ignore.list_files() if self.triggers.matches(p)]
+        files = {*pending.files, *listed, *self._hashes.paths()}
+        self._emit(Notice(f"{reason}; rescanning {len(listed)} files", "warning"))
+        return Pending(tuple(sorted(files)), pending.dirs)
 
     def _expand(self, pending: Pending) -> set[str]:
         paths = set(pending.files)
@@ -306,6 +326,7 @@ class WatchService:
         if not self._force_polling:
             try:
                 self._observer = observers.start_native(self.root, handler, self._observer_factory)
+                self._unsubscribe = observers.on_events_lost(self._events_lost)
             except OSError as exc:
                 reason = observers.describe_os_error(exc)
                 self._emit(
@@ -320,6 +341,9 @@ class WatchService:
             self._set_state(WatchState.WATCHING)
             return
         self._start_polling("polling was requested")
+
+    def _events_lost(self) -> None:
+        self.rescan("file events were lost (the OS event queue overflowed)")
 
     def _start_polling(self, reason: str) -> None:
         self._observer = observers.start_polling(
