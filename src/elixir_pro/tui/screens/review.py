@@ -231,6 +231,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         self._editing = target
         editor = HunkEditor(text, f"{path} hunk {index + 1}", id="review-editor")
         self.mount(editor, before=self.query_one("#review-conflicts"))
+        self.call_after_refresh(self.diff_view.goto_hunk, index)
 
     def on_hunk_editor_saved(self, event: HunkEditor.Saved) -> None:
         assert self._editing is not None

@@ -85,14 +85,14 @@ class DiffView(ScrollView, can_focus=True):
     DiffView > .diff-view--accepted { color: $success; text-style: bold; }
     DiffView > .diff-view--rejected { color: $error; text-style: bold; }
     DiffView > .diff-view--edited { color: $warning; text-style: bold; }
-    DiffView > .diff-view--keyword { color: $accent; }
-    DiffView > .diff-view--string { color: $secondary; }
-    DiffView > .diff-view--atom { color: $primary; }
-    DiffView > .diff-view--number { color: $warning; }
+    DiffView > .diff-view--keyword { color: $text-accent; }
+    DiffView > .diff-view--string { color: $text-success; }
+    DiffView > .diff-view--atom { color: $text-primary; }
+    DiffView > .diff-view--number { color: $text-warning; }
     DiffView > .diff-view--comment { color: $text-muted; text-style: italic; }
-    DiffView > .diff-view--function { color: $primary; text-style: bold; }
-    DiffView > .diff-view--module { color: $secondary; text-style: bold; }
-    DiffView > .diff-view--attribute { color: $accent; text-style: italic; }
+    DiffView > .diff-view--function { color: $text-primary; text-style: bold; }
+    DiffView > .diff-view--module { color: $text-secondary; text-style: bold; }
+    DiffView > .diff-view--attribute { color: $text-accent; text-style: italic; }
     """
 
     class HunkFocused(Message):

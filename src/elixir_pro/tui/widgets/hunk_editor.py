@@ -14,7 +14,7 @@ from textual.widgets import Label, TextArea
 
 class HunkEditor(Vertical):
     DEFAULT_CSS = """
-    HunkEditor { height: 14; border-top: solid $warning; background: $surface; }
+    HunkEditor { height: 45%; min-height: 6; border-top: solid $warning; background: $surface; }
     HunkEditor > Label { color: $text-muted; padding: 0 1; }
     HunkEditor > TextArea { height: 1fr; }
     """
