@@ -52,6 +52,10 @@ class ToolContext:
     def __post_init__(self) -> None:
         self.workspace = Workspace(self.root, self.allow_secrets)
         self.root = self.workspace.root
+        if self.changeset.root != self.root:
+            raise ValueError(
+                f"the changeset's root {self.changeset.root} is not the tools' root {self.root}"
+            )
 
     def remember_read(self, rel: str, text: str) -> None:
         self.read_state[rel] = text_hash(text)
