@@ -8,7 +8,7 @@ Built by :mod:`elixir_pro.tui.app` into a :class:`TuiContext` that the screens r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from elixir_pro.agent.model import AgentDefinition
     from elixir_pro.changes.changeset import Changeset
     from elixir_pro.tools.approval import ApproveBash
+    from elixir_pro.tui.recorder import SessionRecorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +54,11 @@ def load_agent_info(root: Path, name: str | None = None) -> AgentInfo:
 
 @dataclass(frozen=True, slots=True)
 class PanelEvent:
-    """An event of a panel run: ``mode`` is the member's pane, or None for the
-    decision_maker's summary."""
+    """An event of a panel run: the pane it belongs to and the ensemble role of that turn
+    (``panel_member``, ``auditor``, or ``decision_maker`` for the closing summary)."""
 
-    mode: CognitiveMode | None
+    mode: CognitiveMode
+    role: str
     event: CoreEvent
 
 
@@ -89,6 +91,14 @@ class TurnSource(Protocol):
     def panel(
         self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
     ) -> AsyncIterator[PanelEvent]: ...
+
+    def restore_history(self, mode: CognitiveMode, history: list[dict[str, Any]]) -> None: ...
+
+    def note_review(self, outcome_text: str) -> None: ...
+
+    def mark_gate(self) -> None: ...
+
+    def acknowledge_gate(self) -> None: ...
 
 
 class UnavailableConversation:
@@ -127,11 +137,24 @@ class UnavailableConversation:
     async def panel(
         self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
     ) -> AsyncIterator[PanelEvent]:
-        yield PanelEvent(None, Notice(f"Panel runs are not available: {self.reason}", "error"))
-        yield PanelEvent(None, TurnFinished(""))
+        role = EnsembleRole.DECISION_MAKER.value
+        mode = CognitiveMode.EVALUATIVE
+        yield PanelEvent(
+            mode, role, Notice(f"Panel runs are not available: {self.reason}", "error")
+        )
+        yield PanelEvent(mode, role, TurnFinished(""))
 
+    def restore_history(self, mode: CognitiveMode, history: list[dict[str, Any]]) -> None:
+        return None
 
-Recorder = Callable[[CognitiveMode | None, str, Any], None]
+    def note_review(self, outcome_text: str) -> None:
+        return None
+
+    def mark_gate(self) -> None:
+        return None
+
+    def acknowledge_gate(self) -> None:
+        return None
 
 
 @dataclass(slots=True)
@@ -141,7 +164,7 @@ class TuiContext:
     root: Path
     agent: AgentInfo
     conversation: TurnSource
-    record: Recorder | None = None
+    recorder: SessionRecorder | None = None
     watch: bool = True
     analyze: bool = True
     approve_bash: ApproveBash | None = None

@@ -15,3 +15,5 @@ GATE_INTRO = (
 )
 
 NO_CHANGES = "No changed files since HEAD: nothing to review."
+
+REVIEW_OUTCOME_CONTEXT = "What happened to your staged changes in the review:\n{outcome}\n\n"

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from elixir_pro.errors import UserError
+from elixir_pro.tui.recorder import SessionRecorder
 from elixir_pro.tui.services import TuiContext, TurnSource, UnavailableConversation, load_agent_info
 
 if TYPE_CHECKING:
@@ -62,12 +64,65 @@ def build_context(
 ) -> TuiContext:
     agent = load_agent_info(root, agent_name)
     conversation = build_conversation(app, root, agent, model=model, offline=offline)
-    return TuiContext(root=root, agent=agent, conversation=conversation)
+    recorder = SessionRecorder(root, agent.name)
+    recorder.on_error = lambda message: app.notify(message, severity="warning")
+    return TuiContext(root=root, agent=agent, conversation=conversation, recorder=recorder)
 
 
 def resume_into(app: App[int], which: bool | str) -> None:
-    app.notify("Resuming sessions is not available yet.", severity="warning")
+    """Reopen the latest session (``which`` True) or the session with that id."""
+    from elixir_pro.tui.screens.main import MainScreen
+
+    screen = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
+    recorder = screen.context.recorder if screen is not None else None
+    store = recorder.store() if recorder is not None else None
+    if screen is None or recorder is None or store is None:
+        app.notify("Sessions are not available.", severity="warning")
+        return
+    try:
+        if isinstance(which, str):
+            session_id = which
+        else:
+            latest = store.latest_session()
+            if latest is None:
+                app.notify("No earlier session to resume; starting a new one.")
+                return
+            session_id = latest.id
+        record = store.load(session_id)
+    except UserError as exc:
+        app.notify(exc.one_line(), severity="error")
+        return
+
+    async def show() -> None:
+        from elixir_pro.tui.resume import replay
+
+        turns = await replay(screen, record)
+        recorder.attach(session_id)
+        title = record.info.title or "untitled"
+        app.notify(f"Resumed '{title}' ({turns} turns).", timeout=4)
+
+    app.run_worker(show(), group="resume", exclusive=True)
 
 
 def open_sessions(app: App[int]) -> None:
-    app.notify("The session list is not available yet.", severity="warning")
+    """Push the sessions screen; the chosen session is resumed."""
+    from elixir_pro.tui.screens.main import MainScreen
+    from elixir_pro.tui.screens.sessions import SessionsScreen
+
+    screen = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
+    recorder = screen.context.recorder if screen is not None else None
+    store = recorder.store() if recorder is not None else None
+    if store is None:
+        app.notify("Sessions are not available.", severity="warning")
+        return
+    try:
+        sessions = store.list_sessions()
+    except UserError as exc:
+        app.notify(exc.one_line(), severity="error")
+        return
+
+    def chosen(session_id: str | None) -> None:
+        if session_id:
+            resume_into(app, session_id)
+
+    app.push_screen(SessionsScreen(sessions), chosen)

@@ -22,12 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
-from elixir_pro.events import CoreEvent, EditProposed, TurnFinished, UsageReported
+from elixir_pro.events import CoreEvent, EditProposed, TurnError, TurnFinished, UsageReported
 from elixir_pro.tui import keys
 from elixir_pro.tui.bridge import AgentEvent
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
-from elixir_pro.tui.services import PanelEvent, TuiContext
+from elixir_pro.tui.services import TuiContext
 from elixir_pro.tui.widgets.context_panel import ContextPanel
 from elixir_pro.tui.widgets.findings_panel import FindingsPanel
 from elixir_pro.tui.widgets.mode_pane import ModePane
@@ -190,44 +190,54 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
         self.start_turn_stream(mode, text, stream, label=label)
 
     # -- turns -----------------------------------------------------------------------------
+    async def open_turn(self, mode: CognitiveMode, prompt: str, label: str = "") -> str:
+        """Record the prompt and show a new turn in ``mode``'s pane; returns the turn id."""
+        turn_id = uuid.uuid4().hex[:12]
+        self.streaming.add(mode)
+        self.status.busy = ", ".join(f"{m.value} answering…" for m in self.streaming)
+        if self.context.recorder is not None:
+            self.context.recorder.record_prompt(
+                mode.value,
+                turn_id,
+                prompt,
+                tool_mode=self.tool_mode.value,
+                role=self.context.agent.role.value,
+                context_files=tuple(self.context_files),
+            )
+        self.turns[turn_id] = await self.pane(mode).start_turn(prompt, turn_id=turn_id, label=label)
+        return turn_id
+
     def start_turn_stream(
         self, mode: CognitiveMode, prompt: str, stream: AsyncIterator[CoreEvent], label: str = ""
     ) -> None:
         """Show a new turn in ``mode``'s pane and feed it ``stream``'s events (a worker)."""
-        turn_id = uuid.uuid4().hex[:12]
         self.streaming.add(mode)
-        self.status.busy = f"{mode.value} answering…"
-        if self.context.record is not None:
-            self.context.record(mode, turn_id, ("prompt", prompt, label))
         self.run_worker(
-            self._pump(mode, turn_id, prompt, stream, label),
+            self._pump(mode, prompt, stream, label),
             group=f"turn-{mode.value}",
             name=f"turn-{mode.value}",
             exclusive=True,
         )
 
     async def _pump(
-        self,
-        mode: CognitiveMode,
-        turn_id: str,
-        prompt: str,
-        stream: AsyncIterator[CoreEvent],
-        label: str,
+        self, mode: CognitiveMode, prompt: str, stream: AsyncIterator[CoreEvent], label: str
     ) -> None:
-        self.turns[turn_id] = await self.pane(mode).start_turn(prompt, turn_id=turn_id, label=label)
+        turn_id = await self.open_turn(mode, prompt, label)
         finished = False
         try:
             async for event in stream:
                 finished = finished or isinstance(event, TurnFinished)
                 self.deliver(mode, turn_id, event)
+        except Exception as exc:  # a backend bug must not take the app down
+            self.deliver(mode, turn_id, TurnError("api", f"{type(exc).__name__}: {exc}"))
         finally:
             if not finished:
                 self.deliver(mode, turn_id, TurnFinished("", interrupted=True))
 
     def deliver(self, mode: CognitiveMode, turn_id: str, event: CoreEvent) -> None:
         """Record a turn's event in the session store and post it through the bridge."""
-        if self.context.record is not None:
-            self.context.record(mode, turn_id, event)
+        if self.context.recorder is not None:
+            self.context.recorder.record_event(mode.value, turn_id, event)
         self.post_message(AgentEvent(mode, turn_id, event))
 
     @on(AgentEvent)
@@ -258,43 +268,27 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
     # -- panel run -------------------------------------------------------------------------
     @work(exclusive=True, group="panel")
     async def run_panel(self, prompt: str) -> None:
-        if any(self.streaming):
+        if self.streaming:
             self.notify("Wait for the answers in progress first.", severity="warning")
             return
-        summary_mode = self.current_mode
-        turn_ids: dict[CognitiveMode | None, str] = {}
-        for mode in COGNITIVE_MODES:
-            turn_id = uuid.uuid4().hex[:12]
-            turn_ids[mode] = turn_id
-            self.turns[turn_id] = await self.pane(mode).start_turn(
-                prompt, turn_id=turn_id, label="panel"
-            )
-            self.streaming.add(mode)
         self.status.busy = "panel run…"
+        turn_ids: dict[tuple[CognitiveMode, str], str] = {}
+        finished: set[str] = set()
         stream = self.context.conversation.panel(
             prompt, tool_mode=self.tool_mode, context_files=list(self.context_files)
         )
-        async for item in stream:
-            await self._panel_event(item, turn_ids, summary_mode, prompt)
-        for member, turn_id in turn_ids.items():
-            turn = self.turns.get(turn_id)
-            if turn is not None and not turn.finished:
-                target = member if member is not None else summary_mode
-                self.deliver(target, turn_id, TurnFinished("", interrupted=True))
-
-    async def _panel_event(
-        self,
-        item: PanelEvent,
-        turn_ids: dict[CognitiveMode | None, str],
-        summary_mode: CognitiveMode,
-        prompt: str,
-    ) -> None:
-        if item.mode is None and None not in turn_ids:
-            turn_id = uuid.uuid4().hex[:12]
-            turn_ids[None] = turn_id
-            self.turns[turn_id] = await self.pane(summary_mode).start_turn(
-                prompt, turn_id=turn_id, label="decision_maker"
-            )
-            self.action_show_pane(summary_mode.value)
-        target = item.mode if item.mode is not None else summary_mode
-        self.deliver(target, turn_ids[item.mode], item.event)
+        try:
+            async for item in stream:
+                key = (item.mode, item.role)
+                if key not in turn_ids:
+                    turn_ids[key] = await self.open_turn(item.mode, prompt, item.role)
+                    if item.role == "decision_maker":
+                        self.action_show_pane(item.mode.value)
+                if isinstance(item.event, TurnFinished):
+                    finished.add(turn_ids[key])
+                self.deliver(item.mode, turn_ids[key], item.event)
+        except Exception as exc:  # a backend bug must not take the app down
+            self.notify(f"The panel run failed: {type(exc).__name__}: {exc}", severity="error")
+        for (mode, _role), turn_id in turn_ids.items():
+            if turn_id not in finished:
+                self.deliver(mode, turn_id, TurnFinished("", interrupted=True))

@@ -89,6 +89,7 @@ class TurnFinishingMixin(Screen[None]):
             await turn.show_escalation(event.escalation)
             self.gate_pending = event.escalation
             self.gate_acknowledged = False
+            self.context.conversation.mark_gate()
             self.ask_gate()
 
     def ask_gate(self, then: Callable[[], Awaitable[None] | None] | None = None) -> None:
@@ -97,9 +98,7 @@ class TurnFinishingMixin(Screen[None]):
         def done(acknowledged: bool | None) -> None:
             if acknowledged:
                 self.gate_acknowledged = True
-                changeset = self.context.conversation.pending_changeset
-                if changeset is not None and hasattr(changeset, "gate_acknowledged"):
-                    changeset.gate_acknowledged = True
+                self.context.conversation.acknowledge_gate()
                 if then is not None:
                     then()
 
@@ -119,10 +118,12 @@ class TurnFinishingMixin(Screen[None]):
             self.notify("The review screen is not available yet.", severity="warning")
             return
 
-        def reviewed(outcome: object) -> None:
-            self.refresh_pending()
+        def reviewed(outcome: Any) -> None:
             if outcome is not None:
-                self.notify(str(getattr(outcome, "summary", outcome))[:200], title="Review")
+                text = str(outcome.render_text())
+                self.context.conversation.note_review(text)
+                self.notify(text.splitlines()[0] if text else "Reviewed.", title="Review")
+            self.refresh_pending()
 
         self.app.push_screen(review.ReviewScreen(changeset), reviewed)
 

@@ -1,0 +1,171 @@
+"""The conversation workspace as the TUI drives it (the :class:`~elixir_pro.tui.services.TurnSource`
+protocol): one session per pane, panel runs, retry, the pending changeset, usage totals.
+
+The workspace (and with it the backend: the anthropic SDK, model resolution) is created on the
+first prompt, so opening the app imports nothing heavy and makes no network connection.
+The outcome of a review goes back to the agent with the next prompt. Built by
+:mod:`elixir_pro.tui.wiring`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
+from elixir_pro.errors import UserError
+from elixir_pro.events import CoreEvent, Notice, TurnError, TurnFinished
+from elixir_pro.tui import texts
+from elixir_pro.tui.services import AgentInfo, PanelEvent
+
+if TYPE_CHECKING:
+    from elixir_pro.changes.changeset import Changeset
+    from elixir_pro.conversation.workspace import Workspace
+    from elixir_pro.tools.approval import ApproveBash
+
+
+class WorkspacePort:
+    def __init__(
+        self,
+        root: Path,
+        agent: AgentInfo,
+        *,
+        approve_bash: ApproveBash | None,
+        model: str | None,
+        offline: bool,
+        label: str,
+    ) -> None:
+        self.root = root
+        self.agent = agent
+        self.approve_bash = approve_bash
+        self.model = model
+        self.offline = offline
+        self._label = label
+        self.workspace: Workspace | None = None
+        self._histories: dict[CognitiveMode, list[dict[str, Any]]] = {}
+        self._review_note = ""
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        if self.workspace is None:
+            return self._label
+        backend = self.workspace.backend
+        return "offline engine" if backend.is_offline else f"claude {backend.label}"
+
+    @property
+    def pending_changeset(self) -> Changeset | None:
+        return self.workspace.changeset if self.workspace is not None else None
+
+    @property
+    def usage(self) -> tuple[int, float]:
+        if self.workspace is None:
+            return 0, 0.0
+        totals = self.workspace.usage
+        tokens = (
+            totals.input_tokens
+            + totals.output_tokens
+            + totals.cache_creation_input_tokens
+            + totals.cache_read_input_tokens
+        )
+        return tokens, totals.cost_usd
+
+    def restore_history(self, mode: CognitiveMode, history: list[dict[str, Any]]) -> None:
+        self._histories[mode] = list(history)
+        if self.workspace is not None:
+            self.workspace.session(mode).restore(history)
+
+    def note_review(self, outcome_text: str) -> None:
+        """The review's outcome, sent to the agent with the next prompt."""
+        self._review_note = outcome_text
+        if self.workspace is not None:
+            self.workspace.reset_changeset()
+
+    def mark_gate(self) -> None:
+        """The last turn escalated: its staged changes need the human gate acknowledged."""
+        changeset = self.pending_changeset
+        if changeset is not None and len(changeset):
+            changeset.gate_required = True
+
+    def acknowledge_gate(self) -> None:
+        changeset = self.pending_changeset
+        if changeset is not None:
+            changeset.acknowledge_gate()
+
+    # -- turns -----------------------------------------------------------------------------
+    async def _ensure(self) -> tuple[Workspace, tuple[str, ...]]:
+        if self.workspace is not None:
+            return self.workspace, ()
+        from elixir_pro.conversation.workspace import open_workspace
+
+        workspace = await open_workspace(
+            self.root,
+            agent_name=self.agent.name,
+            model=self.model,
+            offline=self.offline,
+            approve_bash=self.approve_bash,
+        )
+        for mode, history in self._histories.items():
+            workspace.session(mode).restore(history)
+        self.workspace = workspace
+        return workspace, workspace.notices
+
+    def _extra(self, extra_context: str) -> str:
+        note, self._review_note = self._review_note, ""
+        if not note:
+            return extra_context
+        return texts.REVIEW_OUTCOME_CONTEXT.format(outcome=note) + extra_context
+
+    async def send(
+        self,
+        mode: CognitiveMode,
+        prompt: str,
+        *,
+        tool_mode: ToolMode,
+        context_files: list[str],
+        extra_context: str = "",
+    ) -> AsyncIterator[CoreEvent]:
+        try:
+            workspace, notices = await self._ensure()
+            for notice in notices:
+                yield Notice(notice)
+            stream = workspace.session(mode).send(
+                prompt,
+                context_files,
+                tool_mode=tool_mode,
+                extra_context=self._extra(extra_context),
+            )
+            async for event in stream:
+                yield event
+        except UserError as exc:
+            yield TurnError("api", exc.one_line())
+            yield TurnFinished("", interrupted=True)
+
+    def retry(self, mode: CognitiveMode) -> AsyncIterator[CoreEvent] | None:
+        if self.workspace is None:
+            return None
+        try:
+            return self.workspace.session(mode).retry()
+        except UserError:
+            return None
+
+    async def panel(
+        self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
+    ) -> AsyncIterator[PanelEvent]:
+        from elixir_pro.conversation.ensemble import DEFAULT_DECIDER, DEFAULT_MEMBERS, run_panel
+
+        try:
+            workspace, notices = await self._ensure()
+            first_mode, first_role = DEFAULT_MEMBERS[0]
+            for notice in notices:
+                yield PanelEvent(first_mode, first_role.value, Notice(notice))
+            stream = run_panel(
+                workspace, prompt, context_files=context_files, decider_tool_mode=tool_mode
+            )
+            async for item in stream:
+                yield PanelEvent(item.mode, item.role.value, item.event)
+        except UserError as exc:
+            role = EnsembleRole.DECISION_MAKER.value
+            yield PanelEvent(DEFAULT_DECIDER, role, TurnError("api", exc.one_line()))
+            yield PanelEvent(DEFAULT_DECIDER, role, TurnFinished("", interrupted=True))
