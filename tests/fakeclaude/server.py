@@ -1,7 +1,8 @@
 """A fake Anthropic Messages API on 127.0.0.1 for tests that drive the real ``anthropic`` SDK.
 
 ``FakeClaude`` runs a threaded HTTP/1.1 server on a free port. Tests script its replies in
-order (``enqueue``) with the builders below and read back every request it received
+order (``enqueue``), or per request (``responder(body) -> Reply | None``, for concurrent
+callers) with the builders below and read back every request it received
 (``requests``), so they can assert on both what the user sees and the exact wire traffic.
 
 Wire format (see the design TECH-NOTES): ``POST /v1/messages`` with ``"stream": true`` answers
@@ -18,7 +19,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -127,6 +128,7 @@ class FakeClaude:
         self._lock = threading.Condition()
         self.requests: list[RecordedRequest] = []
         self.default: Reply | None = None
+        self.responder: Callable[[dict[str, Any]], Reply | None] | None = None
         self.models: list[dict[str, Any]] = []
         self.models_error: ErrorReply | None = None
         self._server: ThreadingHTTPServer | None = None
@@ -194,7 +196,12 @@ class FakeClaude:
             self.requests.append(request)
             self._lock.notify_all()
 
-    def _next_reply(self) -> Reply | None:
+    def _next_reply(self, body: dict[str, Any]) -> Reply | None:
+        responder = self.responder
+        if responder is not None:
+            chosen = responder(body)
+            if chosen is not None:
+                return chosen
         with self._lock:
             if self._replies:
                 return self._replies.popleft()
@@ -245,7 +252,7 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             if not self.path.startswith("/v1/messages"):
                 self._json_error(ErrorReply(404, "not_found_error", f"no route {self.path}", None))
                 return
-            reply = fake._next_reply()
+            reply = fake._next_reply(body)
             if reply is None:
                 self._json_error(
                     ErrorReply(400, "invalid_request_error", "fake claude: no scripted reply", None)
