@@ -37,3 +37,9 @@ class ReviewApp(App[list[ApplyOutcome]]):
         if outcome is not None:
             self.outcomes.append(outcome)
         self._review_next()
+
+
+def run_review(changesets: list[Changeset], *, commit: bool = False) -> list[ApplyOutcome]:
+    """Review ``changesets`` in the terminal; the outcomes of those applied."""
+    app = ReviewApp(changesets, commit=commit)
+    return app.run() or []
