@@ -11,6 +11,7 @@ escalation, the headless ``ask`` command and the TUI's envelope card.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 
 FIELD_NAMES: dict[str, str] = {
@@ -102,8 +103,12 @@ def _label(line: str) -> tuple[str, str] | None:
 
 
 def _clean(lines: list[str]) -> str | None:
+    """The field's text: fences and rules dropped, continuation lines dedented."""
     kept = [line.rstrip() for line in lines if not _FENCE_OR_RULE.match(line)]
-    text = "\n".join(kept).strip()
+    if not kept:
+        return None
+    rest = textwrap.dedent("\n".join(kept[1:]))
+    text = f"{kept[0]}\n{rest}".strip() if rest else kept[0].strip()
     return text or None
 
 
