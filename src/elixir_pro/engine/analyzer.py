@@ -143,6 +143,11 @@ class ProjectAnalyzer:
     # -- queries ---------------------------------------------------------------------------
 
     @property
+    def parse_cache(self) -> ParseCache:
+        """The analyzer's parse cache, shareable with the supervision map builder."""
+        return self._cache
+
+    @property
     def findings(self) -> list[Finding]:
         out = [f for state in self._files.values() for f in state.findings]
         out.sort(key=Finding.sort_key)

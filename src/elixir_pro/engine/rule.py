@@ -101,6 +101,11 @@ def register(cls: R) -> R:
     return cls
 
 
+def unregister(rule_id: str) -> None:
+    """Remove a rule from the registry (for plugins that are unloaded, and tests)."""
+    _REGISTRY.pop(rule_id, None)
+
+
 def load_rules() -> None:
     """Import the built-in rule modules and any ``elixir_pro.rules`` entry points, once."""
     global _loaded

@@ -61,6 +61,8 @@ def read_source(root: Path, rel_path: str) -> bytes | Notice | None:
             return Notice(rel_path, f"skipped: {size // 1024} KiB is over the 2 MiB limit")
         data = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            return Notice(rel_path, "skipped: a broken symbolic link")
         return None
     except IsADirectoryError:
         return Notice(rel_path, "skipped: a directory, not a file")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.parse import call_target
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     GENSERVER_ARITY,
@@ -15,6 +18,7 @@ from elixir_pro.engine.rules._common import (
     sleep_calls,
 )
 
+SPAWNS = frozenset({"spawn", "spawn_link", "spawn_monitor", "Process.spawn"})
 HANDLERS = ("handle_call", "handle_cast", "handle_info", "handle_continue")
 
 
@@ -40,6 +44,8 @@ class BlockingCallInCallback(Rule):
         "own process)."
     )
     dirty_example = """\
+use GenServer
+
 @impl true
 def handle_call({:lookup, url}, _from, state) do
   {:ok, resp} = HTTPoison.get(url)
@@ -47,6 +53,8 @@ def handle_call({:lookup, url}, _from, state) do
 end
 """
     clean_example = """\
+use GenServer
+
 @impl true
 def handle_call({:lookup, url}, from, state) do
   Task.Supervisor.start_child(MyApp.TaskSup, fn ->
@@ -67,6 +75,22 @@ end
                 fn = in_callbacks(ctx, call.node, handlers, GENSERVER_ARITY)
                 if fn is None or fn.module is None or ctx.is_genserver(fn.module) is None:
                     continue
+                if _runs_elsewhere(call.node, fn.node):
+                    continue
                 yield self.finding_on_line(
                     ctx, call.node, f"{call.module}.{call.fun} in {fn.name}/{fn.arity} {what}"
                 )
+
+
+def _runs_elsewhere(node: Node, stop: Node) -> bool:
+    """True inside a function handed to Task.* or spawn: it runs in another process."""
+    current = node.parent
+    while current is not None and current != stop:
+        if current.type == "anonymous_function":
+            args = current.parent
+            owner = args.parent if args is not None and args.type == "arguments" else None
+            target = call_target(owner) if owner is not None else None
+            if target is not None and (target.startswith("Task.") or target in SPAWNS):
+                return True
+        current = current.parent
+    return False

@@ -34,12 +34,16 @@ class GenServerMissingCatchAll(Rule):
         "returns `{:noreply, state}`."
     )
     dirty_example = """\
+use GenServer
+
 @impl true
 def handle_info(:tick, state) do
   {:noreply, tick(state)}
 end
 """
     clean_example = """\
+use GenServer
+
 @impl true
 def handle_info(:tick, state) do
   {:noreply, tick(state)}

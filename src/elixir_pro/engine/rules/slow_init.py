@@ -33,12 +33,16 @@ class SlowInit(Rule):
         "handle_continue(:load, state)."
     )
     dirty_example = """\
+use GenServer
+
 @impl true
 def init(_opts) do
   {:ok, %{rates: Repo.all(Rate)}}
 end
 """
     clean_example = """\
+use GenServer
+
 @impl true
 def init(_opts), do: {:ok, %{rates: []}, {:continue, :load}}
 

@@ -1,0 +1,100 @@
+"""SARIF 2.1.0 output for GitHub code scanning (``elixir-pro audit --format sarif``).
+
+Every registered rule is described in ``tool.driver.rules`` (id, short and full description,
+help text, default level); each finding is a result pointing at its file and region.
+"""
+
+from __future__ import annotations
+
+import json
+
+from elixir_pro import __version__
+from elixir_pro.engine.analyzer import AuditReport
+from elixir_pro.engine.findings import Severity
+from elixir_pro.engine.rule import Rule, all_rules
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/elixir-pro/elixir-pro"
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+#: GitHub shows a security severity for scores on this 0-10 scale.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.0",
+    Severity.HIGH: "7.0",
+    Severity.MEDIUM: "5.0",
+    Severity.LOW: "2.0",
+}
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, object]:
+    help_text = f"{rule.rationale}\n\nRecommendation: {rule.recommendation}"
+    markdown = (
+        f"{rule.rationale}\n\n**Recommendation**: {rule.recommendation}\n\n"
+        f"Dirty:\n\n```elixir\n{rule.dirty_example}```\n\n"
+        f"Clean:\n\n```elixir\n{rule.clean_example}```\n"
+    )
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.rationale},
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.id}",
+        "help": {"text": help_text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "tags": ["elixir", "otp", "reliability"],
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "precision": "high",
+        },
+    }
+
+
+def render_sarif(report: AuditReport) -> str:
+    rules = all_rules()
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    results: list[dict[str, object]] = []
+    for finding in report.findings:
+        result: dict[str, object] = {
+            "ruleId": finding.rule,
+            "level": LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": finding.line,
+                            "startColumn": finding.column,
+                            "endLine": finding.end_line,
+                            "endColumn": finding.end_column,
+                        },
+                    }
+                }
+            ],
+            "properties": {"severity": finding.severity.value, "fixable": finding.fixable},
+        }
+        if finding.rule in index:
+            result["ruleIndex"] = index[finding.rule]
+        results.append(result)
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "elixir-pro",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
