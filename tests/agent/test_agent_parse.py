@@ -170,6 +170,10 @@ def test_agent_without_tools_line_gets_every_tool(tmp_path: Path) -> None:
     }
     assert "Write" not in agent.tools.research
     assert agent.model == "sonnet"
+    inherit = load_agent(
+        _write(tmp_path, "---\nname: a\ndescription: b\nmodel: inherit\n---\n", "i.md")
+    )
+    assert inherit.model == "sonnet"
 
 
 def test_partial_structured_agent() -> None:

@@ -8,6 +8,7 @@ Used by the ``agents`` and ``prompt`` commands, the TUI and the headless ``ask``
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +34,16 @@ class AgentSource:
 
 
 def search_locations(project_root: Path) -> list[tuple[str, Path]]:
-    """(origin label, folder) in precedence order."""
-    return [
+    """(origin label, folder) in precedence order (the home folder is left out when the
+    environment names none)."""
+    locations = [
         ("project agents/", project_root / "agents"),
         ("project .claude/agents/", project_root / ".claude" / "agents"),
-        ("user ~/.claude/agents/", Path.home() / ".claude" / "agents"),
-        ("user config", config_dir() / "agents"),
-        ("bundled", bundled_dir("agents")),
     ]
+    with contextlib.suppress(RuntimeError):
+        locations.append(("user ~/.claude/agents/", Path.home() / ".claude" / "agents"))
+    locations += [("user config", config_dir() / "agents"), ("bundled", bundled_dir("agents"))]
+    return locations
 
 
 def _files(folder: Path) -> list[Path]:

@@ -81,7 +81,7 @@ def load_agent(path: Path) -> AgentDefinition:
     return AgentDefinition(
         name=name,
         description=description,
-        model=_optional_text(reader, keys, "model") or DEFAULT_MODEL,
+        model=_model(reader, keys),
         tools=_tools(reader, keys.get("tools")),
         cognitive_modes=cognitive,
         ensemble_roles=_ensemble_roles(reader, keys.get("ensemble_roles")),
@@ -113,6 +113,12 @@ def load_agent(path: Path) -> AgentDefinition:
         body=split.body,
         is_free_form=body.is_free_form,
     )
+
+
+def _model(reader: NodeReader, keys: dict[str, yaml.Node]) -> str:
+    """The model line or id; Claude Code's ``inherit`` (no parent here) means the default."""
+    model = _optional_text(reader, keys, "model")
+    return DEFAULT_MODEL if model in ("", "inherit") else model
 
 
 def _optional_text(reader: NodeReader, keys: dict[str, yaml.Node], key: str) -> str:
