@@ -52,7 +52,7 @@ class GlobTool(Tool):
             for cand in candidates(ws, base, staged, include_ignored=wants_ignored):
                 rel = under(base.rel, cand.rel)
                 if rel is not None and matcher.match(rel):
-                    found.append((cand.mtime, cand.rel))
+                    found.append((cand.mtime(), cand.rel))
             return found
 
         found = await asyncio.to_thread(find)

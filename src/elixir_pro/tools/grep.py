@@ -9,7 +9,6 @@ Registered in the tool registry; run through ``Toolset``.
 from __future__ import annotations
 
 import asyncio
-import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,24 +52,57 @@ FILE_TYPES: dict[str, tuple[str, ...]] = {
 class _FileHits:
     rel: str
     mtime: float
-    lines: list[str]
+    text: str
     matched: list[int] = field(default_factory=list)  # 0-based line indexes
 
 
-def _matched_lines(rx: re.Pattern[str], text: str, lines: list[str], multiline: bool) -> list[int]:
-    if not rx.search(text):
-        return []
-    if not multiline:
-        return [i for i, line in enumerate(lines) if rx.search(line.removesuffix("\r"))]
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    hit: set[int] = set()
+def split_lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _per_line(rx: re.Pattern[str], text: str, first_only: bool) -> list[int]:
+    hits = []
+    for i, line in enumerate(split_lines(text)):
+        if rx.search(line.removesuffix("\r")):
+            hits.append(i)
+            if first_only:
+                break
+    return hits
+
+
+def matched_lines(
+    rx: re.Pattern[str], text: str, *, multiline: bool, first_only: bool = False
+) -> list[int]:
+    """0-based indexes of the lines holding a match. Without ``multiline`` a line matches as
+    if searched alone (as ripgrep does); with it, every line a match spans counts.
+
+    Searches the whole text once and counts newlines between matches, rather than running the
+    pattern on every line; a match that crosses a newline (possible only through ``\\s`` and
+    the like) sends the file through the per-line search instead.
+    """
+    if not multiline and "\r" in text:
+        return _per_line(rx, text, first_only)
+    hits: list[int] = []
+    line = pos = 0
     for m in rx.finditer(text):
-        first = bisect.bisect_right(starts, m.start()) - 1
-        last = bisect.bisect_right(starts, max(m.start(), m.end() - 1)) - 1
-        hit.update(range(first, last + 1))
-    return sorted(i for i in hit if i < len(lines))
+        start, end = m.span()
+        line += text.count("\n", pos, start)
+        pos = start
+        if multiline:
+            last = line + text.count("\n", start, max(start, end - 1))
+            hits.extend(range(hits[-1] + 1 if hits and hits[-1] >= line else line, last + 1))
+        elif "\n" in text[start:end]:
+            return _per_line(rx, text, first_only)
+        elif not hits or hits[-1] != line:
+            hits.append(line)
+        if first_only and hits:
+            break
+    if hits and pos == len(text) and (not text or text.endswith("\n")):
+        hits.pop()  # an empty match after the final newline is not on a line
+    return hits
 
 
 def _type_matches(file_type: str | None, rel: str) -> bool:
@@ -88,16 +120,17 @@ def _clip(line: str) -> str:
 
 def _content_rows(hits: _FileHits, before: int, after: int, numbers: bool) -> Iterable[str]:
     matched = set(hits.matched)
+    lines = split_lines(hits.text)
     shown: list[int] = []
     for i in hits.matched:
-        shown.extend(range(max(0, i - before), min(len(hits.lines), i + after + 1)))
+        shown.extend(range(max(0, i - before), min(len(lines), i + after + 1)))
     previous = None
     for i in sorted(set(shown)):
         if previous is not None and i != previous + 1 and (before or after):
             yield "--"
         sep = ":" if i in matched else "-"
         prefix = f"{hits.rel}{sep}{i + 1}{sep}" if numbers else f"{hits.rel}{sep}"
-        yield prefix + _clip(hits.lines[i])
+        yield prefix + _clip(lines[i])
         previous = i
 
 
@@ -134,6 +167,8 @@ class GrepTool(Tool):
         if single_file:
             ws.refuse_secret(base.rel)
         glob, file_type = args.opt_string("glob"), args.opt_string("type")
+        mode = args.opt_string("output_mode") or "files_with_matches"
+        first_only = mode == "files_with_matches"
 
         def search() -> tuple[list[_FileHits], int]:
             results: list[_FileHits] = []
@@ -152,12 +187,9 @@ class GrepTool(Tool):
                 if text is None:
                     unreadable = True
                     continue
-                lines = text.split("\n")
-                if lines and lines[-1] == "":
-                    lines.pop()
-                matched = _matched_lines(rx, text, lines, multiline)
+                matched = matched_lines(rx, text, multiline=multiline, first_only=first_only)
                 if matched:
-                    results.append(_FileHits(cand.rel, cand.mtime, lines, matched))
+                    results.append(_FileHits(cand.rel, cand.mtime(), text, matched))
             if single_file and unreadable:
                 raise ToolError(f"{base.rel} is a binary or oversized file; it cannot be searched.")
             return results, secrets
@@ -167,7 +199,6 @@ class GrepTool(Tool):
             # Said only when nothing matched, so it cannot reveal what a secret file holds.
             note = f" ({secrets} secret file(s) not searched)" if secrets else ""
             return ToolOutcome("No matches found" + note)
-        mode = args.opt_string("output_mode") or "files_with_matches"
         limit = args.opt_int("head_limit")
         if mode == "files_with_matches":
             results.sort(key=lambda h: (-h.mtime, h.rel))

@@ -12,12 +12,17 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 
 from elixir_pro.tools.base import ToolContext
 from elixir_pro.tools.files import MAX_FILE_BYTES
 from elixir_pro.tools.params import ToolError
-from elixir_pro.tools.workspace import IGNORED_DIRS, Resolved, Workspace, is_binary
+from elixir_pro.tools.workspace import (
+    BINARY_SNIFF_BYTES,
+    IGNORED_DIRS,
+    Resolved,
+    Workspace,
+    is_binary,
+)
 
 
 def staged_snapshot(ctx: ToolContext) -> dict[str, str | None]:
@@ -27,10 +32,21 @@ def staged_snapshot(ctx: ToolContext) -> dict[str, str | None]:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """A file to search or list: ``path`` is absolute; ``staged`` when the changeset holds
+    its text."""
+
     rel: str
-    path: Path
+    path: str
     staged: bool
-    mtime: float
+
+    def mtime(self) -> float:
+        """Modification time for ordering results; staged files count as just modified."""
+        if self.staged:
+            return time.time()
+        try:
+            return os.lstat(self.path).st_mtime
+        except OSError:
+            return 0.0
 
 
 def under(base_rel: str, rel: str) -> str | None:
@@ -40,6 +56,10 @@ def under(base_rel: str, rel: str) -> str | None:
     if rel.startswith(base_rel + "/"):
         return rel[len(base_rel) + 1 :]
     return None
+
+
+def _in_ignored(rel: str) -> bool:
+    return any(part in IGNORED_DIRS for part in rel.split("/"))
 
 
 def resolve_base(
@@ -63,46 +83,40 @@ def candidates(
 ) -> Iterator[Candidate]:
     """Files under ``base`` as the model sees them. Ignored directories are skipped unless
     ``include_ignored`` or ``base`` itself lies inside one."""
-    inside_ignored = include_ignored or any(
-        part in IGNORED_DIRS for part in PurePosixPath(base.rel).parts
-    )
+    inside_ignored = include_ignored or (base.rel != "." and _in_ignored(base.rel))
     seen: set[str] = set()
     if base.path.is_dir():
-        for res in ws.walk_files(base, skip_ignored=not inside_ignored):
-            seen.add(res.rel)
-            if res.rel in staged:
-                if staged[res.rel] is None:
-                    continue
-                yield Candidate(res.rel, res.path, True, time.time())
+        for rel, path in ws.walk_files(base, skip_ignored=not inside_ignored):
+            seen.add(rel)
+            if rel in staged:
+                if staged[rel] is not None:
+                    yield Candidate(rel, path, True)
                 continue
-            try:
-                mtime = res.path.lstat().st_mtime
-            except OSError:
-                continue
-            yield Candidate(res.rel, res.path, False, mtime)
+            yield Candidate(rel, path, False)
     elif base.path.is_file() and base.rel not in staged:
         seen.add(base.rel)
-        yield Candidate(base.rel, base.path, False, base.path.lstat().st_mtime)
-    now = time.time()
+        yield Candidate(base.rel, str(base.path), False)
     for rel, text in sorted(staged.items()):
         if text is None or rel in seen:
             continue
         inside = rel == base.rel or under(base.rel, rel) is not None
-        ignored = any(p in IGNORED_DIRS for p in PurePosixPath(rel).parts)
-        if inside and (inside_ignored or not ignored):
-            yield Candidate(rel, ws.root / rel, True, now)
+        if inside and (inside_ignored or not _in_ignored(rel)):
+            yield Candidate(rel, os.path.join(ws.root, rel), True)
 
 
 def read_text(candidate: Candidate, staged: dict[str, str | None]) -> str | None:
-    """The text to search, or None for a binary, oversized or unreadable file."""
+    """The text to search, or None for a binary, oversized or unreadable file (a binary
+    file is recognised from its first block without reading the rest)."""
     if candidate.staged:
         return staged.get(candidate.rel)
     try:
-        if os.stat(candidate.path).st_size > MAX_FILE_BYTES:
-            return None
-        data = candidate.path.read_bytes()
+        with open(candidate.path, "rb") as fh:
+            head = fh.read(BINARY_SNIFF_BYTES)
+            if is_binary(head):
+                return None
+            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                return None
+            data = head + fh.read()
     except OSError:
-        return None
-    if is_binary(data):
         return None
     return data.decode("utf-8", errors="replace")

@@ -10,11 +10,13 @@ Used by the Read, Write, Edit, Grep and Glob tools.
 
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from elixir_pro.tools.params import ToolError
 
@@ -50,6 +52,15 @@ SECRET_GLOBS: tuple[str, ...] = (
 NOT_SECRET: tuple[str, ...] = (".env.example", ".env.sample", ".env.template", "*.pub")
 
 BINARY_SNIFF_BYTES = 8192
+
+
+def _any_glob(globs: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs))
+
+
+_SECRET_NAME_RX = _any_glob(tuple(g for g in SECRET_GLOBS if "/" not in g))
+_SECRET_PATH_RX = _any_glob(tuple(g for g in SECRET_GLOBS if "/" in g))
+_NOT_SECRET_RX = _any_glob(NOT_SECRET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,24 +105,13 @@ class Workspace:
         rel = "." if real == self.root else real.relative_to(self.root).as_posix()
         return Resolved(rel, real)
 
-    def contains(self, path: Path) -> bool:
-        """True when ``path`` (after resolving symlinks) lies inside the root."""
-        try:
-            real = Path(os.path.realpath(path))
-        except (OSError, ValueError):
-            return False
-        return real == self.root or real.is_relative_to(self.root)
-
     def is_secret(self, rel: str) -> bool:
         """True for a secret file that ``allow_secrets`` does not allow."""
-        name = PurePosixPath(rel).name
-        lowered_rel, lowered_name = rel.lower(), name.lower()
-        if any(fnmatchcase(lowered_name, glob) for glob in NOT_SECRET):
+        name = rel.rsplit("/", 1)[-1]
+        lowered_name = name.lower()
+        if _NOT_SECRET_RX.match(lowered_name):
             return False
-        secret = any(
-            fnmatchcase(lowered_rel if "/" in glob else lowered_name, glob) for glob in SECRET_GLOBS
-        )
-        if not secret:
+        if not (_SECRET_NAME_RX.match(lowered_name) or _SECRET_PATH_RX.match(rel.lower())):
             return False
         return not any(fnmatchcase(rel, g) or fnmatchcase(name, g) for g in self.allow_secrets)
 
@@ -122,14 +122,16 @@ class Workspace:
                 "The user can allow it with the tools.allow_secrets setting."
             )
 
-    def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[Resolved]:
-        """Every regular file under ``base`` (a directory inside the root), depth first.
+    def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[tuple[str, str]]:
+        """(rel, absolute path) of every regular file under ``base`` (a directory inside the
+        root), depth first in name order.
 
         Ignored directories are pruned. Symlinks are skipped, as ripgrep does by default: a
         link inside the root only repeats a file that is walked anyway, and one leading out
         must not be read. (Read follows a link whose target lies inside the root.)
         """
-        stack = [base.path]
+        root_len = len(str(self.root)) + 1
+        stack = [str(base.path)]
         while stack:
             directory = stack.pop()
             try:
@@ -140,20 +142,11 @@ class Workspace:
             for entry in entries:
                 try:
                     if entry.is_symlink():
-                        continue  # as ripgrep: links are not followed (nor can they lead out)
+                        continue
                     if entry.is_dir(follow_symlinks=False):
                         if not (skip_ignored and entry.name in IGNORED_DIRS):
-                            stack.append(Path(entry.path))
+                            stack.append(entry.path)
                     elif entry.is_file(follow_symlinks=False):
-                        path = Path(entry.path)
-                        yield Resolved(self._rel(path), path)
+                        yield entry.path[root_len:].replace(os.sep, "/"), entry.path
                 except OSError:
                     continue
-
-    def _rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-
-def in_ignored_dir(rel: str) -> bool:
-    """True when a root-relative path lies inside one of the IGNORED_DIRS."""
-    return any(part in IGNORED_DIRS for part in PurePosixPath(rel).parts[:-1])
