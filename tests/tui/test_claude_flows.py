@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fakeclaude.server import FakeClaude, StreamReply, TextBlock, text_reply, tool_reply
 from textual.widgets import TabbedContent
+from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.tui.app import ElixirProApp
@@ -17,7 +18,6 @@ from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 from elixir_pro.tui.widgets.tool_row import ToolRow
-from tui_support import settle, wait_until
 
 ANSWERS = Path(__file__).resolve().parents[1] / "fixtures" / "tui"
 
