@@ -14,7 +14,6 @@ from textual import on, work
 from textual.screen import Screen
 from textual.widget import Widget
 
-from elixir_pro.engine.findings import Finding
 from elixir_pro.errors import UserError
 from elixir_pro.tui.bridge import (
     FilesChanged,
@@ -189,7 +188,11 @@ class SidePanelsMixin(Screen[None]):
     def open_finding(self, event: FindingsPanel.Chosen) -> None:
         from elixir_pro.tui.screens.code_view import CodeViewScreen
 
-        self.app.push_screen(CodeViewScreen(self.root, event.finding.path, event.finding))
+        def added(path: str | None) -> None:
+            if path is not None and self.add_context([path]):
+                self.notify(f"Added to context: {path}", timeout=3)
+
+        self.app.push_screen(CodeViewScreen(self.root, event.finding.path, event.finding), added)
 
     def add_context(self, paths: list[str]) -> list[str]:
         """Add existing project files to the context; returns the ones newly added."""
@@ -212,6 +215,3 @@ class SidePanelsMixin(Screen[None]):
         if event.path in self.context_files:
             self.context_files.remove(event.path)
         self.query_one(ContextPanel).set_paths(self.context_files)
-
-    def finding_for_context(self, finding: Finding) -> None:
-        self.add_context([finding.path])

@@ -1,0 +1,104 @@
+"""Pilot tests of the side panels and the watcher: findings from the engine, a save adding a
+finding (marked new and announced with file:line and rule), the code view at the finding's
+line, the supervision tree, and "review my last change" sending the git diff to the critical
+pane in audit mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakeclaude.server import FakeClaude, text_reply
+from textual.widgets import OptionList, Tree
+from tui_support import settle, wait_until
+
+from elixir_pro.agent.modes import CognitiveMode
+from elixir_pro.tui.app import ElixirProApp
+from elixir_pro.tui.screens.code_view import CodeViewScreen
+from elixir_pro.tui.screens.main import MainScreen
+from elixir_pro.tui.widgets.findings_panel import FindingsPanel
+from elixir_pro.tui.widgets.status_bar import StatusBar
+
+LEAKY = """defmodule Courier.Labels do
+  def label(params) do
+    kind = String.to_atom(params["kind"])
+    {:ok, kind}
+  end
+end
+"""
+
+
+def main_screen(app: ElixirProApp) -> MainScreen:
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+async def test_watcher_feeds_the_findings_panel_and_announces_new_findings(courier: Path) -> None:
+    app = ElixirProApp(courier, offline=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        panel = screen.query_one(FindingsPanel)
+        await wait_until(pilot, lambda: panel.state == "ready", timeout=30)
+        await wait_until(pilot, lambda: screen.query_one(StatusBar).watcher == "on", timeout=30)
+        rules = {f.rule for f in panel.findings}
+        assert "unsafe-atom-creation" in rules and "receive-without-after" in rules
+        assert not panel.new_keys
+        (courier / "lib" / "courier" / "labels.ex").write_text(LEAKY, encoding="utf-8")
+        await wait_until(pilot, lambda: bool(panel.new_keys), timeout=30)
+        (new,) = [f for f in panel.findings if f.path == "lib/courier/labels.ex"]
+        assert new.rule == "unsafe-atom-creation" and new.line == 3
+        messages = [n.message for n in app._notifications]
+        assert any("lib/courier/labels.ex:3" in m and "unsafe-atom-creation" in m for m in messages)
+        await pilot.press("f2")
+        options = screen.query_one("#findings-list", OptionList)
+        assert app.focused is options
+        index = panel.findings.index(new)
+        options.highlighted = index
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, CodeViewScreen))
+        view = app.screen
+        assert isinstance(view, CodeViewScreen)
+        assert view.rel_path == "lib/courier/labels.ex" and view.finding == new
+        await pilot.press("a")  # add the file to the context and close
+        await settle(pilot, app)
+        assert screen.context_files == ["lib/courier/labels.ex"]
+        (courier / "lib" / "courier" / "labels.ex").unlink()
+        await wait_until(pilot, lambda: new not in panel.findings, timeout=30)
+
+
+async def test_supervision_tree_panel(courier: Path) -> None:
+    app = ElixirProApp(courier, offline=True, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("f3")
+        tree = screen.query_one("#supervision-tree", Tree)
+        assert app.focused is tree
+        labels = [str(node.label) for node in tree.root.children]
+        assert any("Courier" in label for label in labels)
+        assert "trees" in str(screen.query_one("#supervision-title").render())
+        await pilot.press("f3")
+        assert not screen.query_one("#side").display
+
+
+async def test_review_my_last_change_sends_the_diff_to_the_critical_pane_in_audit_mode(
+    courier: Path, claude_env: FakeClaude
+) -> None:
+    claude_env.enqueue(text_reply("The change looks safe.\n\n**Confidence**: high"))
+    target = courier / "lib" / "courier" / "dispatch.ex"
+    target.write_text(target.read_text().replace("String.to_atom", "String.to_existing_atom"))
+    app = ElixirProApp(courier, watch=False, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("ctrl+r")
+        pane = screen.pane(CognitiveMode.CRITICAL)
+        await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished, timeout=20)
+        await settle(pilot, app)
+        assert screen.current_mode is CognitiveMode.CRITICAL
+        assert pane.turns[-1].label == "audit"
+        assert screen.tool_mode.value == "solution"  # the pane's own choice is unchanged
+    body = claude_env.message_requests()[-1].body
+    sent = str(body["messages"])
+    assert "lib/courier/dispatch.ex" in sent and "String.to_existing_atom" in sent
+    assert "-    status = String.to_atom" in sent
+    tools = {t["name"] for t in body.get("tools", [])}
+    assert "Write" not in tools and "Edit" not in tools  # audit mode: read-only tools
