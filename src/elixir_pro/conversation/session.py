@@ -10,13 +10,14 @@ stop) marks the turn interrupted. Used by the workspace, the ensemble, ``ask`` a
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from elixir_pro.agent import AgentDefinition, compose_system_prompt
+from elixir_pro.agent.envelope import parse_envelope
+from elixir_pro.agent.escalation import assess_escalation
 from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
@@ -251,12 +252,6 @@ class Session:
             self.listener(turn, item)
 
     def _escalation(self, prompt: str, answer: str) -> tuple[str, ...]:
-        """The reasons to escalate this answer (agent package: envelope + escalation)."""
-        try:
-            envelope_mod: Any = importlib.import_module("elixir_pro.agent.envelope")
-            escalation_mod: Any = importlib.import_module("elixir_pro.agent.escalation")
-        except ImportError:
-            return ()
-        envelope = envelope_mod.parse_envelope(answer)
-        result = escalation_mod.assess_escalation(self.agent, prompt, answer, envelope)
-        return tuple(str(reason) for reason in result.reasons)
+        """The reasons to escalate this answer (its envelope, the agent's triggers)."""
+        envelope = parse_envelope(answer)
+        return assess_escalation(self.agent, prompt, answer, envelope).reasons

@@ -14,12 +14,10 @@ Engine work is blocking, so it runs in a thread. Text templates live in
 from __future__ import annotations
 
 import asyncio
-import importlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from elixir_pro.agent.modes import CognitiveMode, ToolMode
 from elixir_pro.config import Config
@@ -179,25 +177,21 @@ class OfflineBackend:
         return "".join(out)
 
     def _informative(self, prompt: str) -> str:
+        from elixir_pro.engine.docs import DocResult, extract_symbols, fetch_docs_many
+
         out = [T.DOCS_HEAD]
+        symbols = extract_symbols(prompt, limit=MAX_SYMBOLS)
+        if not symbols:
+            out.append(T.DOCS_NONE)
         count = 0
-        try:
-            docs: Any = importlib.import_module("elixir_pro.engine.docs")
-            symbols: list[str] = list(docs.extract_symbols(prompt))[:MAX_SYMBOLS]
-            answers: list[Any] = list(docs.fetch_docs_many(symbols)) if symbols else []
-        except Exception as exc:  # docs run elixir in a subprocess; any failure is one line
-            out.append(T.DOCS_UNAVAILABLE.format(reason=f"{type(exc).__name__}: {exc}"))
-            symbols, answers = [], []
-        else:
-            if not symbols:
-                out.append(T.DOCS_NONE)
-        for symbol, answer in zip(symbols, answers, strict=False):
-            markdown = getattr(answer, "markdown", None)
-            if isinstance(markdown, str) and markdown.strip():
+        for symbol, answer in zip(
+            symbols, fetch_docs_many(symbols) if symbols else [], strict=True
+        ):
+            if isinstance(answer, DocResult) and answer.markdown.strip():
                 count += 1
-                text = markdown.strip()
+                text = answer.markdown.strip()
             else:
-                text = T.DOC_MISSING.format(message=getattr(answer, "message", str(answer)))
+                text = T.DOC_MISSING.format(message=getattr(answer, "message", "no docs"))
             out.append(T.DOC_ENTRY.format(symbol=symbol, text=text))
         out.append(T.CLAUDE_ADDS_INFORMATIVE)
         out.append(

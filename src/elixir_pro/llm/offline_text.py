@@ -85,7 +85,6 @@ DOCS_NONE = (
     "No Elixir symbol (such as `GenServer.call/3` or `Enum`) was recognised in the question, "
     "so there is nothing to look up locally.\n"
 )
-DOCS_UNAVAILABLE = "Local documentation lookup is not available: {reason}\n"
 CLAUDE_ADDS_INFORMATIVE = (
     "\n**What Claude would add**: an explanation in context, how the pieces fit your code, "
     "examples and pitfalls beyond the reference docs.\n"
