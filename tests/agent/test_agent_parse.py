@@ -321,6 +321,12 @@ def test_missing_required_key(tmp_path: Path) -> None:
         ("---\nname: a\ndescription: b\nmodel: [x]\n---\n", "model: expected text", 4),
         ("---\nname: ''\ndescription: b\n---\n", "name: expected text, got an empty value", 2),
         ("---\nname: a\ndescription: !foo b\n---\n", "description: unreadable value", 3),
+        ("---\nname: two words\ndescription: b\n---\n", "name: expected one word", 2),
+        (
+            "---\nname: a\ndescription: b\n? |\n  multi\n  line\n: 1\n---\n",
+            "multi line: unknown",
+            4,
+        ),
     ],
 )
 def test_structural_errors(tmp_path: Path, content: str, expected: str, line: int) -> None:

@@ -17,6 +17,11 @@ import yaml
 
 from elixir_pro.errors import UserError
 
+# libyaml's composer when PyYAML was built with it (same nodes and marks, ~10x faster).
+_COMPOSER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SplitFile:
@@ -106,11 +111,14 @@ class NodeReader:
         return self._key_lines.get(id(node), node.start_mark.line) + self.line_offset
 
     def fail(self, node: yaml.Node | None, dotted: str, message: str) -> UserError:
-        return UserError(message, path=self.shown, line=self.line(node), field=dotted or None)
+        field = " ".join(dotted.split())
+        if len(field) > 60:
+            field = field[:59] + "…"
+        return UserError(message, path=self.shown, line=self.line(node), field=field or None)
 
     def compose(self, text: str) -> yaml.Node | None:
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            return yaml.compose(text, Loader=_COMPOSER)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + self.line_offset if mark is not None else None

@@ -75,6 +75,8 @@ def load_agent(path: Path) -> AgentDefinition:
             )
 
     name = reader.nonempty_text(keys["name"], "name")
+    if len(name.split()) != 1:
+        raise reader.fail(keys["name"], "name", "expected one word (letters, digits, '-')")
     description = reader.nonempty_text(keys["description"], "description")
     cognitive = _cognitive_modes(reader, keys.get("cognitive_modes"), description)
     body = sections.parse_body(split.body, split.body_line, shown, cognitive.default)
