@@ -154,7 +154,8 @@ async def test_head_limit_and_output_cap(make_toolset: MakeToolset, project: Pro
     )
     rows = limited.output.split("\n")
     assert rows[:3] == ["many.txt:1:match 0", "many.txt:2:match 1", "many.txt:3:match 2"]
-    assert "head_limit=3" in rows[3] and "showing 3 of 5000 lines" in rows[3]
+    assert rows[3].startswith("[Truncated by head_limit=3: showing 3 lines;")
+    assert "5000 matching lines in 1 file(s) in all" in rows[3]
     capped = await tools.run("Grep", {"pattern": "match", "output_mode": "content"})
     assert len(capped.output) < 31_000 and "the output cap" in capped.output
     for i in range(300):

@@ -9,6 +9,7 @@ Registered in the tool registry; run through ``Toolset``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -215,12 +216,38 @@ class GrepTool(Tool):
         before = args.opt_int("-B") if args.opt_int("-B") is not None else context
         after = args.opt_int("-A") if args.opt_int("-A") is not None else context
         numbers = args.flag("-n", default=True)
-        rows = []
+        return ToolOutcome(self._content(results, before or 0, after or 0, numbers, limit))
+
+    @staticmethod
+    def _content(
+        results: list[_FileHits], before: int, after: int, numbers: bool, limit: int | None
+    ) -> str:
+        """Content rows, formatted only up to head_limit / the output cap."""
+        out: list[str] = []
+        size = 0
+        why = ""
         for hits in results:
-            if rows and (before or after):
-                rows.append("--")
-            rows.extend(_content_rows(hits, before or 0, after or 0, numbers))
-        return ToolOutcome(self._cap([], rows, limit, "lines"))
+            rows = _content_rows(hits, before, after, numbers)
+            if out and (before or after):
+                rows = itertools.chain(["--"], rows)
+            for row in rows:
+                if limit is not None and len(out) >= limit:
+                    why = f"head_limit={limit}"
+                elif size + len(row) + 1 > MAX_OUTPUT_CHARS:
+                    why = "the output cap"
+                if why:
+                    break
+                out.append(row)
+                size += len(row) + 1
+            if why:
+                break
+        if why:
+            total = sum(len(h.matched) for h in results)
+            out.append(
+                f"[Truncated by {why}: showing {len(out)} lines; {total} matching lines in "
+                f"{len(results)} file(s) in all. Narrow the search with path, glob or type.]"
+            )
+        return "\n".join(out)
 
     @staticmethod
     def _cap(header: list[str], rows: list[str], limit: int | None, unit: str) -> str:

@@ -111,12 +111,13 @@ def read_text(candidate: Candidate, staged: dict[str, str | None]) -> str | None
         return staged.get(candidate.rel)
     try:
         with open(candidate.path, "rb") as fh:
-            head = fh.read(BINARY_SNIFF_BYTES)
-            if is_binary(head):
+            data = fh.read(BINARY_SNIFF_BYTES)
+            if is_binary(data):
                 return None
-            if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                return None
-            data = head + fh.read()
+            if len(data) == BINARY_SNIFF_BYTES:  # more to come (most source files are smaller)
+                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                    return None
+                data += fh.read()
     except OSError:
         return None
     return data.decode("utf-8", errors="replace")

@@ -73,7 +73,7 @@ class Resolved:
 
 def is_binary(data: bytes) -> bool:
     """True for data that is not text (a NUL byte near the start, as git and grep decide)."""
-    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+    return data.find(b"\x00", 0, BINARY_SNIFF_BYTES) != -1
 
 
 class Workspace:
@@ -124,7 +124,7 @@ class Workspace:
 
     def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[tuple[str, str]]:
         """(rel, absolute path) of every regular file under ``base`` (a directory inside the
-        root), depth first in name order.
+        root), depth first, in directory order (callers sort what they show).
 
         Ignored directories are pruned. Symlinks are skipped, as ripgrep does by default: a
         link inside the root only repeats a file that is walked anyway, and one leading out
@@ -136,7 +136,7 @@ class Workspace:
             directory = stack.pop()
             try:
                 with os.scandir(directory) as it:
-                    entries = sorted(it, key=lambda e: e.name, reverse=True)
+                    entries = list(it)
             except OSError:
                 continue
             for entry in entries:
