@@ -15,6 +15,7 @@ from elixir_pro.changes.apply import apply_changeset
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.changes.decisions import ACCEPTED, edited, rejected
 from elixir_pro.changes.hunks import build_text, compute_diff
+from elixir_pro.changes.linediff import group_opcodes, opcodes
 from elixir_pro.changes.review_model import ReviewModel
 from elixir_pro.changes.textio import split_lines
 
@@ -51,12 +52,12 @@ def edited_texts(draw: st.DrawFn, base: str) -> str:
 
 
 def oracle(base: str, new: str, accepted: set[int], context: int) -> str:
-    """The expected text, built independently from difflib's opcode stream: a change opcode
-    takes the new side when it falls inside an accepted hunk."""
+    """The expected text, built independently of the hunks from the full opcode stream: a
+    change opcode takes the new side when it falls inside an accepted hunk."""
     diff = compute_diff(base, new, context=context)
     a, b = split_lines(base), split_lines(new)
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             out.extend(a[i1:i2])
             continue
@@ -79,6 +80,32 @@ def test_any_subset_of_accepted_hunks_gives_the_expected_text(
     assert build_text(diff, dict.fromkeys(indexes, ACCEPTED)) == new
     assert build_text(diff, {}) == base
     assert build_text(diff, {i: rejected() for i in indexes}) == base
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), base=texts(), unique=st.booleans(), context=st.integers(0, 4))
+def test_opcodes_are_a_valid_edit_script_grouped_like_difflib(
+    data: st.DataObject, base: str, unique: bool, context: int
+) -> None:
+    if unique:  # mostly unique lines: the anchored path does the work
+        base = "".join(f"{n}:{line}" for n, line in enumerate(split_lines(base)))
+    new = data.draw(edited_texts(base))
+    a, b = split_lines(base), split_lines(new)
+    codes = opcodes(a, b)
+    rebuilt: list[str] = []
+    i_end = j_end = 0
+    for tag, i1, i2, j1, j2 in codes:
+        assert (i1, j1) == (i_end, j_end)  # contiguous, covering both sides
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        rebuilt.extend(b[j1:j2])
+        i_end, j_end = i2, j2
+    assert (i_end, j_end) == (len(a), len(b)) or not codes
+    assert "".join(rebuilt) == new
+    # grouping follows difflib's rules on the same opcodes
+    matcher = difflib.SequenceMatcher(None, a, b)
+    matcher.get_opcodes = lambda: list(codes)  # type: ignore[method-assign]
+    assert list(group_opcodes(codes, context)) == list(matcher.get_grouped_opcodes(context))
 
 
 @settings(max_examples=150, deadline=None)

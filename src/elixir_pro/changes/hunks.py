@@ -1,22 +1,23 @@
 """Hunks of one file proposal, computed with difflib, and the text that results from a set of
 per-hunk decisions.
 
-A hunk's *change range* (``a0:a1`` of the base lines, ``b0:b1`` of the new lines) is what a
-decision swaps; its *display range* adds up to ``context`` equal lines on each side. Change
-ranges never overlap, so the result text is the base with each landing hunk's range replaced:
-one pass over the lines, O(size). Used by the review model, the review screen and apply.
+Opcodes come from ``changes.linediff`` (difflib, anchored on unique lines so that many
+scattered edits stay fast). A hunk's *change range* (``a0:a1`` of the base lines, ``b0:b1`` of
+the new lines) is what a decision swaps; its *display range* adds up to ``context`` equal lines
+on each side. Change ranges never overlap, so the result text is the base with each landing
+hunk's range replaced: one pass over the lines, O(size).
+
+Used by the review model, the review screen and apply.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from elixir_pro.changes.decisions import DecisionState, HunkDecision
+from elixir_pro.changes.linediff import Opcode, group_opcodes, opcodes
 from elixir_pro.changes.textio import split_lines
-
-Opcode = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +110,9 @@ def compute_diff(
     if whole_file:
         hunks: tuple[Hunk, ...] = (whole_file_hunk(base_lines, new_lines),)
     else:
-        matcher = difflib.SequenceMatcher(None, base_lines, new_lines)
+        codes = opcodes(base_lines, new_lines)
         groups = [
-            g
-            for g in matcher.get_grouped_opcodes(max(context, 0))
-            if any(op[0] != "equal" for op in g)
+            g for g in group_opcodes(codes, max(context, 0)) if any(op[0] != "equal" for op in g)
         ]
         hunks = tuple(_hunk(i, group) for i, group in enumerate(groups))
     return FileDiff(tuple(base_lines), tuple(new_lines), hunks)
