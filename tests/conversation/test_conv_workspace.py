@@ -74,3 +74,7 @@ async def test_without_a_key_the_offline_engine_answers(
     assert isinstance(events[-1], TurnFinished)
     offline = await open_workspace(project, offline=True, env={"ANTHROPIC_API_KEY": "k"})
     assert offline.backend.is_offline and offline.notices == (OFFLINE_NOTICE,)
+    informative = offline.session(CognitiveMode.INFORMATIVE)
+    answer = [e async for e in informative.send("what should I read first?")]
+    first = answer[0]
+    assert isinstance(first, TextDelta) and "Offline mode was chosen" in first.text

@@ -346,6 +346,25 @@ async def test_refusal_is_reported(
     error = next(e for e in events if isinstance(e, TurnError))
     assert error.kind == "refusal"
     assert finished(events).stop_reason == "refusal"
+    # no empty assistant turn is kept: the API would reject it in the next request
+    assert [m["role"] for m in finished(events).extra["messages"]] == ["user"]
+
+
+async def test_a_tool_call_cut_off_by_max_tokens_is_dropped_before_continuing(
+    fake_claude: FakeClaude, make_backend: Build, agent: AgentDefinition, project: Path
+) -> None:
+    cut = tool_reply(
+        ("Read", {"file_path": "mix.exs"}), text="Let me look. ", stop_reason="max_tokens"
+    )
+    fake_claude.enqueue(cut, text_reply("Done."))
+    events = await run(make_backend(), request_for(agent, project, "look"))
+    assert finished(events).text == "Let me look. Done."
+    assert not [e for e in events if isinstance(e, ToolRequested)]
+    assistant = fake_claude.message_requests()[1].body["messages"][1]
+    assert assistant == {
+        "role": "assistant",
+        "content": [{"type": "text", "text": "Let me look. "}],
+    }
 
 
 async def test_tool_round_cap_asks_for_an_answer_then_stops(

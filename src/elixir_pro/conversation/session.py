@@ -10,6 +10,7 @@ stop) marks the turn interrupted. Used by the workspace, the ensemble, ``ask`` a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -223,7 +224,12 @@ class Session:
         messages = event.extra.get("messages")
         turn.messages = list(messages) if isinstance(messages, list) else []
         turn.text = event.text or turn.text
-        extra = {**event.extra, "turn_id": turn.id, "mode": self.mode.value}
+        extra = {
+            **event.extra,
+            "turn_id": turn.id,
+            "mode": self.mode.value,
+            "usage": dataclasses.asdict(turn.usage),
+        }
         if turn.retry_of:
             extra["retry_of"] = turn.retry_of
         if event.interrupted:

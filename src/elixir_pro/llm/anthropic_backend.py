@@ -119,8 +119,12 @@ class AnthropicBackend:
                 yield state.finished(interrupted=True, stop_reason="error")
                 return
             assert reply is not None
-            state.add(wire.assistant_param(reply))
             stop = str(reply.stop_reason or "end_turn")
+            assistant = wire.assistant_param(reply)
+            if stop == "max_tokens":  # a tool call cut off mid-input cannot be answered
+                assistant["content"] = [b for b in assistant["content"] if b["type"] != "tool_use"]
+            if assistant["content"]:  # the API rejects an empty assistant turn
+                state.add(assistant)
             state.stop_reason = stop
             if stop == "tool_use":
                 state.tool_rounds += 1

@@ -81,7 +81,7 @@ async def create_backend(
 
     creds = credentials_from_env(env)
     if offline:
-        return BackendChoice(OfflineBackend(project_root, config), (OFFLINE_NOTICE,))
+        return BackendChoice(OfflineBackend(project_root, config, no_key=False), (OFFLINE_NOTICE,))
     if not creds.present:
         return BackendChoice(OfflineBackend(project_root, config), (NO_KEY_NOTICE,))
     from elixir_pro.llm.anthropic_backend import AnthropicBackend

@@ -120,8 +120,13 @@ async def resolve_model(
                 limit=1000
             )
         ]
-    except anthropic.APIError as exc:
-        reason = exc.message if isinstance(exc, anthropic.APIStatusError) else "connection failed"
+    except Exception as exc:  # any failure to list means the fallback, never a traceback
+        if isinstance(exc, anthropic.APIStatusError):
+            reason = exc.message
+        elif isinstance(exc, anthropic.APIConnectionError):
+            reason = "connection failed"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
         notice = prompts.MODEL_FALLBACK.format(reason=" ".join(reason.split()), model=fallback)
         return ModelChoice(fallback, "fallback", notice)
     resolved = {

@@ -87,9 +87,12 @@ def block_param(block: Any) -> dict[str, Any]:
 
 
 def assistant_param(message: Any) -> dict[str, Any]:
-    """The assistant turn to send back (``Message.to_param()`` with plain dict blocks)."""
+    """The assistant turn to send back (``Message.to_param()`` with plain dict blocks), without
+    empty text blocks, which the API rejects."""
     param = message.to_param()
-    return {"role": "assistant", "content": [block_param(b) for b in param["content"]]}
+    blocks = [block_param(b) for b in param["content"]]
+    kept = [b for b in blocks if not (b.get("type") == "text" and not b.get("text"))]
+    return {"role": "assistant", "content": kept}
 
 
 def tool_result(call_id: str, output: str, is_error: bool) -> dict[str, Any]:
