@@ -85,6 +85,18 @@ def test_crlf_latin1_mode_and_missing_trailing_newline_are_kept(tmp_path: Path) 
     assert (root / "b.ex").read_bytes() == "caf\xe9 = 2\nend\n".encode("latin-1")
 
 
+def test_latin1_file_edited_through_surrogateescape_text_round_trips(tmp_path: Path) -> None:
+    raw = "caf\xe9 = 1\nend\n".encode("latin-1")
+    root = project(tmp_path, {"b.ex": raw})
+    as_tools_read_it = raw.decode("utf-8", "surrogateescape")  # what Read/autofix hold
+    changeset = Changeset(root, source="test")
+    changeset.propose_text("b.ex", as_tools_read_it.replace("= 1", "= 2"))
+    model = accept_all(changeset)
+    assert len(model.diff("b.ex").hunks) == 1 and model.diff("b.ex").added == 1
+    apply_changeset(changeset, model)
+    assert (root / "b.ex").read_bytes() == raw.replace(b"= 1", b"= 2")
+
+
 def test_latin1_file_refuses_text_it_cannot_hold(tmp_path: Path) -> None:
     root = project(tmp_path, {"b.ex": "caf\xe9\n".encode("latin-1")})
     changeset = Changeset(root, source="test")

@@ -25,7 +25,13 @@ from enum import StrEnum
 from pathlib import Path
 
 from elixir_pro.changes.decisions import HunkDecision
-from elixir_pro.changes.textio import UTF8, adapt_newlines, decode, dominant_newline
+from elixir_pro.changes.textio import (
+    UTF8,
+    adapt_newlines,
+    as_model_text,
+    decode,
+    dominant_newline,
+)
 
 
 class ProposalKind(StrEnum):
@@ -92,7 +98,8 @@ class Changeset:
         return text, digest
 
     @staticmethod
-    def _adapt(base_text: str | None, new_text: str) -> str:
+    def _adapt(base_text: str | None, new_text: str, encoding: str = UTF8) -> str:
+        new_text = as_model_text(new_text, encoding)
         if base_text is None:
             return new_text
         return adapt_newlines(new_text, dominant_newline(base_text))
@@ -111,7 +118,7 @@ class Changeset:
     def propose_text(self, rel: str, new_text: str) -> FileProposal:
         existing = self.proposals.get(rel)
         if existing is not None:
-            new_text = self._adapt(existing.base_text, new_text)
+            new_text = self._adapt(existing.base_text, new_text, existing.encoding)
             if existing.new_text != new_text:
                 existing.decisions.clear()
             existing.new_text = new_text
@@ -122,7 +129,7 @@ class Changeset:
             return existing
         base_text, base_hash, encoding = self._disk_full(rel)
         kind = ProposalKind.CREATE if base_text is None else ProposalKind.MODIFY
-        new_text = self._adapt(base_text, new_text)
+        new_text = self._adapt(base_text, new_text, encoding)
         proposal = FileProposal(rel, kind, base_text, base_hash, new_text, encoding)
         self.proposals[rel] = proposal
         return proposal

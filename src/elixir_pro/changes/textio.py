@@ -29,6 +29,19 @@ def encode(text: str, encoding: str) -> bytes:
     return text.encode(encoding)
 
 
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
+def as_model_text(text: str, encoding: str) -> str:
+    """Proposed text in the file's model form. Producers that read files as UTF-8 with
+    ``surrogateescape`` (the tools, the autofixes) hand back undecodable bytes as surrogates; for
+    a latin-1 file those are turned back into the bytes they stand for, read as latin-1."""
+    if encoding == LATIN1 and _has_surrogates(text):
+        return text.encode(UTF8, "surrogateescape").decode(LATIN1)
+    return text
+
+
 def dominant_newline(text: str) -> str:
     """``\\r\\n`` when most line breaks in the text are CRLF, else ``\\n``."""
     crlf = text.count("\r\n")
