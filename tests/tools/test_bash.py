@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import time
 
+import pytest
 from tools_support import MakeToolset, Project
 
 from elixir_pro.tools import BashDecision, BashRequest, HeadlessBashPolicy
@@ -169,3 +170,14 @@ def test_headless_policy_matches_the_whole_command() -> None:
     assert policy.allows("git status")
     assert not policy.allows("git status && rm -rf x")
     assert not policy.allows("echo mix test")
+
+
+async def test_commands_do_not_see_anthropic_credentials(
+    make_toolset: MakeToolset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret")
+    monkeypatch.setenv("ELIXIR_PRO_VISIBLE", "yes")
+    tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE))
+    out = await tools.run("Bash", {"command": "env; echo pager=$PAGER"})
+    assert "sk-ant-very-secret" not in out.output and "ANTHROPIC_API_KEY" not in out.output
+    assert "ELIXIR_PRO_VISIBLE=yes" in out.output and "pager=cat" in out.output

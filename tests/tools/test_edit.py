@@ -191,3 +191,16 @@ async def test_write_refusals(make_toolset: MakeToolset, project: Project) -> No
     assert binary.is_error and "binary" in binary.output
     assert len(tools.ctx.changeset) == 0
     assert not os.path.exists(project.outside / "x.ex")
+
+
+async def test_git_internals_are_never_staged(make_toolset: MakeToolset) -> None:
+    tools = make_toolset()
+    await tools.run("Read", {"file_path": ".git/HEAD"})
+    for call in (
+        ("Write", {"file_path": ".git/HEAD", "content": "x"}),
+        ("Write", {"file_path": ".git/hooks/pre-commit", "content": "x"}),
+        ("Edit", {"file_path": ".git/HEAD", "old_string": "main", "new_string": "evil"}),
+    ):
+        out = await tools.run(*call)
+        assert out.is_error and "inside .git" in out.output
+    assert len(tools.ctx.changeset) == 0

@@ -22,6 +22,14 @@ MAX_TIMEOUT_MS = 600_000
 MAX_OUTPUT_CHARS = 30_000
 _KEEP_BYTES = MAX_OUTPUT_CHARS * 4  # per stream, head and tail each: enough for any encoding
 _ENV_OVERRIDES = {"PAGER": "cat", "GIT_PAGER": "cat", "TERM": "dumb"}
+_ENV_HIDDEN_PREFIXES = ("ANTHROPIC_",)  # the user's key never reaches a command's output
+
+
+def command_env() -> dict[str, str]:
+    """The environment commands run with: the user's, without Anthropic credentials, with
+    pagers off."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_HIDDEN_PREFIXES)}
+    return {**env, **_ENV_OVERRIDES}
 
 
 @dataclass(slots=True)
@@ -127,7 +135,7 @@ class BashTool(Tool):
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,
-                env={**os.environ, **_ENV_OVERRIDES},
+                env=command_env(),
             )
         except OSError as exc:
             raise ToolError(f"Could not start the shell: {exc}.") from None

@@ -25,6 +25,7 @@ class WriteTool(Tool):
         ws = self.ctx.workspace
         res = ws.resolve(args.string("file_path"), field="Write.file_path")
         ws.refuse_secret(res.rel)
+        ws.refuse_git_internals(res.rel)
         current = current_text(self.ctx, res)
         if current is not None:
             require_fresh_read(self.ctx, res.rel, current)
@@ -45,6 +46,7 @@ class EditTool(Tool):
         ws = self.ctx.workspace
         res = ws.resolve(args.string("file_path"), field="Edit.file_path")
         ws.refuse_secret(res.rel)
+        ws.refuse_git_internals(res.rel)
         old, new = args.string("old_string"), args.string("new_string")
         if old == new:
             raise ToolError("No changes to make: old_string and new_string are exactly the same.")

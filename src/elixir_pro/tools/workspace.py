@@ -122,6 +122,12 @@ class Workspace:
                 "The user can allow it with the tools.allow_secrets setting."
             )
 
+    @staticmethod
+    def refuse_git_internals(rel: str) -> None:
+        """Write/Edit never stage changes inside ``.git``."""
+        if rel == ".git" or rel.startswith(".git/"):
+            raise ToolError(f"Access denied: {rel} is inside .git; use git commands instead.")
+
     def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[tuple[str, str]]:
         """(rel, absolute path) of every regular file under ``base`` (a directory inside the
         root), depth first, in directory order (callers sort what they show).
