@@ -154,3 +154,22 @@ async def test_human_gate_blocks_apply_until_acknowledged(tmp_path: Path) -> Non
         await pilot.pause()
     assert app.results and app.results[0] is not None
     assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
+
+
+async def test_edit_cancelled_with_escape_and_reason_skipped(tmp_path: Path) -> None:
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await pilot.press("e")
+        assert screen.query(TextArea)
+        await pilot.press(*"typed", "escape")
+        assert not screen.query(TextArea)
+        assert screen.model.decision(COUNTER, 0).state is DecisionState.UNDECIDED
+        await pilot.press("r", "escape")  # reject, skip the reason; esc does not leave
+        assert screen.model.decision(COUNTER, 0).reason == ""
+        assert screen.model.decision(COUNTER, 0).state is DecisionState.REJECTED
+        assert app.screen is screen and app.results == []
+        await pilot.press("u")  # nothing applied yet: undo says so, nothing changes
+        await pilot.pause()
+    assert (root / COUNTER).read_text() == (SAMPLE / "counter.ex").read_text()
