@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fakeclaude.server import FakeClaude, error_reply, text_reply, tool_reply
+from fakeclaude.server import FakeClaude, HangUp, error_reply, text_reply, tool_reply
 
 from elixir_pro.agent import AgentDefinition, compose_system_prompt
 from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
@@ -408,3 +408,17 @@ async def test_history_is_sent_before_the_new_prompt(
     await run(make_backend(), request_for(agent, project, "now", history=history))
     sent = fake_claude.message_requests()[0].body["messages"]
     assert sent[:2] == history and sent[2]["content"][0]["text"] == "now"
+
+
+async def test_dropped_connection_is_retried(
+    fake_claude: FakeClaude,
+    make_backend: Build,
+    agent: AgentDefinition,
+    project: Path,
+    waits: list[float],
+) -> None:
+    fake_claude.enqueue(HangUp(), text_reply("Back again."))
+    events = await run(make_backend(), request_for(agent, project, "hi"))
+    notices = [e.message for e in events if isinstance(e, Notice)]
+    assert notices == ["Cannot reach the API; waiting 1.0 s before retry 1 of 4"]
+    assert waits == [1.0] and finished(events).text == "Back again."
