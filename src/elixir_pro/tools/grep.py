@@ -190,7 +190,8 @@ class GrepTool(Tool):
                     continue
                 matched = matched_lines(rx, text, multiline=multiline, first_only=first_only)
                 if matched:
-                    results.append(_FileHits(cand.rel, cand.mtime(), text, matched))
+                    kept = text if mode == "content" else ""  # only content mode shows lines
+                    results.append(_FileHits(cand.rel, cand.mtime(), kept, matched))
             if single_file and unreadable:
                 raise ToolError(f"{base.rel} is a binary or oversized file; it cannot be searched.")
             return results, secrets
@@ -205,13 +206,13 @@ class GrepTool(Tool):
             results.sort(key=lambda h: (-h.mtime, h.rel))
             rows = [h.rel for h in results]
             header = f"Found {len(rows)} file{'s' if len(rows) != 1 else ''}"
-            return ToolOutcome(self._cap([header], rows, limit, "files"))
+            return ToolOutcome(self._cap([header], rows, limit))
         results.sort(key=lambda h: h.rel)
         if mode == "count":
             rows = [f"{h.rel}:{len(h.matched)}" for h in results]
             total = sum(len(h.matched) for h in results)
             footer = f"\nFound {total} matching lines across {len(results)} files."
-            return ToolOutcome(self._cap([], rows, limit, "files") + footer)
+            return ToolOutcome(self._cap([], rows, limit) + footer)
         context = args.opt_int("-C")
         before = args.opt_int("-B") if args.opt_int("-B") is not None else context
         after = args.opt_int("-A") if args.opt_int("-A") is not None else context
@@ -250,8 +251,9 @@ class GrepTool(Tool):
         return "\n".join(out)
 
     @staticmethod
-    def _cap(header: list[str], rows: list[str], limit: int | None, unit: str) -> str:
-        cap = limit if limit is not None else (MAX_ENTRIES if unit == "files" else len(rows))
+    def _cap(header: list[str], rows: list[str], limit: int | None) -> str:
+        """File rows (paths or counts) up to head_limit, MAX_ENTRIES and the output cap."""
+        cap = limit if limit is not None else MAX_ENTRIES
         out = list(header)
         size = sum(len(h) + 1 for h in header)
         shown = 0
@@ -264,7 +266,7 @@ class GrepTool(Tool):
         if shown < len(rows):
             why = f"head_limit={limit}" if limit is not None and shown == cap else "the output cap"
             out.append(
-                f"[Truncated by {why}: showing {shown} of {len(rows)} {unit}. Narrow the search "
+                f"[Truncated by {why}: showing {shown} of {len(rows)} files. Narrow the search "
                 "with path, glob or type.]"
             )
         return "\n".join(out)
