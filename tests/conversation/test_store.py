@@ -250,3 +250,25 @@ def test_locked_database_is_one_clear_line(tmp_path: Path) -> None:
     store.append(sid, "critical", "t", events.TextDelta("after"))
     assert store.load(sid).pane("critical").events == [events.TextDelta("after")]
     store.close()
+
+
+def test_sdk_objects_in_history_and_extra_are_stored_as_plain_json(store: SessionStore) -> None:
+    from anthropic.types import TextBlock
+
+    block = TextBlock(type="text", text="Here it is", citations=None)
+    sid = store.create_session("elixir-pro")
+    store.append(sid, "critical", "t", events.TurnFinished("Here it is", extra={"blocks": [block]}))
+    store.append_history(sid, "critical", "t", [{"role": "assistant", "content": [block]}])
+    pane = store.load(sid).pane("critical")
+    plain = {"type": "text", "text": "Here it is"}
+    assert pane.events == [events.TurnFinished("Here it is", extra={"blocks": [plain]})]
+    assert pane.history == [{"role": "assistant", "content": [plain]}]
+
+
+def test_unstorable_values_are_refused_before_anything_is_written(store: SessionStore) -> None:
+    sid = store.create_session("elixir-pro")
+    with pytest.raises(TypeError, match="cannot store a value of type object"):
+        store.append(sid, "critical", "t", events.TurnFinished("x", extra={"bad": object()}))
+    with pytest.raises(ValueError, match="not JSON-serialisable"):
+        store.append_history(sid, "critical", "t", [{"role": "user", "content": object()}])
+    assert store.load(sid).panes == {}

@@ -25,7 +25,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from elixir_pro.conversation.store_codec import CodecError, Record, UserPrompt, decode, encode
+from elixir_pro.conversation.store_codec import (
+    CodecError,
+    Record,
+    UserPrompt,
+    decode,
+    encode,
+    to_json_value,
+)
 from elixir_pro.conversation.store_model import PaneRecord, SessionInfo, SessionRecord, StoredEntry
 from elixir_pro.errors import UserError
 from elixir_pro.events import CoreEvent
@@ -191,7 +198,10 @@ class SessionStore:
         """Append conversation history message params (role/content dicts, as sent to the
         Messages API) in one transaction; ``load`` returns them in order for resuming."""
         try:
-            payloads = [json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in messages]
+            payloads = [
+                json.dumps(to_json_value(m), ensure_ascii=False, separators=(",", ":"))
+                for m in messages
+            ]
         except (TypeError, ValueError) as exc:
             raise ValueError(f"history message is not JSON-serialisable: {exc}") from None
         now = time.time()

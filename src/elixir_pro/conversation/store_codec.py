@@ -69,6 +69,9 @@ def to_json_value(value: Any) -> Any:
         return {str(k): to_json_value(v) for k, v in value.items()}
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    dump = getattr(value, "model_dump", None)  # an SDK (pydantic) object inside ``extra``
+    if callable(dump):
+        return to_json_value(dump(mode="json", exclude_none=True))
     raise TypeError(f"cannot store a value of type {type(value).__name__}")
 
 
