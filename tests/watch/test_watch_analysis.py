@@ -76,3 +76,22 @@ def test_analyzer_failure_is_a_notice_and_watching_goes_on(
     assert "rule crashed" in collector.next(Notice).message
     write(project / "lib" / "proj.ex", GOOD)
     assert collector.next(FileBatch).paths == ("lib/proj.ex",)
+
+
+def test_real_engine_new_then_resolved(
+    project: Path, collector: Collector, start_service: StartService
+) -> None:
+    from elixir_pro.watch.analysis import engine_analyzer
+
+    service = start_service(project, analyzer=engine_analyzer(project))
+    assert collector.next(Baseline).analyzed
+    write(project / "lib" / "proj.ex", BAD)
+    update = collector.next(FindingsUpdated)
+    assert [(f.rule, f.path, f.line) for f in update.new] == [
+        ("unsafe-atom-creation", "lib/proj.ex", 3)
+    ]
+    assert any(f.rule == "unsafe-atom-creation" for f in service.current_findings())
+    write(project / "lib" / "proj.ex", GOOD)
+    update = collector.next(FindingsUpdated)
+    assert update.new == () and [f.rule for f in update.resolved] == ["unsafe-atom-creation"]
+    assert not any(f.rule == "unsafe-atom-creation" for f in service.current_findings())

@@ -7,18 +7,40 @@ import json
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from watch_support import TIMEOUT_S, LineReader, write
 
+STARTUP_S = 30.0  # a fresh interpreter on a loaded machine
 
-def _start(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+
+@contextmanager
+def _running(*args: str) -> Iterator[subprocess.Popen[str]]:
+    """``elixir-pro watch ARGS`` as a subprocess; killed if still running on the way out. Its
+    stdout belongs to the LineReader thread (closed there at EOF); stderr is closed here."""
+    proc = subprocess.Popen(
         [sys.executable, "-m", "elixir_pro", "watch", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        assert proc.stderr is not None
+        proc.stderr.close()
+
+
+def _finish(proc: subprocess.Popen[str]) -> str:
+    """Wait for the exit (stdout is drained by the LineReader thread); return stderr."""
+    proc.wait(timeout=TIMEOUT_S)
+    assert proc.stderr is not None
+    return proc.stderr.read()
 
 
 def _json_until(reader: LineReader, event: str) -> dict[str, object]:
@@ -30,10 +52,9 @@ def _json_until(reader: LineReader, event: str) -> dict[str, object]:
 
 
 def test_json_stream_batch_then_sigint_exits_zero(project: Path) -> None:
-    proc = _start(str(project), "--json", "--no-analysis")
-    try:
+    with _running(str(project), "--json", "--no-analysis") as proc:
         reader = LineReader(proc)
-        first = json.loads(reader.next())
+        first = json.loads(reader.next(STARTUP_S))
         assert first["event"] == "watching" and first["files"] == 3
         assert first["root"] == str(project.resolve())
         _json_until(reader, "baseline")
@@ -41,45 +62,62 @@ def test_json_stream_batch_then_sigint_exits_zero(project: Path) -> None:
         batch = _json_until(reader, "batch")
         assert batch == {"event": "batch", "paths": ["lib/proj.ex"], "deleted": []}
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=TIMEOUT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        err = _finish(proc)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+
+
+MISTAKE = """defmodule Proj.Keys do
+  def to_key(name) do
+    String.to_atom(name)
+  end
+end
+"""
+
+
+def test_json_reports_the_engines_finding_for_a_saved_mistake(project: Path) -> None:
+    with _running(str(project), "--json") as proc:
+        reader = LineReader(proc)
+        assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
+        baseline = _json_until(reader, "baseline")
+        assert baseline["analyzed"] is True
+        write(project / "lib" / "keys.ex", MISTAKE)
+        update = _json_until(reader, "findings")
+        proc.send_signal(signal.SIGINT)
+        err = _finish(proc)
+    assert update["paths"] == ["lib/keys.ex"]
+    new = update["new"]
+    assert isinstance(new, list) and len(new) == 1
+    assert (new[0]["rule"], new[0]["path"], new[0]["line"]) == (
+        "unsafe-atom-creation",
+        "lib/keys.ex",
+        3,
+    )
+    assert update["resolved"] == []
     assert proc.returncode == 0, err
     assert "Traceback" not in err
 
 
 def test_text_mode_sigterm_exits_zero(project: Path) -> None:
-    proc = _start(str(project), "--no-analysis", "--debounce", "50")
-    try:
+    with _running(str(project), "--no-analysis", "--debounce", "50") as proc:
         reader = LineReader(proc)
-        first = reader.next()
+        first = reader.next(STARTUP_S)
         assert first.startswith(f"watching {project.resolve()}: 3 files match the triggers")
         assert "debounce 50 ms" in first
         write(project / "test" / "proj_test.exs", "defmodule ProjTest do\n  use ExUnit.Case\nend\n")
         assert reader.next() == "changed: test/proj_test.exs\n"
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=TIMEOUT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        err = _finish(proc)
     assert proc.returncode == 0, err
     assert err == ""
 
 
 def test_forced_polling_says_so(project: Path) -> None:
-    proc = _start(str(project), "--json", "--no-analysis", "--polling")
-    try:
+    with _running(str(project), "--json", "--no-analysis", "--polling") as proc:
         reader = LineReader(proc)
-        assert json.loads(reader.next())["mode"] == "polling"
+        assert json.loads(reader.next(STARTUP_S))["mode"] == "polling"
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=TIMEOUT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _finish(proc)
     assert proc.returncode == 0
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.watch import FileBatch, WatchEvent
 
-TIMEOUT_S = 10.0
+TIMEOUT_S = 20.0
 E = TypeVar("E")
 
 
@@ -133,8 +133,9 @@ class LineReader:
         stdout = proc.stdout
 
         def pump() -> None:
-            for line in stdout:
-                self.lines.put(line)
+            with stdout:
+                for line in stdout:
+                    self.lines.put(line)
             self.lines.put(None)
 
         threading.Thread(target=pump, daemon=True).start()

@@ -9,12 +9,14 @@ builds the real one lazily, so importing the watcher never loads tree-sitter.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from elixir_pro.engine.findings import Finding
+
+if TYPE_CHECKING:
+    from elixir_pro.config import Config
 
 
 class ReportLike(Protocol):
@@ -58,8 +60,8 @@ def notices_of(report: object) -> list[str]:
     return out
 
 
-def engine_analyzer(root: Path, config: object | None = None) -> Analyzer:
+def engine_analyzer(root: Path, config: Config | None = None) -> Analyzer:
     """The engine's ``ProjectAnalyzer`` for ``root`` (imported here, on first use)."""
-    module = importlib.import_module("elixir_pro.engine.analyzer")
-    analyzer: Analyzer = module.ProjectAnalyzer(root, config=config)
-    return analyzer
+    from elixir_pro.engine.analyzer import ProjectAnalyzer
+
+    return ProjectAnalyzer(root, config=config)

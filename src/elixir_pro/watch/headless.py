@@ -27,13 +27,6 @@ _POLL_S = 0.2
 Emit = Callable[[WatchEvent], None]
 
 
-def _load_analyzer(root: Path, config: object) -> tuple[Analyzer | None, str | None]:
-    try:
-        return engine_analyzer(root, config), None
-    except ImportError as exc:
-        return None, f"the analysis engine is not available ({exc}); reporting changes only"
-
-
 def watch_headless(
     root: Path,
     *,
@@ -51,7 +44,7 @@ def watch_headless(
     stream = out if out is not None else sys.stdout
     config = load_config(root)
     triggers = resolve_agent(root, agent).proactive_triggers or DEFAULT_TRIGGERS
-    analyzer, problem = _load_analyzer(root, config) if analyze else (None, None)
+    analyzer: Analyzer | None = engine_analyzer(root, config) if analyze else None
     service = WatchService(
         root,
         triggers=triggers,
@@ -93,8 +86,6 @@ def watch_headless(
                 f"({mode}, debounce {round(service.debounce_s * 1000)} ms); Ctrl-C to stop\n"
             )
             stream.flush()
-        if problem:
-            emit(Notice(problem, "warning"))
         status = _pump(service, emit, stop)
     finally:
         service.stop()
