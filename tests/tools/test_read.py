@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from tools_support import MakeToolset, Project
 
 
@@ -105,3 +107,14 @@ async def test_crlf_lines_are_shown_without_carriage_returns(
     (project.root / "win.ex").write_bytes(b"defmodule Win do\r\nend\r\n")
     out = await make_toolset().run("Read", {"file_path": "win.ex"})
     assert out.output == "     1\tdefmodule Win do\n     2\tend"
+
+
+async def test_a_named_pipe_is_refused_without_blocking(
+    make_toolset: MakeToolset, project: Project
+) -> None:
+    os.mkfifo(project.root / "pipe")
+    tools = make_toolset()
+    out = await tools.run("Read", {"file_path": "pipe"})
+    assert out.is_error and "not a regular file" in out.output
+    grep = await tools.run("Grep", {"pattern": "x", "output_mode": "count"})
+    assert not grep.is_error

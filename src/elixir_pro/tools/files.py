@@ -28,6 +28,8 @@ def current_text(ctx: ToolContext, res: Resolved) -> str | None:
         raise ToolError(f"{res.rel} is a directory, not a file. Use Glob to list its files.")
     if not res.path.exists():
         return None
+    if not res.path.is_file():
+        raise ToolError(f"{res.rel} is not a regular file (a pipe, socket or device).")
     try:
         size = res.path.stat().st_size
         if size > MAX_FILE_BYTES:
