@@ -118,3 +118,11 @@ async def test_a_named_pipe_is_refused_without_blocking(
     assert out.is_error and "not a regular file" in out.output
     grep = await tools.run("Grep", {"pattern": "x", "output_mode": "count"})
     assert not grep.is_error
+
+
+async def test_oversized_files_are_refused(make_toolset: MakeToolset, project: Project) -> None:
+    with open(project.root / "huge.log", "wb") as fh:
+        fh.truncate(17 * 1024 * 1024)  # sparse: no real disk use
+    out = await make_toolset().run("Read", {"file_path": "huge.log"})
+    assert out.is_error and "17 MB, too large to read (limit 16 MB)" in out.output
+    assert "sed -n" in out.output

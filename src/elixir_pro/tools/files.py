@@ -15,7 +15,8 @@ from elixir_pro.tools.params import ToolError
 from elixir_pro.tools.workspace import Resolved, is_binary
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
-"""Files bigger than this are refused outright (use Grep to find what you need in them)."""
+"""Files bigger than this are not read by Read, Write, Edit or Grep (a command through Bash,
+such as ``sed -n``, can still show parts of them once the user approves it)."""
 
 
 def current_text(ctx: ToolContext, res: Resolved) -> str | None:
@@ -35,7 +36,8 @@ def current_text(ctx: ToolContext, res: Resolved) -> str | None:
         if size > MAX_FILE_BYTES:
             raise ToolError(
                 f"{res.rel} is {size // (1024 * 1024)} MB, too large to read "
-                f"(limit {MAX_FILE_BYTES // (1024 * 1024)} MB). Use Grep to search it."
+                f"(limit {MAX_FILE_BYTES // (1024 * 1024)} MB). A Bash command such as "
+                "`sed -n '1,100p' FILE` can show parts of it."
             )
         data = res.path.read_bytes()
     except OSError as exc:
