@@ -173,3 +173,21 @@ async def test_edit_cancelled_with_escape_and_reason_skipped(tmp_path: Path) -> 
         await pilot.press("u")  # nothing applied yet: undo says so, nothing changes
         await pilot.pause()
     assert (root / COUNTER).read_text() == (SAMPLE / "counter.ex").read_text()
+
+
+async def test_edited_rows_show_then_accept_file_replaces_the_edit(tmp_path: Path) -> None:
+    from elixir_pro.tui.widgets.diff_rows import EDITED
+
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        view = screen.query_one(DiffView)
+        await pilot.press("e")
+        screen.query_one(TextArea).select_all()
+        await pilot.press(*'  @moduledoc "Edited."', "ctrl+s")
+        assert [r for r in view._rows if r.kind == EDITED]
+        assert "Edited." in "".join(view.render_line(y).text for y in range(8))
+        await pilot.press("A")
+        assert not [r for r in view._rows if r.kind == EDITED]
+        assert screen.model.decision(COUNTER, 0).state is DecisionState.ACCEPTED

@@ -165,11 +165,14 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
             return None
         return path, self.diff_view.current
 
-    def _decided(self, path: str, index: int, advance: bool) -> None:
+    def _decided(self, path: str, index: int, advance: bool, whole_file: bool = False) -> None:
         if self.persist:
             store.save_decisions(self.changeset)
         self.file_list.refresh_file(path)
-        self.diff_view.hunk_changed(index)
+        if whole_file:
+            self.diff_view.file_changed()
+        else:
+            self.diff_view.hunk_changed(index)
         self._update_title()
         if advance:
             self.diff_view.goto_hunk(index + 1)
@@ -214,7 +217,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         path = self.current_path
         if path is not None:
             self.model.decide_file(path, accept)
-            self._decided(path, self.diff_view.current, advance=False)
+            self._decided(path, self.diff_view.current, advance=False, whole_file=True)
 
     def action_accept_file(self) -> None:
         self._decide_file(True)

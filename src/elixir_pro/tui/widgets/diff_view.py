@@ -116,6 +116,8 @@ class DiffView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._lexer = lexer_for("x.txt")
         self._number_width = 1
+        self._code_width = 0
+        self._edited: set[int] = set()
 
     # ------------------------------------------------------------------ state
 
@@ -131,6 +133,8 @@ class DiffView(ScrollView, can_focus=True):
         self._tokens.clear()
         longest = max(len(self._diff.base_lines), len(self._diff.new_lines), 1)
         self._number_width = len(str(longest))
+        lines = self._diff.base_lines + self._diff.new_lines
+        self._code_width = max((len(line) for line in lines), default=0)
         self._rebuild()
         self.goto_hunk(min(hunk, max(self.hunk_count - 1, 0)))
 
@@ -141,19 +145,29 @@ class DiffView(ScrollView, can_focus=True):
             self.goto_hunk(self.current)
 
     def hunk_changed(self, index: int) -> None:
-        """Redraw after a decision on ``index``; an edit changes the rows, so rebuild."""
-        self._tokens.pop(("e", index), None)
-        self._rebuild()
+        """Redraw after a decision on ``index``; only an edit (made or undone) changes the rows,
+        so only then are they rebuilt."""
+        assert self.path is not None
+        edited = self.model.decision(self.path, index).state is DecisionState.EDITED
+        if edited or index in self._edited:
+            self._tokens.pop(("e", index), None)
+            self._rebuild()
         self.refresh()
+
+    def file_changed(self) -> None:
+        """Redraw after decisions on the whole file (edits may have been replaced)."""
+        self._tokens = {k: v for k, v in self._tokens.items() if k[0] != "e"}
+        self._rebuild()
 
     def _rebuild(self) -> None:
         assert self.path is not None and self._diff is not None
         self._rows, self._starts = build_rows(self.model, self.path, self.split)
-        if self.split:
-            width = 0
-        else:
-            lines = self._diff.base_lines + self._diff.new_lines
-            width = max((len(line) for line in lines), default=0) + 2 * self._number_width + 5
+        self._edited = {
+            h.index
+            for h in self._diff.hunks
+            if self.model.decision(self.path, h.index).state is DecisionState.EDITED
+        }
+        width = 0 if self.split else self._code_width + 2 * self._number_width + 5
         self.virtual_size = Size(width, len(self._rows))
         self.refresh()
 
