@@ -188,8 +188,8 @@ async def test_a_pane_runs_one_turn_at_a_time(
     fake_claude.enqueue(text_reply("slow " * 10, chunk=2, delay=0.01), text_reply("x"))
     session = make_workspace().session(CognitiveMode.CRITICAL)
     first = session.send("one")
-    await first.__anext__()  # type: ignore[attr-defined]
+    await first.__anext__()
     with pytest.raises(UserError, match="already running"):
-        await session.send("two").__anext__()  # type: ignore[attr-defined]
-    rest = [event async for event in first]  # type: ignore[attr-defined]
+        await session.send("two").__anext__()
+    rest = [event async for event in first]
     assert isinstance(rest[-1], TurnFinished)

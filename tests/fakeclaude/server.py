@@ -332,7 +332,7 @@ def _frames(
         "cache_creation_input_tokens": reply.cache_creation_input_tokens,
         "cache_read_input_tokens": reply.cache_read_input_tokens,
     }
-    message = {
+    message: dict[str, Any] = {
         "id": fake._next_id("msg"),
         "type": "message",
         "role": "assistant",
