@@ -16,7 +16,14 @@ from elixir_pro.conversation.store_codec import UserPrompt
 from elixir_pro.conversation.turns import TurnState, TurnStateError
 from elixir_pro.conversation.workspace import Workspace
 from elixir_pro.errors import UserError
-from elixir_pro.events import CoreEvent, TextDelta, ToolFinished, TurnError, TurnFinished
+from elixir_pro.events import (
+    CoreEvent,
+    Notice,
+    TextDelta,
+    ToolFinished,
+    TurnError,
+    TurnFinished,
+)
 from elixir_pro.tools import BashDecision, BashRequest
 
 Make = Callable[..., Workspace]
@@ -193,3 +200,21 @@ async def test_a_pane_runs_one_turn_at_a_time(
         await session.send("two").__anext__()
     rest = [event async for event in first]
     assert isinstance(rest[-1], TurnFinished)
+
+
+async def test_a_failing_sink_is_one_notice_and_the_turn_goes_on(
+    fake_claude: FakeClaude, make_workspace: Make
+) -> None:
+    fake_claude.enqueue(text_reply("Still answered."))
+
+    def broken(pane: str, turn: str, item: Record) -> None:
+        raise OSError("disk full")
+
+    session = make_workspace(sink=broken).session(CognitiveMode.CRITICAL)
+    events = await collect(session.send("hello"))
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert [n.message for n in notices] == [
+        "Could not record the conversation (OSError: disk full); it goes on, unsaved."
+    ]
+    final = events[-1]
+    assert isinstance(final, TurnFinished) and final.text == "Still answered."

@@ -9,6 +9,7 @@ BASH_NO_APPROVER = (
 )
 BASH_DENIED = "Command refused by the user. Do not retry it; continue without it."
 BACKEND_FAILED = "The backend failed: {detail}. Retry to continue."
+SINK_FAILED = "Could not record the conversation ({detail}); it goes on, unsaved."
 STOPPED = "Stopped before the answer finished; the partial answer is kept: retry to continue."
 
 PANEL_HANDOVER_INTRO = (

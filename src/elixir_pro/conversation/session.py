@@ -10,6 +10,7 @@ stop) marks the turn interrupted. Used by the workspace, the ensemble, ``ask`` a
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
@@ -26,7 +27,7 @@ from elixir_pro.conversation import prompts
 from elixir_pro.conversation.store_codec import UserPrompt
 from elixir_pro.conversation.turns import Turn, TurnState
 from elixir_pro.errors import UserError
-from elixir_pro.events import CoreEvent, TextDelta, TurnError, TurnFinished, UsageReported
+from elixir_pro.events import CoreEvent, Notice, TextDelta, TurnError, TurnFinished, UsageReported
 from elixir_pro.llm.base import Backend, TurnRequest
 from elixir_pro.llm.context import relative_context
 from elixir_pro.llm.usage import UsageTotals
@@ -95,6 +96,8 @@ class Session:
         self.turns: list[Turn] = []
         self.usage = UsageTotals()
         self.current: Turn | None = None
+        self._sink_error = ""
+        self._sink_reported = False
         self.tool_context = ToolContext(
             self.root,
             changeset,
@@ -187,6 +190,7 @@ class Session:
         )
         self.turns.append(turn)
         self.current = turn
+        self._sink_error = ""
         self._notify(
             turn,
             UserPrompt(
@@ -197,8 +201,14 @@ class Session:
         try:
             try:
                 async for event in self.backend.stream_turn(request):
-                    out = self._track(turn, event)
+                    if isinstance(event, TurnFinished):
+                        out: CoreEvent = await self._finish(turn, event)
+                    else:
+                        out = self._track(turn, event)
                     self._notify(turn, out)
+                    if self._sink_error:
+                        yield Notice(self._sink_error, "error")
+                        self._sink_error = ""
                     yield out
             except Exception as exc:  # a backend bug is one line, never a traceback
                 message = prompts.BACKEND_FAILED.format(detail=f"{type(exc).__name__}: {exc}")
@@ -216,11 +226,9 @@ class Session:
             self.usage.add(event)
         elif isinstance(event, TurnError):
             turn.error = event
-        elif isinstance(event, TurnFinished):
-            return self._finish(turn, event)
         return event
 
-    def _finish(self, turn: Turn, event: TurnFinished) -> TurnFinished:
+    async def _finish(self, turn: Turn, event: TurnFinished) -> TurnFinished:
         messages = event.extra.get("messages")
         turn.messages = list(messages) if isinstance(messages, list) else []
         turn.text = event.text or turn.text
@@ -237,7 +245,8 @@ class Session:
             return replace(event, extra=extra)
         turn.move(TurnState.FINISHED)
         self.history.extend(turn.messages)
-        turn.escalation = self._escalation(turn.prompt, turn.text)
+        # parsing a long answer takes a while: keep the event loop (the UI) responsive
+        turn.escalation = await asyncio.to_thread(self._escalation, turn.prompt, turn.text)
         return replace(event, escalation=turn.escalation, extra=extra)
 
     def _fail(self, turn: Turn, error: TurnError) -> list[CoreEvent]:
@@ -254,8 +263,16 @@ class Session:
         return [error, finished]
 
     def _notify(self, turn: Turn, item: Record) -> None:
-        if self.listener is not None:
+        """Tell the listener (the workspace's sink, e.g. the session store). A failing sink
+        must not end the turn: its first failure becomes a Notice the user sees."""
+        if self.listener is None:
+            return
+        try:
             self.listener(turn, item)
+        except Exception as exc:
+            if not self._sink_reported:
+                self._sink_reported = True
+                self._sink_error = prompts.SINK_FAILED.format(detail=f"{type(exc).__name__}: {exc}")
 
     def _escalation(self, prompt: str, answer: str) -> tuple[str, ...]:
         """The reasons to escalate this answer (its envelope, the agent's triggers)."""
