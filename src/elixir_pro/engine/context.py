@@ -1,5 +1,5 @@
-"""The per-file context every rule reads: path, source bytes, tree, and cheap indexes built by
-one tree-sitter query pass (calls by name, remote calls, comments, module and function spans).
+"""The per-file context every rule reads: path, source bytes, tree, and cheap lazy indexes
+(calls by name, remote calls, module and function spans, loop bodies).
 
 Rules look things up here instead of re-walking the whole tree, which keeps a full audit close
 to the cost of parsing. Indexes are built lazily, so a rule that is skipped costs nothing.
@@ -9,12 +9,14 @@ Used by the rules under ``engine/rules/``, by suppression and by the analyzer.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from tree_sitter import Node, Query, QueryCursor, Tree
+from tree_sitter import Node, Tree
 
+from elixir_pro.engine.locate import Locator, ident_end
+from elixir_pro.engine.locate import RemoteCall as RemoteCall
 from elixir_pro.engine.nodes import arguments as arguments
 from elixir_pro.engine.nodes import contains as contains
 from elixir_pro.engine.nodes import do_body as do_body
@@ -23,62 +25,65 @@ from elixir_pro.engine.nodes import keyword_value as keyword_value
 from elixir_pro.engine.nodes import pipe_subject as pipe_subject
 from elixir_pro.engine.nodes import statements as statements
 from elixir_pro.engine.nodes import text as text
-from elixir_pro.engine.parse import ELIXIR
-
-_INDEX_QUERY = Query(
-    ELIXIR,
-    """
-    (call target: (identifier) @name) @call
-    (call target: (dot left: [(alias) (atom)] @mod right: (identifier) @fn)) @rcall
-    (comment) @comment
-    """,
-)
-
-_CAPTURE_QUERY = Query(
-    ELIXIR,
-    """
-    (unary_operator operator: "&"
-      operand: (binary_operator left: (identifier) @name right: (integer))) @capture
-    """,
-)
 
 DEF_KINDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
 
 
-@dataclass(frozen=True, slots=True)
-class RemoteCall:
-    """``Mod.fun(...)``: ``module`` is the text left of the last dot (``MyApp.Repo``, ``:ets``)."""
-
-    module: str
-    fun: str
-    node: Node
-
-    @property
-    def module_tail(self) -> str:
-        return self.module.rsplit(".", 1)[-1]
-
-
-@dataclass(slots=True)
 class FunctionDef:
-    """One clause of a ``def``/``defp``/``defmacro``."""
+    """One clause of a ``def``/``defp``/``defmacro``. The name is read when the file is indexed;
+    the head (parameters, guard, arity) and the body are worked out on first use."""
 
-    kind: str
-    name: str
-    arity: int
-    node: Node
-    params: list[Node]
-    guard: Node | None
-    body: Node | None
-    head_end: int = 0
-    module: ModuleDef | None = None
+    __slots__ = ("_body", "_head", "end_byte", "kind", "module", "name", "node", "start_byte")
+
+    def __init__(self, kind: str, name: str, node: Node) -> None:
+        self.kind = kind
+        self.name = name
+        self.node = node
+        self.start_byte = node.start_byte
+        self.end_byte = node.end_byte
+        self.module: ModuleDef | None = None
+        self._head: tuple[list[Node], Node | None, int] | None = None
+        self._body: tuple[Node | None] | None = None
+
+    def __repr__(self) -> str:
+        return f"FunctionDef({self.kind} {self.name} at byte {self.start_byte})"
+
+    def _parse_head(self) -> tuple[list[Node], Node | None, int]:
+        if self._head is None:
+            args = arguments(self.node)
+            head = args[0] if args else self.node
+            guard: Node | None = None
+            if head.type == "binary_operator" and text(head.child_by_field_name("operator")) == (
+                "when"
+            ):
+                guard = head.child_by_field_name("right")
+                head = head.child_by_field_name("left") or head
+            params = arguments(head) if head.type == "call" else []
+            self._head = (params, guard, args[0].end_byte if args else self.start_byte)
+        return self._head
 
     @property
-    def start_byte(self) -> int:
-        return self.node.start_byte
+    def params(self) -> list[Node]:
+        return self._parse_head()[0]
 
     @property
-    def end_byte(self) -> int:
-        return self.node.end_byte
+    def guard(self) -> Node | None:
+        return self._parse_head()[1]
+
+    @property
+    def arity(self) -> int:
+        return len(self._parse_head()[0])
+
+    @property
+    def head_end(self) -> int:
+        """Where the head (name, parameters, guard) ends: the body starts after it."""
+        return self._parse_head()[2]
+
+    @property
+    def body(self) -> Node | None:
+        if self._body is None:
+            self._body = (do_body(self.node),)
+        return self._body[0]
 
 
 @dataclass(slots=True)
@@ -96,27 +101,16 @@ class ModuleDef:
         ]
 
 
-def _function_def(kind: str, node: Node) -> FunctionDef | None:
-    args = arguments(node)
-    if not args:
+def _function_def(kind: str, node: Node, source: bytes) -> FunctionDef | None:
+    """A clause from its ``def`` call, named by reading the identifier after the keyword."""
+    start = node.start_byte + len(kind)
+    while start < len(source) and source[start] in b" \t":
+        start += 1
+    end = ident_end(source, start)
+    name = source[start:end].decode()
+    if not name or name == "unquote" or name[0].isupper() or name[0].isdigit():
         return None
-    head = args[0]
-    guard: Node | None = None
-    if head.type == "binary_operator" and text(head.child_by_field_name("operator")) == "when":
-        guard = head.child_by_field_name("right")
-        head = head.child_by_field_name("left") or head
-    if head.type == "identifier":
-        name, params = text(head), []
-    elif head.type == "call":
-        target = head.child_by_field_name("target")
-        if target is None or target.type != "identifier":
-            return None
-        name, params = text(target), arguments(head)
-    else:
-        return None
-    return FunctionDef(
-        kind, name, len(params), node, params, guard, do_body(node), args[0].end_byte
-    )
+    return FunctionDef(kind, name, node)
 
 
 class FileContext:
@@ -131,71 +125,35 @@ class FileContext:
         self.is_mix_exs = path == "mix.exs" or path.endswith("/mix.exs")
         #: Callbacks of the behaviours the project defines (``{module: {(name, arity)}}``).
         self.project_callbacks: Mapping[str, frozenset[tuple[str, int]]] = {}
+        self._locator = Locator(source, self.root)
 
-    # -- raw indexes -------------------------------------------------------------------------
-
-    @cached_property
-    def _index(self) -> tuple[dict[str, list[Node]], dict[str, list[RemoteCall]], list[Node]]:
-        calls: dict[str, list[Node]] = {}
-        remote: dict[str, list[RemoteCall]] = {}
-        comments: list[Node] = []
-        src = self.source
-        for pattern, caps in QueryCursor(_INDEX_QUERY).matches(self.root):
-            if pattern == 0:
-                name = caps["name"][0]
-                calls.setdefault(src[name.start_byte : name.end_byte].decode(), []).append(
-                    caps["call"][0]
-                )
-            elif pattern == 1:
-                mod, fn = caps["mod"][0], caps["fn"][0]
-                fun = src[fn.start_byte : fn.end_byte].decode()
-                remote.setdefault(fun, []).append(
-                    RemoteCall(src[mod.start_byte : mod.end_byte].decode(), fun, caps["rcall"][0])
-                )
-            else:
-                comments.append(caps["comment"][0])
-        return calls, remote, comments
+    # -- call lookups (see engine/locate.py) -------------------------------------------------
 
     def calls(self, name: str) -> list[Node]:
         """Calls whose target is the bare identifier ``name`` (``def``, ``receive``, ``loop``)."""
-        return self._index[0].get(name, [])
+        return self._locator.calls(name)
 
     def remote(
         self, fun: str, module: str | None = None, tail: str | None = None
     ) -> list[RemoteCall]:
-        """Remote calls of ``fun``, optionally restricted to an exact module text or to modules
-        whose last segment is ``tail`` (``tail="Repo"`` matches ``MyApp.Repo``)."""
-        found = self._index[1].get(fun, [])
+        """Calls ``module.fun(...)`` with the exact module text, or, with ``tail``, of any
+        module whose last segment is ``tail`` (``tail="Repo"`` matches ``MyApp.Repo``)."""
         if module is not None:
-            return [c for c in found if c.module == module]
+            return self._locator.remote(module).get(fun, [])
         if tail is not None:
-            return [c for c in found if c.module_tail == tail]
-        return found
+            return self._locator.remote(tail, tail=True).get(fun, [])
+        raise ValueError("remote() needs module= or tail=")
 
-    def remote_calls(self) -> Iterator[RemoteCall]:
-        for group in self._index[1].values():
-            yield from group
-
-    @cached_property
-    def _captures(self) -> dict[str, list[Node]]:
-        out: dict[str, list[Node]] = {}
-        if b"&" not in self.source:
-            return out
-        for _, caps in QueryCursor(_CAPTURE_QUERY).matches(self.root):
-            out.setdefault(text(caps["name"][0]), []).append(caps["capture"][0])
-        return out
+    def remote_module(self, module: str, tail: bool = False) -> dict[str, list[RemoteCall]]:
+        """Every call into ``module`` (or a module ending in it, with ``tail``), by function."""
+        return self._locator.remote(module, tail)
 
     def captures(self, name: str) -> list[Node]:
         """``&name/arity`` captures of the local function ``name``."""
-        return self._captures.get(name, [])
+        return self._locator.captures(name)
 
-    @property
-    def local_call_names(self) -> set[str]:
-        return set(self._index[0])
-
-    @property
-    def comments(self) -> list[Node]:
-        return self._index[2]
+    def comments_with(self, marker: bytes) -> list[Node]:
+        return self._locator.comments_with(marker)
 
     # -- modules and functions -------------------------------------------------------------
 
@@ -234,7 +192,7 @@ class FileContext:
         found: list[FunctionDef] = []
         for kind in DEF_KINDS:
             for node in self.calls(kind):
-                fn = _function_def(kind, node)
+                fn = _function_def(kind, node, self.source)
                 if fn is not None:
                     found.append(fn)
         found.sort(key=lambda f: f.start_byte)
@@ -306,7 +264,7 @@ class FileContext:
         if node is not None:
             return node
         for name, attr in self.behaviours(module):
-            if name in ("GenServer", ":gen_server"):
+            if name == "GenServer":
                 return attr
         return None
 
@@ -317,10 +275,10 @@ class FileContext:
         """(loop call, per-element body) for Enum/Stream callbacks and ``for`` bodies."""
         out: list[tuple[Node, Node]] = []
         for mod in ("Enum", "Stream", "Task"):
-            for fun in LOOP_FUNS:
-                if (mod == "Task") != (fun == "async_stream"):
+            for fun, calls in self.remote_module(mod).items():
+                if fun not in LOOP_FUNS or (mod == "Task") != (fun == "async_stream"):
                     continue
-                for call in self.remote(fun, module=mod):
+                for call in calls:
                     args = arguments(call.node)
                     if args and args[-1].type in ("anonymous_function", "unary_operator"):
                         out.append((call.node, args[-1]))
@@ -341,17 +299,9 @@ class FileContext:
         return None
 
 
-LOOP_FUNS = (
-    "map",
-    "each",
-    "flat_map",
-    "reduce",
-    "reduce_while",
-    "map_reduce",
-    "filter",
-    "reject",
-    "find",
-    "async_stream",
+LOOP_FUNS = frozenset(
+    {"map", "each", "flat_map", "reduce", "reduce_while", "map_reduce", "filter", "reject"}
+    | {"find", "async_stream"}
 )
 
 

@@ -37,13 +37,25 @@ class Rule:
     #: The rule can only fire when one of these byte strings occurs in the file (a cheap
     #: necessary condition checked before any tree work); empty means always run.
     triggers: ClassVar[tuple[bytes, ...]] = ()
-    #: Only run on ``mix.exs`` files (True) / never on them (False) / on any file (None).
+    #: ... and all of these must occur too (also checked before any tree work).
+    requires: ClassVar[tuple[bytes, ...]] = ()
+    #: Only run on ``mix.exs`` files.
     mix_exs_only: ClassVar[bool] = False
 
     def applies(self, ctx: FileContext) -> bool:
+        """A cheap necessary condition on the source bytes; ``check`` decides on the tree."""
         if self.mix_exs_only and not ctx.is_mix_exs:
             return False
-        return not self.triggers or any(t in ctx.source for t in self.triggers)
+        source = ctx.source
+        for needle in self.requires:
+            if needle not in source:
+                return False
+        if not self.triggers:
+            return True
+        for needle in self.triggers:  # noqa: SIM110 - a plain loop: this runs per file and rule
+            if needle in source:
+                return True
+        return False
 
     def check(self, ctx: FileContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -50,7 +50,7 @@ def suppressions(ctx: FileContext) -> Suppressions:
     if MARKER not in ctx.source:
         return found
     open_ranges: dict[str, int] = {}
-    for comment in ctx.comments:
+    for comment in ctx.comments_with(MARKER):
         match = _DIRECTIVE.match(text(comment).strip())
         if match is None:
             continue

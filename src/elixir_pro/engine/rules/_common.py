@@ -45,13 +45,15 @@ SLEEP_CALLS = (("Process", "sleep"), (":timer", "sleep"))
 
 def repo_calls(ctx: FileContext, funs: Iterable[str] = REPO_FUNS) -> list[RemoteCall]:
     """Calls to ``*.Repo.<fun>`` for the given functions, in source order."""
-    out = [c for fun in funs for c in ctx.remote(fun, tail="Repo")]
+    wanted = funs if isinstance(funs, frozenset) else frozenset(funs)
+    index = ctx.remote_module("Repo", tail=True)
+    out = [c for fun, calls in index.items() if fun in wanted for c in calls]
     out.sort(key=lambda c: c.node.start_byte)
     return out
 
 
 def http_calls(ctx: FileContext) -> list[RemoteCall]:
-    out = [c for c in ctx.remote_calls() if c.module in HTTP_MODULES]
+    out = [c for m in HTTP_MODULES for calls in ctx.remote_module(m).values() for c in calls]
     out.sort(key=lambda c: c.node.start_byte)
     return out
 

@@ -28,6 +28,7 @@ class BlockingCallInCallback(Rule):
     severity = Severity.MEDIUM
     title = "Blocking call inside a GenServer callback"
     triggers = (b"sleep", b"Repo", b"HTTPoison", b"Req.", b"Tesla", b"Finch", b"httpc")
+    requires = (b"GenServer", b"def handle_")
     rationale = (
         "A GenServer handles one message at a time. Process.sleep in a callback stalls every "
         "message behind it; an HTTP request or a database query in handle_call also keeps "

@@ -19,7 +19,8 @@ class ChangesetBypass(Rule):
     id = "changeset-bypass"
     severity = Severity.HIGH
     title = "Repo write without a changeset"
-    triggers = (b"Repo",)
+    triggers = (b"insert", b"update")
+    requires = (b"Repo",)
     rationale = (
         "Ecto validates, casts and enforces constraints only through changesets. Inserting "
         "or updating a struct or map literal skips all of it, so invalid data reaches the "

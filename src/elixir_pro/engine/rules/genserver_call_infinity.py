@@ -14,7 +14,8 @@ class GenServerCallInfinity(Rule):
     id = "genserver-call-infinity"
     severity = Severity.MEDIUM
     title = "GenServer.call with an :infinity timeout"
-    triggers = (b"infinity",)
+    triggers = (b"GenServer.call", b":gen_server.call")
+    requires = (b":infinity",)
     rationale = (
         "The default 5 second call timeout is a safety net: it turns a stuck server into an "
         "error in the caller. `:infinity` removes it, so one stuck process can freeze every "

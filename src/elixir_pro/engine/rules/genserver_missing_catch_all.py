@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_pro.engine.context import FileContext, FunctionDef, effective_arguments
+from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef, effective_arguments
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.engine.rule import Rule, register
 
@@ -16,7 +16,7 @@ class GenServerMissingCatchAll(Rule):
     id = "genserver-missing-catch-all"
     severity = Severity.MEDIUM
     title = "GenServer message handler without a catch-all clause"
-    triggers = (b"handle_",)
+    requires = (b"GenServer", b"def handle_")
     rationale = (
         "Any process can receive messages it did not ask for: late replies after a timeout, "
         "monitors' :DOWN messages, stray sends. Once a GenServer defines handle_info it "
@@ -59,7 +59,7 @@ end
         for module in ctx.modules:
             if ctx.is_genserver(module) is None:
                 continue
-            arbitrary = _forwards_arbitrary_requests(ctx, module.functions)
+            arbitrary = _forwards_arbitrary_requests(ctx, module)
             for name, arity in CHECKED:
                 if name != "handle_info" and not arbitrary:
                     continue
@@ -78,15 +78,16 @@ def _is_catch_all(clause: FunctionDef) -> bool:
     return clause.guard is None and bool(clause.params) and clause.params[0].type == "identifier"
 
 
-def _forwards_arbitrary_requests(ctx: FileContext, functions: list[FunctionDef]) -> bool:
+def _forwards_arbitrary_requests(ctx: FileContext, module: ModuleDef) -> bool:
     """The module's client API passes a caller-supplied term straight to call/cast."""
-    for fn in functions:
-        param_names = {p.text for p in fn.params if p.type == "identifier"}
-        for fun in ("call", "cast"):
-            for call in ctx.remote(fun, module="GenServer"):
-                if not (fn.start_byte <= call.node.start_byte < fn.end_byte):
-                    continue
-                args = effective_arguments(call.node)
-                if len(args) >= 2 and args[1].type == "identifier" and args[1].text in param_names:
-                    return True
+    for fun in ("call", "cast"):
+        for call in ctx.remote(fun, module="GenServer"):
+            fn = ctx.function_at(call.node.start_byte)
+            if fn is None or fn.module is not module:
+                continue
+            args = effective_arguments(call.node)
+            if len(args) < 2 or args[1].type != "identifier":
+                continue
+            if any(p.type == "identifier" and p.text == args[1].text for p in fn.params):
+                return True
     return False

@@ -49,7 +49,21 @@ class GenServerMissingTerminate(Rule):
     id = "genserver-missing-terminate"
     severity = Severity.MEDIUM
     title = "GenServer holds resources but terminate/2 does not release them"
-    triggers = (b"GenServer",)
+    requires = (b"GenServer",)
+    triggers = (
+        b"trap_exit",
+        b"Port.",
+        b"open_port",
+        b"File.",
+        b":file.",
+        b"lock",
+        b"Lock",
+        b"LOCK",
+        b"lease",
+        b"Lease",
+        b"mutex",
+        b"Mutex",
+    )
     rationale = (
         "A GenServer that acquires things the VM does not clean up for it (lock or lease "
         "rows, lock and temp files, OS processes behind ports) must release them in "
@@ -93,7 +107,7 @@ def terminate(_reason, %{lock: lock}), do: File.rm(lock)
             anchor = ctx.is_genserver(module)
             if anchor is None:
                 continue
-            traps, resources = _acquisitions(module)
+            traps, resources = _acquisitions(ctx, module)
             if not traps and not resources:
                 continue
             terminate = module.clauses("terminate", 2)
@@ -109,23 +123,32 @@ def terminate(_reason, %{lock: lock}), do: File.rm(lock)
                 )
 
 
-def _acquisitions(module: ModuleDef) -> tuple[bool, list[str]]:
+def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[str]]:
+    """Whether ``module`` traps exits, and what releasable resources it acquires (outside
+    terminate/2). Looks up the few calls that matter instead of walking every function."""
+
+    def in_scope(node: Node) -> bool:
+        fn = ctx.function_at(node.start_byte)
+        return fn is not None and fn.module is module and fn.name != "terminate"
+
     traps = False
+    for call in ctx.remote("flag", module="Process"):
+        args = arguments(call.node)
+        if in_scope(call.node) and len(args) == 2 and text(args[0]) == ":trap_exit":
+            traps = traps or text(args[1]) == "true"
     resources: list[str] = []
-    for fn in module.functions:
-        if fn.name == "terminate":
-            continue
-        for node in walk(fn.node):
-            target = call_target(node) if node.type == "call" else None
-            if target is None:
+    for target, what in ACQUIRE.items():
+        mod, fun = target.rsplit(".", 1)
+        resources.extend(what for c in ctx.remote(fun, module=mod) if in_scope(c.node))
+    lowered = ctx.source.lower()
+    if any(word.encode() in lowered for word in LOCK_WORDS):
+        for fn in module.functions:
+            if fn.name == "terminate":
                 continue
-            if target == "Process.flag":
-                args = arguments(node)
-                traps = traps or (len(args) == 2 and text(args[0]) == ":trap_exit")
-            elif target in ACQUIRE:
-                resources.append(ACQUIRE[target])
-            elif _is_lock_acquire(target):
-                resources.append("a lock or lease")
+            for node in walk(fn.node):
+                name = call_target(node) if node.type == "call" else None
+                if name is not None and name not in ACQUIRE and _is_lock_acquire(name):
+                    resources.append("a lock or lease")
     return traps, resources
 
 

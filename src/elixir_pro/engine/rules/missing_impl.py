@@ -76,7 +76,20 @@ class MissingImpl(Rule):
     id = "missing-impl"
     severity = Severity.LOW
     title = "Behaviour callback without @impl"
-    triggers = (b"use ", b"@behaviour")
+    triggers = (
+        b"use GenServer",
+        b"use Supervisor",
+        b"use DynamicSupervisor",
+        b"use Application",
+        b"use Phoenix.",
+        b":live_view",
+        b":live_component",
+        b":channel",
+        b"use Oban.Worker",
+        b"use Mix.Task",
+        b"use GenStage",
+        b"@behaviour",
+    )
     rationale = (
         "`@impl true` tells the compiler a function implements a behaviour callback, so a "
         "typo or a wrong arity becomes a compile warning instead of a callback that is "
@@ -106,10 +119,13 @@ def init(opts), do: {:ok, opts}
             callbacks = _callbacks(ctx, module)
             if not callbacks:
                 continue
+            names = {name for name, _ in callbacks}
             seen: set[tuple[str, int]] = set()
             for fn in module.functions:
+                if fn.kind != "def" or fn.name not in names:
+                    continue
                 key = (fn.name, fn.arity)
-                if fn.kind != "def" or key in seen:
+                if key in seen:
                     continue
                 seen.add(key)
                 if key in callbacks and not _has_impl(fn.node):

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, contains
+from elixir_pro.engine.context import FileContext, contains, text
 from elixir_pro.engine.findings import Finding, Severity
-from elixir_pro.engine.parse import call_target
+from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import callee_name, functions_reaching, local_refs, repo_calls
 
@@ -18,7 +18,8 @@ class NPlusOne(Rule):
     id = "n-plus-one"
     severity = Severity.HIGH
     title = "N+1 query: Repo call inside a loop"
-    triggers = (b"Repo",)
+    triggers = (b"Enum.", b"Stream.", b"for ", b"async_stream")
+    requires = (b"Repo",)
     rationale = (
         "A Repo call inside an Enum callback or a `for` body runs one query per element. "
         "With a hundred rows that is a hundred round trips where one query (a preload, a "
@@ -62,10 +63,15 @@ end
                     f"{call.module}.{call.fun} runs once per element of the "
                     f"{_loop_name(loop)} at line {loop.start_point[0] + 1}",
                 )
+        helpers = _names_called_in_loops(ctx) & {f.name for f in ctx.functions}
+        if not helpers:
+            return
         by_node = {c.node.start_byte: c for c in calls}
         for module in {id(m): m for m in ctx.modules}.values() or [None]:
             reach = functions_reaching(ctx, module, [c.node for c in calls])
             for name, seeds in reach.items():
+                if name not in helpers:
+                    continue
                 for ref in local_refs(ctx, name):
                     loop = ctx.loop_around(ref)
                     if loop is None or _inside_any(ref, seeds):
@@ -82,6 +88,22 @@ end
                             f"{callee_name(ref)} is called from the {_loop_name(loop)} "
                             f"at line {loop.start_point[0] + 1}",
                         )
+
+
+def _names_called_in_loops(ctx: FileContext) -> set[str]:
+    """Local function names called (or captured with ``&name/n``) inside loop bodies."""
+    names: set[str] = set()
+    for _, body in ctx.loop_bodies:
+        for node in walk(body):
+            if node.type == "call":
+                target = node.child_by_field_name("target")
+                if target is not None and target.type == "identifier":
+                    names.add(text(target))
+            elif node.type == "binary_operator":
+                left = node.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    names.add(text(left))  # &name/arity
+    return names
 
 
 def _loop_name(loop: Node) -> str:

@@ -20,7 +20,7 @@ class ProcessLeak(Rule):
     id = "process-leak"
     severity = Severity.HIGH
     title = "Process leak: task never awaited or process spawned per element"
-    triggers = (b"Task.", b"spawn")
+    triggers = (b"Task.async", b"spawn")
     rationale = (
         "Task.async links and monitors the task and sends its result to the caller: a task "
         "that is never awaited leaves a monitor and a stray message behind, and a crash in it "

@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.context import FileContext, arguments, keyword_value
 from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.rule import Rule, register
 
 
@@ -17,6 +18,10 @@ class ReceiveWithoutAfter(Rule):
     severity = Severity.HIGH
     title = "receive without an after clause"
     triggers = (b"receive",)
+
+    def applies(self, ctx: FileContext) -> bool:
+        return has_word(ctx.source, b"receive")  # not assert_receive / refute_receive
+
     rationale = (
         "A receive that waits for a reply or a handshake blocks forever when the other side "
         "dies, is slow or never answers. A process's own top-level message loop may wait "

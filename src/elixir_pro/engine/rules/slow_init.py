@@ -21,7 +21,8 @@ class SlowInit(Rule):
     id = "slow-init"
     severity = Severity.MEDIUM
     title = "Slow work in init/1"
-    triggers = (b"init",)
+    triggers = (b"Repo", b"sleep", b"HTTPoison", b"Req.", b"Tesla", b"Finch", b"httpc")
+    requires = (b"GenServer", b"init")
     rationale = (
         "init/1 runs while the supervisor waits: start_link does not return until it does. "
         "Database queries, HTTP requests or sleeps there delay the boot of every sibling "

@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.context import FileContext, FunctionDef, contains, effective_arguments, text
 from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 
@@ -21,6 +22,18 @@ class UnsupervisedLongLivedProcess(Rule):
     severity = Severity.HIGH
     title = "Long-lived process started outside a supervisor"
     triggers = (b"start", b"spawn")
+
+    def applies(self, ctx: FileContext) -> bool:
+        if ctx.is_test:
+            return False
+        source = ctx.source
+        return (
+            has_word(source, b"spawn")
+            or any(has_word(source, start) for start in (b"GenServer.start", b"Agent.start"))
+            or has_word(source, b"Task.start")
+            or has_word(source, b":gen_server.start")
+        )
+
     rationale = (
         "GenServer.start, Agent.start, Task.start and spawn create processes that no "
         "supervisor knows about and that are not linked to their caller. When such a "

@@ -1,0 +1,474 @@
+"""A deterministic synthetic Elixir/Phoenix corpus for benchmarks: GenServers, supervisors,
+Ecto contexts and schemas, LiveViews, controllers and ExUnit tests, with a few mistakes
+sprinkled in (about one file in ten), shaped like a real umbrella-free Phoenix application.
+
+    python bench/corpus.py OUT_DIR [--files 2000] [--seed 7]
+
+``generate(root, files, seed)`` writes it; ``sources(files, seed)`` returns it in memory.
+Used by bench/engine_bench.py and the watcher's benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+APP = "Shop"
+WORDS = [
+    "order",
+    "account",
+    "invoice",
+    "payment",
+    "cart",
+    "product",
+    "price",
+    "stock",
+    "warehouse",
+    "shipment",
+    "carrier",
+    "customer",
+    "review",
+    "coupon",
+    "refund",
+    "ledger",
+    "report",
+    "export",
+    "import",
+    "session",
+    "token",
+    "webhook",
+    "notification",
+    "email",
+    "audit",
+    "metric",
+    "rate",
+    "quota",
+    "region",
+    "tenant",
+    "plan",
+    "subscription",
+    "catalog",
+    "bundle",
+    "vendor",
+    "tax",
+    "discount",
+    "checkout",
+    "basket",
+    "wishlist",
+    "search",
+    "index",
+    "feed",
+    "label",
+]
+FIELDS = [
+    "name",
+    "email",
+    "status",
+    "total",
+    "amount",
+    "quantity",
+    "note",
+    "kind",
+    "code",
+    "title",
+    "sku",
+    "currency",
+]
+
+
+def _camel(word: str) -> str:
+    return "".join(part.capitalize() for part in word.split("_"))
+
+
+class _Gen:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def word(self) -> str:
+        return self.rng.choice(WORDS)
+
+    def fields(self, n: int) -> list[str]:
+        return self.rng.sample(FIELDS, n)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    # -- templates -------------------------------------------------------------------------
+
+    def genserver(self, mod: str, mistakes: bool) -> str:
+        r, w = self.rng, self.word()
+        calls = r.randint(2, 5)
+        lines = [
+            f"defmodule {APP}.{mod} do",
+            '  @moduledoc """',
+            f"  Keeps the {w} state in memory and refreshes it periodically.",
+            '  """',
+            "  use GenServer",
+            "  require Logger",
+            "",
+            f"  @interval {r.randint(1, 60) * 1000}",
+            "",
+            "  def start_link(opts) do",
+            "    name = Keyword.get(opts, :name, __MODULE__)",
+            "    GenServer.start_link(__MODULE__, opts, name: name)",
+            "  end",
+            "",
+        ]
+        for i in range(calls):
+            timeout = ":infinity" if mistakes and i == 0 and self.chance(0.3) else "5_000"
+            lines += [
+                f"  def {w}_{i}(server \\\\ __MODULE__, key) do",
+                f"    GenServer.call(server, {{:{w}_{i}, key}}, {timeout})",
+                "  end",
+                "",
+            ]
+        impl = "" if mistakes and self.chance(0.3) else "  @impl true\n"
+        lines += [
+            f"{impl}  def init(opts) do",
+            "    state = %{items: %{}, interval: Keyword.get(opts, :interval, @interval), hits: 0}",
+            "    {:ok, state, {:continue, :schedule}}",
+            "  end",
+            "",
+            "  @impl true",
+            "  def handle_continue(:schedule, state) do",
+            "    Process.send_after(self(), :refresh, state.interval)",
+            "    {:noreply, state}",
+            "  end",
+            "",
+            "  @impl true",
+        ]
+        for i in range(calls):
+            lines += [
+                f"  def handle_call({{:{w}_{i}, key}}, _from, state) do",
+                "    value = Map.get(state.items, key)",
+                "    {:reply, value, %{state | hits: state.hits + 1}}",
+                "  end",
+                "",
+            ]
+        lines += [
+            "  @impl true",
+            "  def handle_info(:refresh, state) do",
+        ]
+        if mistakes and self.chance(0.3):
+            lines.append("    Process.sleep(100)")
+        lines += [
+            "    Process.send_after(self(), :refresh, state.interval)",
+            "    {:noreply, %{state | items: refresh(state.items)}}",
+            "  end",
+            "",
+        ]
+        if not (mistakes and self.chance(0.5)):
+            lines += [
+                "  def handle_info(msg, state) do",
+                '    Logger.debug("unexpected message: #{inspect(msg)}")',
+                "    {:noreply, state}",
+                "  end",
+                "",
+            ]
+        lines += [
+            "  defp refresh(items) do",
+            "    items",
+            "    |> Enum.reject(fn {_k, v} -> is_nil(v) end)",
+            "    |> Map.new()",
+            "  end",
+        ]
+        if mistakes and self.chance(0.4):
+            lines += [
+                "",
+                "  def ask(pid) do",
+                "    send(pid, {:ask, self()})",
+                "    receive do",
+                "      {:answer, value} -> value",
+                "    end",
+                "  end",
+            ]
+        lines.append("end")
+        return "\n".join(lines) + "\n"
+
+    def supervisor(self, mod: str, children: list[str]) -> str:
+        strategy = self.rng.choice(["one_for_one", "rest_for_one", "one_for_all"])
+        kids = ",\n".join(f"      {{{APP}.{c}, []}}" for c in children)
+        return (
+            f"defmodule {APP}.{mod} do\n"
+            "  use Supervisor\n\n"
+            "  def start_link(opts) do\n"
+            "    Supervisor.start_link(__MODULE__, opts, name: __MODULE__)\n"
+            "  end\n\n"
+            "  @impl true\n"
+            "  def init(_opts) do\n"
+            "    children = [\n"
+            f"{kids}\n"
+            "    ]\n\n"
+            f"    Supervisor.init(children, strategy: :{strategy}, max_restarts: 5)\n"
+            "  end\n"
+            "end\n"
+        )
+
+    def schema(self, name: str) -> str:
+        fields = self.fields(self.rng.randint(3, 6))
+        decl = "\n".join(f"    field :{f}, :string" for f in fields)
+        cast = ", ".join(f":{f}" for f in fields)
+        req = ", ".join(f":{f}" for f in fields[:2])
+        return (
+            f"defmodule {APP}.Schemas.{_camel(name)} do\n"
+            "  use Ecto.Schema\n"
+            "  import Ecto.Changeset\n\n"
+            f'  schema "{name}s" do\n{decl}\n'
+            f"    belongs_to :account, {APP}.Schemas.Account\n"
+            "    timestamps()\n"
+            "  end\n\n"
+            "  @doc false\n"
+            f"  def changeset({name}, attrs) do\n"
+            f"    {name}\n"
+            f"    |> cast(attrs, [{cast}])\n"
+            f"    |> validate_required([{req}])\n"
+            f"    |> validate_length(:{fields[0]}, max: 160)\n"
+            "  end\n"
+            "end\n"
+        )
+
+    def context(self, name: str, mistakes: bool) -> str:
+        schema = f"{APP}.Schemas.{_camel(name)}"
+        out = [
+            f"defmodule {APP}.{_camel(name)}s do",
+            '  @moduledoc "The ' + name + ' context."',
+            "  import Ecto.Query, warn: false",
+            f"  alias {APP}.Repo",
+            f"  alias {schema}",
+            "",
+            f"  def list_{name}s(account_id) do",
+            f"    from(x in {_camel(name)}, where: x.account_id == ^account_id, order_by: x.id)",
+            "    |> Repo.all()",
+            "  end",
+            "",
+            f"  def get_{name}!(id), do: Repo.get!({_camel(name)}, id)",
+            "",
+            f"  def create_{name}(attrs \\\\ %{{}}) do",
+            f"    %{_camel(name)}{{}}",
+            f"    |> {_camel(name)}.changeset(attrs)",
+            "    |> Repo.insert()",
+            "  end",
+            "",
+            f"  def update_{name}(%{_camel(name)}{{}} = {name}, attrs) do",
+            f"    {name}",
+            f"    |> {_camel(name)}.changeset(attrs)",
+            "    |> Repo.update()",
+            "  end",
+            "",
+            f"  def delete_{name}(%{_camel(name)}{{}} = {name}), do: Repo.delete({name})",
+            "",
+            f"  def summarize({name}s) do",
+            f"    {name}s",
+            "    |> Enum.group_by(& &1.status)",
+            "    |> Enum.map(fn {status, items} -> {status, length(items)} end)",
+            "    |> Map.new()",
+            "  end",
+        ]
+        if mistakes:
+            kind = self.rng.randrange(3)
+            if kind == 0:
+                out += [
+                    "",
+                    f"  def with_accounts({name}s) do",
+                    f"    Enum.map({name}s, fn item ->",
+                    f"      %{{item | account: Repo.get({APP}.Schemas.Account, item.account_id)}}",
+                    "    end)",
+                    "  end",
+                ]
+            elif kind == 1:
+                out += [
+                    "",
+                    f"  def quick_{name}(attrs) do",
+                    f'    Repo.insert(%{_camel(name)}{{name: attrs["name"]}})',
+                    "  end",
+                ]
+            else:
+                out += [
+                    "",
+                    "  def sort_field(params) do",
+                    '    String.to_atom(params["sort"] || "id")',
+                    "  end",
+                ]
+        out.append("end")
+        return "\n".join(out) + "\n"
+
+    def live_view(self, name: str, mistakes: bool) -> str:
+        ctx = f"{APP}.{_camel(name)}s"
+        impl = "" if mistakes and self.chance(0.5) else "  @impl true\n"
+        return (
+            f"defmodule {APP}Web.{_camel(name)}Live.Index do\n"
+            f"  use {APP}Web, :live_view\n\n"
+            f"  alias {ctx}\n\n"
+            f"{impl}"
+            "  def mount(_params, session, socket) do\n"
+            '    if connected?(socket), do: Phoenix.PubSub.subscribe(Shop.PubSub, "updates")\n'
+            f'    items = {_camel(name)}s.list_{name}s(session["account_id"])\n'
+            "    {:ok, assign(socket, items: items, filter: nil)}\n"
+            "  end\n\n"
+            "  @impl true\n"
+            '  def handle_event("filter", %{"q" => q}, socket) do\n'
+            "    items = Enum.filter(socket.assigns.items, &String.contains?(&1.name, q))\n"
+            "    {:noreply, assign(socket, items: items, filter: q)}\n"
+            "  end\n\n"
+            '  def handle_event("delete", %{"id" => id}, socket) do\n'
+            f"    item = {_camel(name)}s.get_{name}!(id)\n"
+            f"    {{:ok, _}} = {_camel(name)}s.delete_{name}(item)\n"
+            "    {:noreply, update(socket, :items, &Enum.reject(&1, fn i -> i.id == id end))}\n"
+            "  end\n\n"
+            "  @impl true\n"
+            "  def handle_info({:updated, item}, socket) do\n"
+            "    {:noreply, update(socket, :items, &[item | &1])}\n"
+            "  end\n\n"
+            "  @impl true\n"
+            "  def render(assigns) do\n"
+            '    ~H"""\n'
+            '    <div id="items">\n'
+            '      <form phx-change="filter"><input name="q" value={@filter} /></form>\n'
+            '      <div :for={item <- @items} id={"item-#{item.id}"}>\n'
+            "        <%= item.name %>\n"
+            '        <button phx-click="delete" phx-value-id={item.id}>Delete</button>\n'
+            "      </div>\n"
+            "    </div>\n"
+            '    """\n'
+            "  end\n"
+            "end\n"
+        )
+
+    def controller(self, name: str) -> str:
+        return (
+            f"defmodule {APP}Web.{_camel(name)}Controller do\n"
+            f"  use {APP}Web, :controller\n\n"
+            f"  alias {APP}.{_camel(name)}s\n\n"
+            "  def index(conn, params) do\n"
+            f'    items = {_camel(name)}s.list_{name}s(params["account_id"])\n'
+            "    render(conn, :index, items: items)\n"
+            "  end\n\n"
+            '  def show(conn, %{"id" => id}) do\n'
+            f"    render(conn, :show, item: {_camel(name)}s.get_{name}!(id))\n"
+            "  end\n\n"
+            "  def create(conn, params) do\n"
+            f"    case {_camel(name)}s.create_{name}(params) do\n"
+            "      {:ok, item} -> conn |> put_status(:created) |> render(:show, item: item)\n"
+            "      {:error, cs} -> conn |> put_status(422) |> render(:error, changeset: cs)\n"
+            "    end\n"
+            "  end\n"
+            "end\n"
+        )
+
+    def test(self, name: str) -> str:
+        cases = []
+        for i in range(self.rng.randint(2, 5)):
+            cases.append(
+                f'    test "{name} case {i}" do\n'
+                f'      {{:ok, item}} = {_camel(name)}s.create_{name}(%{{name: "n{i}"}})\n'
+                f'      assert {_camel(name)}s.get_{name}!(item.id).name == "n{i}"\n'
+                f"      assert_receive {{:created, _}}, 500\n"
+                "    end\n"
+            )
+        return (
+            f"defmodule {APP}.{_camel(name)}sTest do\n"
+            f"  use {APP}.DataCase, async: true\n\n"
+            f"  alias {APP}.{_camel(name)}s\n\n"
+            f'  describe "{name}s" do\n' + "\n".join(cases) + "  end\nend\n"
+        )
+
+
+MIX_EXS = f"""defmodule {APP}.MixProject do
+  use Mix.Project
+
+  def project do
+    [app: :shop, version: "0.1.0", elixir: "~> 1.14", deps: deps()]
+  end
+
+  def application do
+    [mod: {{{APP}.Application, []}}, extra_applications: [:logger]]
+  end
+
+  defp deps, do: [{{:phoenix, "~> 1.7"}}, {{:ecto_sql, "~> 3.10"}}]
+end
+"""
+
+
+def sources(files: int = 2000, seed: int = 7) -> dict[str, bytes]:
+    """``{relative path: source}`` for a corpus of ``files`` files (mix.exs included)."""
+    rng = random.Random(seed)
+    gen = _Gen(rng)
+    out: dict[str, bytes] = {"mix.exs": MIX_EXS.encode()}
+    servers: list[str] = []
+    kinds: list[tuple[float, Callable[[int, bool], tuple[str, str]]]] = []
+
+    def server(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}_server_{i}"
+        servers.append(f"Servers.{_camel(name)}")
+        return f"lib/shop/servers/{name}.ex", gen.genserver(f"Servers.{_camel(name)}", bad)
+
+    def sup(i: int, bad: bool) -> tuple[str, str]:
+        kids = servers[-rng.randint(1, 4) :] or ["Repo"]
+        return f"lib/shop/sup_{i}.ex", gen.supervisor(f"Sup{i}", kids)
+
+    def schema(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}{i}"
+        return f"lib/shop/schemas/{name}.ex", gen.schema(name)
+
+    def context(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}{i}"
+        return f"lib/shop/{name}s.ex", gen.context(name, bad)
+
+    def live(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}{i}"
+        return f"lib/shop_web/live/{name}_live/index.ex", gen.live_view(name, bad)
+
+    def controller(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}{i}"
+        return f"lib/shop_web/controllers/{name}_controller.ex", gen.controller(name)
+
+    def test(i: int, bad: bool) -> tuple[str, str]:
+        name = f"{gen.word()}{i}"
+        return f"test/shop/{name}s_test.exs", gen.test(name)
+
+    kinds = [
+        (0.20, server),
+        (0.05, sup),
+        (0.15, schema),
+        (0.22, context),
+        (0.13, live),
+        (0.07, controller),
+        (0.18, test),
+    ]
+    weights = [w for w, _ in kinds]
+    makers = [m for _, m in kinds]
+    i = 0
+    while len(out) < files:
+        maker = rng.choices(makers, weights)[0]
+        path, text = maker(i, rng.random() < 0.1)
+        out[path] = text.encode()
+        i += 1
+    return out
+
+
+def generate(root: Path, files: int = 2000, seed: int = 7) -> list[str]:
+    """Write the corpus under ``root``; returns the relative paths written."""
+    written = []
+    for rel, data in sources(files, seed).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(rel)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    paths = generate(args.out, args.files, args.seed)
+    print(f"wrote {len(paths)} files under {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
