@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_review_support import SAMPLE, Host, sample_changeset, sample_project
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from elixir_pro.changes import store
@@ -14,6 +15,13 @@ from elixir_pro.tui.screens.review import ReviewScreen
 from elixir_pro.tui.widgets.diff_view import DiffView
 
 COUNTER = "lib/counter.ex"
+
+
+async def settle_apply(pilot: Pilot[None]) -> None:
+    """After enter: the verify worker finishes and the screen dismisses."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def screen_of(app: Host) -> ReviewScreen:
@@ -48,7 +56,7 @@ async def test_accept_reject_with_reason_edit_then_apply(tmp_path: Path) -> None
         (pending,) = store.pending(root)
         assert pending.proposals[COUNTER].decisions == model.changeset.proposals[COUNTER].decisions
         await pilot.press("enter")
-        await pilot.pause()
+        await settle_apply(pilot)
     (outcome,) = app.results
     assert outcome is not None and outcome.ok
     text = (root / COUNTER).read_text()
@@ -58,6 +66,8 @@ async def test_accept_reject_with_reason_edit_then_apply(tmp_path: Path) -> None
     assert "handle_info" not in text
     assert (root / "notes.md").read_text() == (SAMPLE / "notes.md").read_text()  # undecided
     assert "guards belong elsewhere" in outcome.render_text()
+    assert outcome.verification is not None  # verified after apply (here: no mix project)
+    assert outcome.verification.steps == ("not a mix project (no mix.exs)",)
     assert store.pending(root) == []
 
 
@@ -79,7 +89,7 @@ async def test_escape_leaves_without_applying_and_keeps_it_pending(tmp_path: Pat
         screen = screen_of(app2)
         assert screen.model.decision(COUNTER, 2).state is DecisionState.ACCEPTED
         await pilot.press("enter")
-        await pilot.pause()
+        await settle_apply(pilot)
     assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
 
 
@@ -93,7 +103,7 @@ async def test_enter_applies_only_accepted_hunks(tmp_path: Path) -> None:
         assert screen.current_path == "notes.md"
         assert screen.model.decision("notes.md", 0).state is DecisionState.REJECTED
         await pilot.press("enter")
-        await pilot.pause()
+        await settle_apply(pilot)
     base = (SAMPLE / "counter.ex").read_text()
     expected = base.replace(
         "    {:reply, count, count}\n  end\nend\n",
@@ -128,7 +138,7 @@ async def test_conflict_is_shown_then_rediff_and_apply(tmp_path: Path) -> None:
         changed = (root / COUNTER).read_text().replace("A counter", "A shared counter")
         (root / COUNTER).write_text(changed)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle_apply(pilot)
         screen = screen_of(app)
         assert screen.conflicted == [COUNTER]
         assert screen.query_one("#review-conflicts").has_class("-visible")
@@ -137,7 +147,7 @@ async def test_conflict_is_shown_then_rediff_and_apply(tmp_path: Path) -> None:
         assert screen.conflicted == []
         assert screen.model.decision(COUNTER, 0).state is DecisionState.UNDECIDED
         await pilot.press("A", "enter")
-        await pilot.pause()
+        await settle_apply(pilot)
     assert app.results and app.results[0] is not None
     assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
 
@@ -147,11 +157,11 @@ async def test_human_gate_blocks_apply_until_acknowledged(tmp_path: Path) -> Non
     app = Host(sample_changeset(root, gate_required=True))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("A", "enter")
-        await pilot.pause()
+        await settle_apply(pilot)
         assert app.results == []
         assert (root / COUNTER).read_text() == (SAMPLE / "counter.ex").read_text()
         await pilot.press("g", "enter")
-        await pilot.pause()
+        await settle_apply(pilot)
     assert app.results and app.results[0] is not None
     assert (root / COUNTER).read_text() == (SAMPLE / "counter.proposed.ex").read_text()
 

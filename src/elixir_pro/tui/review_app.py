@@ -31,7 +31,8 @@ class ReviewApp(App[list[ApplyOutcome]]):
             return
         changeset = self.changesets[self._next]
         self._next += 1
-        self.push_screen(ReviewScreen(changeset, commit=self.commit), self._reviewed)
+        screen = ReviewScreen(changeset, commit=self.commit, verify=False)
+        self.push_screen(screen, self._reviewed)
 
     def _reviewed(self, outcome: ApplyOutcome | None) -> None:
         if outcome is not None:

@@ -3,8 +3,9 @@
 Push it with a changeset; it dismisses with the :class:`~elixir_pro.changes.outcome.ApplyOutcome`
 after an apply, or ``None`` when the person leaves with esc (the changeset stays pending in the
 store, decisions included: each decision is saved as it is made). Conflicts keep the screen open
-and offer a re-diff against the files' current content. The host runs verify afterwards
-(``changes.verify.verify_after_apply``, in a worker: it takes seconds).
+and offer a re-diff against the files' current content. With ``verify`` (the default) the apply
+is verified with mix in a thread worker before the screen dismisses, so the outcome's text holds
+the verification and the suggested next prompt.
 
 Keys: j/k hunk, tab file, a accept, r reject (+ reason), space toggle, A/R whole file, e edit the
 hunk's new text, s split, enter apply, esc leave, d re-diff conflicts, g acknowledge the human
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -62,6 +64,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         commit: bool = False,
         commit_message: str | None = None,
         persist: bool = True,
+        verify: bool = True,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -70,6 +73,8 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         self.commit = commit
         self.commit_message = commit_message
         self.persist = persist
+        self.verify = verify
+        self.verifying = False
         self.file_index = 0
         self.conflicted: list[str] = []
         self._initial_split = split
@@ -126,7 +131,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         title.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self._editing is not None:
+        if self._editing is not None or self.verifying:
             return False
         if self._reason_for is not None and action != "leave":
             return False
@@ -283,7 +288,27 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
             panel.add_class("-visible")
             self.refresh_bindings()
             return
+        if self.verify and outcome.applied:
+            self.verifying = True
+            self.refresh_bindings()
+            self.query_one("#review-title", Static).update("Applied. Verifying with mix…")
+            self._verify(outcome)
+            return
         self.dismiss(outcome)
+
+    @work(thread=True, exclusive=True, group="review-verify")
+    def _verify(self, outcome: ApplyOutcome) -> None:
+        """mix format / compile / test --stale per the project's settings (seconds: a thread),
+        then dismiss with the outcome carrying the verification."""
+        from elixir_pro.changes.verify import verify_after_apply
+        from elixir_pro.config import load_config
+
+        root = self.changeset.root
+        try:
+            verify_after_apply(root, outcome, load_config(root).verify)
+        except UserError as exc:
+            outcome.notes.append(f"Not verified: {exc.one_line()}")
+        self.app.call_from_thread(self.dismiss, outcome)
 
     def action_rediff(self) -> None:
         for path in self.conflicted:
