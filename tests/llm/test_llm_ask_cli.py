@@ -166,6 +166,21 @@ def test_without_a_key_the_offline_engine_answers(courier: Path) -> None:
     assert "**Confidence**: medium" in result.stdout
 
 
+def test_offline_generative_prints_autofixes_as_a_diff_and_escalates(courier: Path) -> None:
+    locator = courier / "lib" / "courier" / "locator.ex"
+    before = locator.read_bytes()
+    result = ask(
+        "--offline", "--mode", "generative", "fix lib/courier/locator.ex", cwd=courier, key="x"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Offline mode: answering with the offline engine." in result.stderr
+    assert "--- a/lib/courier/locator.ex\n+++ b/lib/courier/locator.ex\n" in result.stdout
+    assert "+        after\n+          5_000 -> {:error, :timeout}\n" in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("escalated: ") and "confidence low" in last
+    assert locator.read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "args",
     [

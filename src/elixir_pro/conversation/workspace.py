@@ -81,8 +81,9 @@ class Workspace:
     @property
     def status(self) -> str:
         """One line for a status bar: the backend and the session's cost so far."""
-        where = "offline engine" if self.backend.is_offline else f"Claude {self.backend.label}"
-        return f"{where} · {self.usage.summary()}"
+        if self.backend.is_offline:
+            return "offline engine (no API cost)"
+        return f"Claude {self.backend.label} · {self.usage.summary()}"
 
     def set_approve_bash(self, approve_bash: ApproveBash | None) -> None:
         for session in self.sessions.values():
