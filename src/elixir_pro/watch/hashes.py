@@ -10,6 +10,7 @@ pipeline thread).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
@@ -21,16 +22,21 @@ Change = Literal["changed", "same", "deleted", "absent"]
 _CHUNK = 1 << 20
 
 
-def fingerprint(path: Path) -> bytes | None:
+def fingerprint(path: str) -> bytes | None:
     """A 16-byte BLAKE2b digest of the file's bytes, or None when it cannot be read (gone,
-    a folder, no permission)."""
-    digest = hashlib.blake2b(digest_size=16)
+    a folder, no permission). Takes a plain string path: this runs for every file of a burst."""
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
+    try:
+        digest = hashlib.blake2b(digest_size=16)
+        while chunk := os.read(fd, _CHUNK):
+            digest.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return digest.digest()
 
 
@@ -41,6 +47,7 @@ class ContentHashes:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
         self.root = root
+        self._prefix = str(root).rstrip(os.sep) + os.sep
         self.max_entries = max_entries
         self._digests: OrderedDict[str, bytes] = OrderedDict()
 
@@ -55,14 +62,14 @@ class ContentHashes:
         already known is left alone so a change seen meanwhile is not masked."""
         if rel_path in self._digests:
             return
-        digest = fingerprint(self.root / rel_path)
+        digest = fingerprint(self._prefix + rel_path)
         if digest is not None:
             self._store(rel_path, digest)
 
     def update(self, rel_path: str) -> Change:
         """Re-read one file and record its fingerprint; say how it compares with the last one.
         A path with no fingerprint (never seen, or evicted) that exists counts as changed."""
-        digest = fingerprint(self.root / rel_path)
+        digest = fingerprint(self._prefix + rel_path)
         if digest is None:
             return "deleted" if self._digests.pop(rel_path, None) is not None else "absent"
         previous = self._digests.get(rel_path)
