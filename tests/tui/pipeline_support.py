@@ -13,6 +13,7 @@ from textual.widgets import Footer
 
 from elixir_pro.pipeline.gates_model import GateReport
 from elixir_pro.tui.screens.gates import GatesScreen
+from elixir_pro.tui.widgets.openspec_panel import OpenSpecPanel
 from elixir_pro.tui.widgets.tasks_panel import TasksPanel
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,4 +81,23 @@ class TasksHost(App[None]):
         self.messages.append(message)
 
     def on_tasks_panel_propose_changes(self, message: TasksPanel.ProposeChanges) -> None:
+        self.messages.append(message)
+
+
+class OpenSpecHost(App[None]):
+    """Hosts one OpenSpecPanel; ``messages`` gets what it posts."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self.messages: list[OpenSpecPanel.OpenLocation] = []
+
+    def compose(self) -> ComposeResult:
+        yield OpenSpecPanel(self.root)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OpenSpecPanel).focus_tree()
+
+    def on_open_spec_panel_open_location(self, message: OpenSpecPanel.OpenLocation) -> None:
         self.messages.append(message)
