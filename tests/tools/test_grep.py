@@ -172,3 +172,26 @@ async def test_bad_pattern_and_missing_path(make_toolset: MakeToolset) -> None:
     assert missing.is_error and "Path does not exist: nowhere" in missing.output
     mode = await tools.run("Grep", {"pattern": "x", "output_mode": "lines"})
     assert mode.is_error and "Grep.output_mode must be one of" in mode.output
+
+
+async def test_root_gitignore_is_respected(make_toolset: MakeToolset, project: Project) -> None:
+    root = project.root
+    (root / ".gitignore").write_text("/cover/\n*.log\n!keep.log\n/priv/static/assets/\n")
+    for rel in ("cover/x.ex", "app.log", "keep.log", "priv/static/assets/app.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("defmodule Hidden do\nend\n")
+    tools = make_toolset()
+    out = await tools.run("Grep", {"pattern": "defmodule Hidden"})
+    assert out.output.split("\n") == ["Found 1 file", "keep.log"]
+    listed = await tools.run("Glob", {"pattern": "**/*"})
+    assert "keep.log" in listed.output
+    for hidden in ("cover/", "app.log", "assets/app.js"):
+        assert hidden not in listed.output
+    on_purpose = await tools.run("Grep", {"pattern": "defmodule Hidden", "path": "cover"})
+    assert on_purpose.output.split("\n") == ["Found 1 file", "cover/x.ex"]
+    await tools.run("Write", {"file_path": "cover/staged.ex", "content": "defmodule Hidden\n"})
+    staged = await tools.run("Grep", {"pattern": "defmodule Hidden", "output_mode": "count"})
+    assert "cover/staged.ex:1" in staged.output and "cover/x.ex" not in staged.output
+    (root / ".gitignore").write_text("")
+    refreshed = await tools.run("Grep", {"pattern": "defmodule Hidden", "output_mode": "count"})
+    assert "app.log:1" in refreshed.output and "cover/x.ex:1" in refreshed.output

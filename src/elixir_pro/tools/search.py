@@ -1,6 +1,7 @@
 """What Grep and Glob share: the search base (a directory or file inside the root), the
-files under it as the model should see them (staged creations added, staged deletions
-removed), and their text (staged text first).
+files under it as the model should see them (ignored folders and what the root ``.gitignore``
+ignores left out, staged creations added, staged deletions removed), and their text (staged
+text first).
 
 Walking runs in a worker thread, so it works on a snapshot of the staged texts taken on the
 event loop (``staged_snapshot``) rather than on the live changeset.
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from elixir_pro.tools.base import ToolContext
 from elixir_pro.tools.files import MAX_FILE_BYTES
+from elixir_pro.tools.gitignore import Gitignore
 from elixir_pro.tools.params import ToolError
 from elixir_pro.tools.workspace import (
     BINARY_SNIFF_BYTES,
@@ -74,6 +77,22 @@ def resolve_base(
     raise ToolError(f"Path does not exist: {res.rel}.")
 
 
+_GITIGNORES: dict[Path, Gitignore] = {}
+
+
+def _gitignore_filter(ws: Workspace, base: Resolved) -> Callable[[str, bool], bool] | None:
+    """The root ``.gitignore`` as a walk filter, or None when there is none or ``base`` is
+    itself ignored (searching inside an ignored folder on purpose)."""
+    path = ws.root / ".gitignore"
+    if not path.is_file():
+        return None
+    rules = _GITIGNORES.setdefault(path, Gitignore(path))
+    rules.refresh()
+    if rules.empty or (base.rel != "." and rules.ignored_within(base.rel)):
+        return None
+    return rules.ignored
+
+
 def candidates(
     ws: Workspace,
     base: Resolved,
@@ -86,7 +105,10 @@ def candidates(
     inside_ignored = include_ignored or (base.rel != "." and _in_ignored(base.rel))
     seen: set[str] = set()
     if base.path.is_dir():
-        for rel, path in ws.walk_files(base, skip_ignored=not inside_ignored):
+        gitignored = None if inside_ignored else _gitignore_filter(ws, base)
+        for rel, path in ws.walk_files(
+            base, skip_ignored=not inside_ignored, gitignored=gitignored
+        ):
             seen.add(rel)
             if rel in staged:
                 if staged[rel] is not None:

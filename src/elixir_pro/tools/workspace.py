@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -128,13 +128,20 @@ class Workspace:
         if rel == ".git" or rel.startswith(".git/"):
             raise ToolError(f"Access denied: {rel} is inside .git; use git commands instead.")
 
-    def walk_files(self, base: Resolved, *, skip_ignored: bool = True) -> Iterator[tuple[str, str]]:
+    def walk_files(
+        self,
+        base: Resolved,
+        *,
+        skip_ignored: bool = True,
+        gitignored: Callable[[str, bool], bool] | None = None,
+    ) -> Iterator[tuple[str, str]]:
         """(rel, absolute path) of every regular file under ``base`` (a directory inside the
         root), depth first, in directory order (callers sort what they show).
 
-        Ignored directories are pruned. Symlinks are skipped, as ripgrep does by default: a
-        link inside the root only repeats a file that is walked anyway, and one leading out
-        must not be read. (Read follows a link whose target lies inside the root.)
+        IGNORED_DIRS (when ``skip_ignored``) and what ``gitignored(rel, is_dir)`` says are
+        pruned. Symlinks are skipped, as ripgrep does by default: a link inside the root only
+        repeats a file that is walked anyway, and one leading out must not be read. (Read
+        follows a link whose target lies inside the root.)
         """
         root_len = len(str(self.root)) + 1
         stack = [str(base.path)]
@@ -150,9 +157,14 @@ class Workspace:
                     if entry.is_symlink():
                         continue
                     if entry.is_dir(follow_symlinks=False):
-                        if not (skip_ignored and entry.name in IGNORED_DIRS):
-                            stack.append(entry.path)
+                        if skip_ignored and entry.name in IGNORED_DIRS:
+                            continue
+                        if gitignored and gitignored(entry.path[root_len:], True):
+                            continue
+                        stack.append(entry.path)
                     elif entry.is_file(follow_symlinks=False):
-                        yield entry.path[root_len:].replace(os.sep, "/"), entry.path
+                        rel = entry.path[root_len:]
+                        if not (gitignored and gitignored(rel, False)):
+                            yield rel, entry.path
                 except OSError:
                     continue
