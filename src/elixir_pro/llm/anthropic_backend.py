@@ -15,7 +15,7 @@ retry continues rather than starts over). Used by the conversation sessions and 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +83,7 @@ class AnthropicBackend:
         model: str,
         settings: LlmConfig | None = None,
         *,
-        sleep: Any = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.client = client
         self.model = model

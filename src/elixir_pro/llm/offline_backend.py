@@ -282,5 +282,6 @@ def stage_fixes(request: TurnRequest, view: EngineView) -> list[EditProposed]:
 
 
 def _paragraphs(text: str) -> Sequence[str]:
-    pieces = text.split("\n\n")
-    return [p + ("\n\n" if i < len(pieces) - 1 else "") for i, p in enumerate(pieces) if p or i]
+    """The text in paragraph-sized pieces (each keeps its trailing blank line), so the answer
+    streams like one from Claude."""
+    return [piece for piece in re.split(r"(?<=\n\n)", text) if piece]
