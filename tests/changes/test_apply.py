@@ -217,3 +217,29 @@ def test_corrupt_store_file_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(Exception, match=r"bad\.json: unreadable pending changeset") as info:
         store.pending(root)
     assert "\n" not in str(info.value)
+
+
+def test_journal_keeps_the_newest_applies(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.ex": b"v0\n"})
+    for n in range(1, 4):
+        changeset = Changeset(root, source="test")
+        changeset.propose_text("a.ex", f"v{n}\n")
+        apply_changeset(changeset, accept_all(changeset))
+    removed = journal.prune(root, keep=2)
+    assert len(removed) == 1 and len(journal.entries(root)) == 2
+    journal.undo(root)
+    journal.undo(root)
+    assert (root / "a.ex").read_text() == "v1\n"
+    with pytest.raises(journal.UndoRefused, match="nothing to undo"):
+        journal.undo(root)
+
+
+def test_undo_through_an_in_project_symlink_keeps_the_link(tmp_path: Path) -> None:
+    root = project(tmp_path, {"real/a.ex": b"old\n"})
+    (root / "alias.ex").symlink_to(root / "real/a.ex")
+    changeset = Changeset(root, source="test")
+    changeset.propose_text("alias.ex", "new\n")
+    apply_changeset(changeset, accept_all(changeset))
+    assert (root / "real/a.ex").read_text() == "new\n" and (root / "alias.ex").is_symlink()
+    journal.undo(root)
+    assert (root / "real/a.ex").read_text() == "old\n" and (root / "alias.ex").is_symlink()

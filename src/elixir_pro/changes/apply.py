@@ -122,6 +122,7 @@ def apply_changeset(
                 AFTER_FILE_WRITTEN(i + 1)
         entry.mark("done")
         outcome.journal_id = entry.id
+        journal.prune(root)
     applied = []
     for plan, w in zip(plans, writes, strict=True):
         hunks = model.diff(plan.path).hunks

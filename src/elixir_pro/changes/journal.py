@@ -25,11 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from elixir_pro.changes.changeset import sha256_bytes
-from elixir_pro.changes.fsutil import atomic_write, fsync_dir, read_bytes_or_none, remove_file
+from elixir_pro.changes.fsutil import (
+    atomic_write,
+    confine,
+    fsync_dir,
+    read_bytes_or_none,
+    remove_file,
+)
 from elixir_pro.errors import UserError
 from elixir_pro.paths import project_state_dir
 
 MANIFEST = "manifest.json"
+KEEP = 50  # applies kept in the journal (older ones can no longer be undone)
 
 
 class UndoRefused(UserError):
@@ -116,7 +123,7 @@ class JournalEntry:
 
     def restore_old(self, i: int) -> None:
         change = self.files[i]
-        target = self.root / change.path
+        target = confine(self.root, change.path)  # through an in-project symlink, not over it
         old = self.old_bytes(i)
         if old is None:
             remove_file(target)
@@ -190,6 +197,17 @@ def amend(root: Path, entry_id: str, paths: list[str]) -> None:
         atomic_write(entry.dir / f"new-{i}", data, 0o600)
         manifest["files"][i]["new_hash"] = sha256_bytes(data)
     atomic_write(entry.dir / MANIFEST, json.dumps(manifest, indent=1).encode(), 0o600)
+
+
+def prune(root: Path, keep: int = KEEP) -> list[str]:
+    """Forget all but the newest ``keep`` finished applies (their bytes take space); unfinished
+    ones are never pruned. Returns the ids removed."""
+    finished = [e for e in entries(root) if e.done or e.closed]
+    removed = []
+    for entry in finished[: max(len(finished) - keep, 0)]:
+        shutil.rmtree(entry.dir)
+        removed.append(entry.id)
+    return removed
 
 
 @dataclass(frozen=True, slots=True)
