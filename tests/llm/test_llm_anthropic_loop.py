@@ -105,8 +105,17 @@ async def test_text_reply_streams_and_sends_mode_prompt_tools_and_cache_control(
         {"type": "ephemeral"},
     ]
     assert body["messages"] == [
-        {"role": "user", "content": [{"type": "text", "text": "review lib/"}]}
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "review lib/", "cache_control": {"type": "ephemeral"}}
+            ],
+        }
     ]
+    assert done.extra["messages"][0] == {
+        "role": "user",
+        "content": [{"type": "text", "text": "review lib/"}],
+    }
     assert sent.headers.get("Authorization", sent.headers.get("authorization")) or sent.headers.get(
         "x-api-key"
     )
@@ -180,6 +189,14 @@ async def test_multi_round_tool_loop_runs_tools_and_sends_results(
         "user",
     ]
     assert third["system"] == first["system"] and third["tools"] == first["tools"]
+    marked = [
+        (i, j)
+        for i, message in enumerate(third["messages"])
+        for j, block in enumerate(message["content"])
+        if "cache_control" in block
+    ]
+    assert marked == [(4, len(third["messages"][4]["content"]) - 1)]  # only the newest block
+    assert "cache_control" not in second["messages"][0]["content"][0]
     roles = [m["role"] for m in finished(events).extra["messages"]]
     assert roles == ["user", "assistant", "user", "assistant", "user", "assistant"]
 

@@ -3,7 +3,10 @@ message params.
 
 Prompt caching: ``cache_control: {"type": "ephemeral"}`` goes on the (single, last) system
 block and on the last tool definition (client tools first, then server tools), so the system
-prompt and the tool list are cached together across the rounds of a turn and across turns.
+prompt and the tool list are cached together across the rounds of a turn and across turns; and
+on the last block of the last message, so each tool round (and the next turn) reads the
+conversation so far from the cache instead of paying for it again. The history itself is never
+modified: the marker exists only in the request body.
 Used by the Anthropic backend; tests assert on exactly what these functions put on the wire.
 """
 
@@ -45,7 +48,7 @@ def request_body(
     body: dict[str, Any] = {
         "model": model,
         "max_tokens": max_tokens,
-        "messages": merge_consecutive(messages),
+        "messages": mark_last_message(merge_consecutive(messages)),
     }
     system = system_blocks(system_prompt)
     if system:
@@ -54,6 +57,18 @@ def request_body(
     if tools:
         body["tools"] = tools
     return body
+
+
+def mark_last_message(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A copy of ``messages`` whose last content block carries the cache marker."""
+    if not messages:
+        return messages
+    last = messages[-1]
+    content = [copy.deepcopy(block) for block in _content_list(last["content"])]
+    if not content:
+        return messages
+    content[-1]["cache_control"] = dict(EPHEMERAL)
+    return [*messages[:-1], {"role": last["role"], "content": content}]
 
 
 def _content_list(content: Any) -> list[Any]:
