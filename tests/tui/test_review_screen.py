@@ -201,3 +201,11 @@ async def test_edited_rows_show_then_accept_file_replaces_the_edit(tmp_path: Pat
         await pilot.press("A")
         assert not [r for r in view._rows if r.kind == EDITED]
         assert screen.model.decision(COUNTER, 0).state is DecisionState.ACCEPTED
+
+
+def test_long_paths_keep_their_end_in_the_file_list() -> None:
+    from elixir_pro.tui.widgets.file_list import short_path
+
+    assert short_path("lib/a.ex") == "lib/a.ex"
+    long = "lib/courier/reporting/supervisor.ex"
+    assert short_path(long) == "…" + long[-28:] and len(short_path(long)) == 29

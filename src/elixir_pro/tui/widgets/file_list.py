@@ -12,6 +12,11 @@ from elixir_pro.changes.decisions import DecisionState
 from elixir_pro.changes.review_model import ReviewModel
 
 KIND = {ProposalKind.MODIFY: "M", ProposalKind.CREATE: "A", ProposalKind.DELETE: "D"}
+MAX_PATH = 29  # the pane is 34 cells wide: a longer path keeps its end ("…/reporting/sup.ex")
+
+
+def short_path(rel: str, width: int = MAX_PATH) -> str:
+    return rel if len(rel) <= width else "…" + rel[-(width - 1) :]
 
 
 class FileList(OptionList, can_focus=False):
@@ -35,7 +40,7 @@ class FileList(OptionList, can_focus=False):
         kind = KIND[model.proposal(rel).kind]
         done = "[$success]✓[/]" if hunks and decided == len(hunks) else f"{decided}/{len(hunks)}"
         return Content.from_markup(
-            f"[$accent]{kind}[/] {escape(rel)}\n"
+            f"[$accent]{kind}[/] {escape(short_path(rel))}\n"
             f"  [$success]+{added}[/] [$error]-{removed}[/]  [$text-muted]{done}[/]"
         )
 
