@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 from enum import Enum
 from typing import IO, Any
 
@@ -63,6 +64,12 @@ def changeset_diff(changeset: Changeset) -> str:
     return "".join(chunks)
 
 
+def _first_line(output: str) -> str:
+    """The first line of a tool error, without the ``<tool_use_error>`` wrapper."""
+    plain = re.sub(r"</?tool_use_error>", "", output).strip()
+    return plain.splitlines()[0] if plain else ""
+
+
 class Renderer:
     """Writes one turn's events; remembers what decides the exit status."""
 
@@ -98,9 +105,7 @@ class Renderer:
                 args = args[: TOOL_PREVIEW - 1] + "…"
             self._say(f"tool: {event.name} {args}")
         elif isinstance(event, ToolFinished) and event.is_error:
-            self._say(
-                f"tool {event.name} refused: {event.output.splitlines()[0] if event.output else ''}"
-            )
+            self._say(f"tool {event.name} refused: {_first_line(event.output)}")
         elif isinstance(event, EditProposed):
             self._say(f"staged: {event.kind} {event.path} (+{event.added} -{event.removed})")
         elif isinstance(event, TurnError):
