@@ -157,3 +157,19 @@ def test_a_lone_openspec_folder_without_mix_gives_no_gates(tmp_path: Path, mode:
     text = pipeline_context(root, CognitiveMode(mode), ["lib/dispatch/driver.ex"])
     assert "Phase gates" not in text
     assert "### Driver process recovery" in text
+
+
+def test_gates_that_cannot_be_evaluated_are_a_notice(tmp_path: Path) -> None:
+    root = courier_with_pipeline(tmp_path)
+    (root / ".elixir-pro.yaml").write_text("rules:\n  nonsense: 3\n", encoding="utf-8")
+    context = PipelineContext(root)
+    result = context.build(CognitiveMode.EVALUATIVE, [])
+    assert "## Phase gates" not in result.text
+    (notice,) = result.notices
+    assert notice.startswith("phase gates could not be evaluated: ")
+    assert notice.endswith("rules.nonsense: unknown setting (known: disable, severity)")
+    assert f"- {notice}" in result.text
+    assert "### Driver process recovery" in result.text  # the rest is still there
+    (root / ".elixir-pro.yaml").unlink()
+    context.invalidate([root / ".elixir-pro.yaml"])
+    assert "## Phase gates" in context.render(CognitiveMode.EVALUATIVE, [])

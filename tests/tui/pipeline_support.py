@@ -33,17 +33,17 @@ def courier_with_pipeline(tmp_path: Path, tasks: str = "taskmaster_tagged") -> P
 
 
 class GatesHost(App[None]):
-    """Pushes one GatesScreen; ``messages`` gets what it posts to the app."""
+    """Pushes one GatesScreen (``screen``, or one made from ``root`` and ``kwargs``);
+    ``messages`` gets what it posts to the app."""
 
-    def __init__(self, root: Path, **kwargs: Any) -> None:
+    def __init__(self, root: Path, screen: GatesScreen | None = None, **kwargs: Any) -> None:
         super().__init__()
-        self.root = root
-        self.kwargs = kwargs
+        self.gates_screen = screen or GatesScreen(root, **kwargs)
         self.messages: list[Message] = []
         self.closed = 0
 
     def on_mount(self) -> None:
-        self.push_screen(GatesScreen(self.root, **self.kwargs), self._record_close)
+        self.push_screen(self.gates_screen, self._record_close)
 
     def _record_close(self, _result: None) -> None:
         self.closed += 1

@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 from tui_support import settle
 
 from elixir_pro.pipeline.gates_design import MAPPING_FILE
-from elixir_pro.pipeline.gates_model import Status
+from elixir_pro.pipeline.gates_model import GateReport, Status
 from elixir_pro.tui.screens.gates import CheckRow, CheckView, EvidenceRow, GatesScreen
 
 
@@ -163,6 +163,44 @@ async def test_escape_closes_and_a_given_report_is_shown_without_evaluating(
         await pilot.pause()
         assert app.closed == 1
         assert not isinstance(app.screen, GatesScreen)
+
+
+async def test_an_evaluation_error_is_one_line_and_the_screen_stays(tmp_path: Path) -> None:
+    root = courier_with_pipeline(tmp_path)
+    (root / ".elixir-pro.yaml").write_text("rules:\n  nonsense: 3\n", encoding="utf-8")
+    app = GatesHost(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = screen_of(app)
+        assert screen.report is None and not screen.running and app.reports == []
+        line = screen.query_one("#gates-progress", Static)
+        assert line.has_class("-error") and not line.has_class("-running")
+        text = header(screen, "#gates-progress")
+        assert text.startswith("Could not evaluate the gates: ")
+        assert text.endswith(
+            ".elixir-pro.yaml:2: rules.nonsense: unknown setting (known: disable, severity)"
+        )
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.messages == []
+        (root / ".elixir-pro.yaml").unlink()
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert screen.report is not None and not line.has_class("-error")
+        assert len(app.reports) == 1
+
+
+async def test_refresh_before_mount_marks_the_report_stale(tmp_path: Path) -> None:
+    root = courier_with_pipeline(tmp_path)
+    stale = GateReport([])
+    screen = GatesScreen(root, report=stale)
+    screen.refresh_gates()
+    assert screen.report is None
+    app = GatesHost(root, screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert screen.report is not None and len(screen.report.gates) == 4
+        assert app.reports == [screen.report]
 
 
 @pytest.mark.mix

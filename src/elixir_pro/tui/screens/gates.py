@@ -25,6 +25,7 @@ from textual.widgets import Footer, Label, Static
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
+from elixir_pro.errors import UserError
 from elixir_pro.pipeline.gates_model import Check, Evidence, Gate, GateReport, Status
 
 _BADGE = {
@@ -33,6 +34,14 @@ _BADGE = {
     Status.UNKNOWN: ("UNKNOWN", "-unknown"),
     Status.NOT_APPLICABLE: ("N/A", "-na"),
 }
+
+
+def one_line(exc: Exception) -> str:
+    """An exception as one line (a UserError is one already)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 def badge(status: Status) -> Label:
@@ -204,13 +213,20 @@ class GatesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.report is None:
-            self.refresh_gates()
+            self._start_evaluation()
         else:
             self.show_report(self.report)
 
     # -- evaluation ------------------------------------------------------------------------
     def refresh_gates(self) -> None:
-        """Re-evaluate the gates in a thread worker (the app calls this when files change)."""
+        """Re-evaluate the gates in a thread worker (the app calls this when files change).
+        Before the screen is mounted, it only marks the report stale: mounting evaluates."""
+        if not self.is_mounted:
+            self.report = None
+            return
+        self._start_evaluation()
+
+    def _start_evaluation(self) -> None:
         self._generation += 1
         self.running, self.progress, self.error = True, "starting", ""
         self.progress_steps = []
@@ -229,7 +245,7 @@ class GatesScreen(Screen[None]):
                 self.root, use_mix=use_mix, config=self.config, progress=progress
             )
         except Exception as exc:  # shown as one line; the screen stays usable
-            self.post_message(self._Done(generation, None, f"{type(exc).__name__}: {exc}"))
+            self.post_message(self._Done(generation, None, one_line(exc)))
             return
         self.post_message(self._Done(generation, report))
 
@@ -297,7 +313,7 @@ class GatesScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
-        self.refresh_gates()
+        self._start_evaluation()
 
     def action_toggle_mix(self) -> None:
         self.use_mix = not self.use_mix
@@ -329,6 +345,9 @@ class GatesScreen(Screen[None]):
             changeset = propose_mapping_change(self.root, report)
         except MappingError as exc:
             self.post_message(self._Proposed(None, str(exc)))
+            return
+        except Exception as exc:  # a notification, never a crashed app
+            self.post_message(self._Proposed(None, one_line(exc)))
             return
         self.post_message(self._Proposed(changeset))
 
