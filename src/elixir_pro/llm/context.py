@@ -23,10 +23,10 @@ def read_context_file(request: TurnRequest, rel: str) -> tuple[str | None, str]:
     if not target.is_relative_to(root):
         return None, "outside the project"
     rel_posix = target.relative_to(root).as_posix()
-    if request.changeset is not None:
-        staged = request.changeset.view(rel_posix)
-        if staged is not None:
-            return staged, ""
+    changeset = request.changeset
+    if changeset is not None and rel_posix in changeset.proposals:
+        staged = changeset.view(rel_posix)
+        return (staged, "") if staged is not None else (None, "deleted in the pending changes")
     if not target.is_file():
         return None, "not a file"
     data = target.read_bytes()
