@@ -23,7 +23,6 @@ class ElixirProApp(App[int]):
     COMMANDS = App.COMMANDS | {ElixirProCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
-        Binding("ctrl+p", "command_palette", "palette", show=True, priority=True),
     ]
     ENABLE_COMMAND_PALETTE = True
 

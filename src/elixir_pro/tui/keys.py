@@ -33,10 +33,18 @@ ACTIONS: tuple[Action, ...] = (
     Action("cycle_tool_mode", "ctrl+t,t", "tools", "Cycle the tool mode (audit/solution/research)"),
     Action("panel_run", "ctrl+o,p", "panel", "Panel run: send the prompt to all four modes"),
     Action("open_review", "ctrl+g,g", "changes", "Review the staged changes"),
-    Action("review_last_change", "ctrl+r,r", "review diff", "Review my last change (git diff)"),
+    Action("review_last_change", "ctrl+r,r", "audit diff", "Review my last change (git diff)"),
     Action("toggle_panel('findings')", "f2,f", "findings", "Toggle the findings panel"),
-    Action("toggle_panel('supervision')", "f3,s", "supervision", "Toggle the supervision tree"),
-    Action("toggle_panel('context')", "f4,c", "context", "Toggle the context files panel"),
+    Action(
+        "toggle_panel('supervision')",
+        "f3,s",
+        "supervision",
+        "Toggle the supervision tree",
+        show=False,
+    ),
+    Action(
+        "toggle_panel('context')", "f4,c", "context", "Toggle the context files panel", show=False
+    ),
     Action("retry", "f5,x", "retry", "Retry the last turn of this pane", show=False),
     Action("sessions", "f6,o", "sessions", "Open earlier sessions", show=False),
     Action("cancel_turn", "ctrl+underscore,k", "stop", "Stop the answer streaming", show=False),
@@ -68,4 +76,5 @@ def bindings() -> list[Binding]:
 
 def display_keys(keys: str) -> str:
     """``"ctrl+t,t"`` -> ``"ctrl+t / t"`` for the help screen."""
-    return " / ".join(part.replace("question_mark", "?") for part in keys.split(","))
+    names = {"question_mark": "?", "ctrl+underscore": "ctrl+_"}
+    return " / ".join(names.get(part, part) for part in keys.split(","))

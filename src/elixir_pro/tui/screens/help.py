@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from elixir_pro.tui import keys
 
@@ -39,11 +40,13 @@ class HelpScreen(ModalScreen[None]):
                 "Single letters work outside the prompt (escape leaves it, i returns).",
                 classes="dialog-text",
             )
-            table: DataTable[str] = DataTable(id="keys", cursor_type="row", zebra_stripes=True)
-            table.add_columns("key", "action")
+            table = Table(expand=True, box=None, show_edge=False, pad_edge=False)
+            table.add_column("key", ratio=2, style="bold", overflow="fold")
+            table.add_column("action", ratio=3, overflow="fold")
             for key, text in help_rows():
                 table.add_row(key, text)
-            yield table
+            with VerticalScroll(id="keys"):
+                yield Static(table)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -39,7 +39,7 @@ from elixir_pro.tui.widgets.turn_view import TurnView
 
 class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
     CSS_PATH = "main.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "keys")]
+    BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "nav")]
     AUTO_FOCUS = "#prompt"
 
     def __init__(self, context: TuiContext) -> None:
@@ -69,7 +69,7 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
         yield Static("", id="hint")
         yield PromptInput(id="prompt")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         status = self.status

@@ -11,13 +11,19 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from elixir_pro.engine.findings import Finding
 
-_SEVERITY_STYLE = {"critical": "bold reverse", "high": "bold", "medium": "", "low": "dim"}
+_SEVERITY_STYLE = {
+    "critical": "bold $error",
+    "high": "bold $warning",
+    "medium": "$accent",
+    "low": "$text-muted",
+}
 
 
 def finding_key(finding: Finding) -> tuple[str, str, int, str]:
@@ -79,12 +85,15 @@ class FindingsPanel(Vertical):
         options.clear_options()
         items: list[Option] = []
         for index, f in enumerate(self.findings):
-            marker = ("● ", "bold") if finding_key(f) in self.new_keys else ("  ", "")
-            label = Text.assemble(
-                marker,
-                (f"{f.severity.value[:4]:<4} ", _SEVERITY_STYLE.get(f.severity.value, "")),
-                (f"{f.location} ", "bold"),
-                f"{f.rule}\n      {f.message}",
+            label = Content.assemble(
+                ("● new " if finding_key(f) in self.new_keys else "", "bold $accent"),
+                (f.severity.value.upper(), _SEVERITY_STYLE.get(f.severity.value, "")),
+                " ",
+                (f.rule, "bold"),
+                "\n",
+                (f.location, "underline"),
+                "\n",
+                (f.message, "$text-muted"),
             )
             items.append(Option(label, id=str(index)))
         if not items:

@@ -20,7 +20,7 @@ def format_tokens(count: int) -> str:
 
 
 class StatusBar(Widget):
-    """``offline engine │ tools solution │ solo │ 1.2k tok $0.01 │ watch on │ 2 pending``"""
+    """``offline engine │ solution │ solo │ 1.2k tok $0.01 │ watch on │ 2 pending``"""
 
     backend: reactive[str] = reactive("offline engine")
     tool_mode: reactive[str] = reactive("solution")
@@ -32,12 +32,11 @@ class StatusBar(Widget):
     busy: reactive[str] = reactive("")
 
     def render(self) -> Text:
-        sep = ("  │ ", "dim")
+        sep = (" │ ", "dim")
         parts: list[tuple[str, str] | str] = [
             (self.backend, "bold"),
             sep,
-            "tools ",
-            (self.tool_mode, "bold reverse"),
+            (f" {self.tool_mode} ", "bold reverse"),
             sep,
             self.role,
             sep,

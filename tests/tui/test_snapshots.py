@@ -1,0 +1,241 @@
+"""Snapshot tests (pytest-textual-snapshot) of every screen and modal of the TUI, at 80x24 and
+160x48, in the default theme. Regenerate with ``pytest tests/tui/test_snapshots.py
+--snapshot-update``; the same run writes the documented ones to docs/screenshots/, and without
+the flag a test fails when docs/screenshots/ no longer matches the app, so they cannot drift.
+
+Everything on screen is deterministic: no clock, a fixed session list and "now", a fixed
+working directory in the Bash modal, and the example project copied to a temp dir whose path
+is never shown.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_support import settle, wait_until
+
+from elixir_pro.agent.modes import CognitiveMode
+from elixir_pro.conversation.store_model import SessionInfo
+from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.tools.approval import BashRequest
+from elixir_pro.tui.app import ElixirProApp
+from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
+from elixir_pro.tui.screens.code_view import CodeViewScreen
+from elixir_pro.tui.screens.error import ErrorScreen
+from elixir_pro.tui.screens.human_gate import HumanGateScreen
+from elixir_pro.tui.screens.main import MainScreen
+from elixir_pro.tui.screens.sessions import SessionsScreen
+from elixir_pro.tui.widgets.findings_panel import FindingsPanel
+from elixir_pro.tui.widgets.prompt_input import PromptInput
+from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
+
+SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCUMENTED = ("main", "answer", "findings", "supervision", "help", "bash_approval", "human_gate")
+NOW = 1_800_000_000.0
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def _main(app: ElixirProApp) -> MainScreen:
+    return next(s for s in app.screen_stack if isinstance(s, MainScreen))
+
+
+async def _ready(pilot: Pilot[Any]) -> None:
+    await settle(pilot, pilot.app)
+
+
+async def _answer(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await settle(pilot, app)
+    screen = _main(app)  # type: ignore[arg-type]
+    await pilot.press("alt+2")
+    prompt = screen.query_one(PromptInput)
+    prompt.text = "review lib/courier/metrics.ex"
+    await pilot.press("enter")
+    pane = screen.pane(CognitiveMode.CRITICAL)
+    await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished, timeout=30)
+    await settle(pilot, app)
+    pane.scroll_end(animate=False, immediate=True)
+    await settle(pilot, app)
+
+
+def _panel(key: str, ready: Callable[[MainScreen], bool]) -> RunBefore:
+    async def run(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await settle(pilot, app)
+        screen = _main(app)  # type: ignore[arg-type]
+        await wait_until(pilot, lambda: ready(screen), timeout=30)
+        await pilot.press(key)
+        await settle(pilot, app)
+
+    return run
+
+
+def _findings_ready(screen: MainScreen) -> bool:
+    return screen.query_one(FindingsPanel).state == "ready"
+
+
+def _supervision_ready(screen: MainScreen) -> bool:
+    return "trees" in str(
+        screen.query_one(SupervisionPanel).query_one("#supervision-title").render()
+    )
+
+
+def _push(make: Callable[[ElixirProApp], Any]) -> RunBefore:
+    async def run(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await settle(pilot, app)
+        app.push_screen(make(app))  # type: ignore[arg-type]
+        await settle(pilot, app)
+
+    return run
+
+
+def _keys(*keys: str) -> RunBefore:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press(*keys)
+        await settle(pilot, pilot.app)
+
+    return run
+
+
+async def _context(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    await settle(pilot, app)
+    screen = _main(app)  # type: ignore[arg-type]
+    screen.add_context(["mix.exs", "lib/courier/dispatch.ex"])
+    await pilot.press("f4")
+    await settle(pilot, app)
+
+
+def _sessions(app: ElixirProApp) -> SessionsScreen:
+    infos = [
+        SessionInfo(
+            "a1",
+            "courier",
+            NOW - 7200,
+            NOW - 300,
+            "supervise the trackers",
+            "elixir-pro",
+            ("generative", "critical"),
+            14,
+        ),
+        SessionInfo(
+            "b2", "courier", NOW - 90000, NOW - 86400, "review lib/", "elixir-pro", ("critical",), 6
+        ),
+        SessionInfo(
+            "c3",
+            "courier",
+            NOW - 200000,
+            NOW - 190000,
+            "GenServer or Agent?",
+            "elixir-pro",
+            ("critical", "evaluative", "generative"),
+            31,
+        ),
+    ]
+    return SessionsScreen(infos, now=NOW)
+
+
+def _code_view(app: ElixirProApp) -> CodeViewScreen:
+    finding = Finding(
+        "unsafe-atom-creation",
+        Severity.CRITICAL,
+        "lib/courier/dispatch.ex",
+        79,
+        14,
+        79,
+        47,
+        "String.to_atom/1 on runtime input: atoms are never garbage-collected",
+    )
+    return CodeViewScreen(app.root, finding.path, finding)
+
+
+SCENARIOS: dict[str, tuple[dict[str, bool], RunBefore]] = {
+    "main": ({"analyze": False}, _ready),
+    "answer": ({"analyze": False}, _answer),
+    "findings": ({"analyze": True}, _panel("f2", _findings_ready)),
+    "supervision": ({"analyze": True}, _panel("f3", _supervision_ready)),
+    "context": ({"analyze": False}, _context),
+    "help": ({"analyze": False}, _keys("f1")),
+    "bash_approval": (
+        {"analyze": False},
+        _push(
+            lambda app: BashApprovalScreen(
+                BashRequest("mix test --stale", Path("/home/dev/courier"), "run the stale tests")
+            )
+        ),
+    ),
+    "human_gate": (
+        {"analyze": False},
+        _push(
+            lambda app: HumanGateScreen(
+                (
+                    "confidence low (0.30) is below the threshold 0.6",
+                    "Human Gate Required: yes: choose between consistency and availability",
+                    "trigger: Distributed system design requiring partition tolerance decisions",
+                )
+            )
+        ),
+    ),
+    "error": (
+        {"analyze": False},
+        _push(
+            lambda app: ErrorScreen(
+                "Theme error", "themes/bad.yaml: primary: not a colour: 'purplish'"
+            )
+        ),
+    ),
+    "code_view": ({"analyze": False}, _push(_code_view)),
+    "sessions": ({"analyze": False}, _push(_sessions)),
+    "palette": ({"analyze": False}, _keys("ctrl+p")),
+}
+
+
+def _steady(run_before: RunBefore) -> RunBefore:
+    """Run the scenario, then stop every cursor from blinking so the picture is stable."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await run_before(pilot)
+        for screen in pilot.app.screen_stack:
+            for widget in screen.query("*"):
+                if hasattr(widget, "cursor_blink"):
+                    widget.cursor_blink = False
+        await settle(pilot, pilot.app)
+
+    return run
+
+
+def _sync_docs(request: pytest.FixtureRequest, name: str) -> None:
+    """docs/screenshots/NAME.svg is this run's screenshot: written with --snapshot-update,
+    compared otherwise (so the documented pictures cannot drift from the app)."""
+    from pytest_textual_snapshot import node_to_report_path, normalize_svg
+
+    data = pickle.loads(node_to_report_path(request.node).read_bytes())
+    actual = normalize_svg(data[2])
+    target = DOCS / f"{name}.svg"
+    if request.config.getoption("--snapshot-update", default=False):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        target.write_text(actual, encoding="utf-8")
+    else:
+        assert target.is_file(), f"missing {target} (run with --snapshot-update)"
+        assert target.read_text(encoding="utf-8") == actual, f"{target.name} is out of date"
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_screen(
+    scenario: str, size: str, courier: Path, snap_compare: Any, request: pytest.FixtureRequest
+) -> None:
+    options, run_before = SCENARIOS[scenario]
+    app = ElixirProApp(courier, offline=True, watch=False, analyze=options["analyze"])
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=_steady(run_before))
+    if scenario in DOCUMENTED:
+        _sync_docs(request, f"{scenario}-{size}")
