@@ -229,7 +229,7 @@ async def _evaluated(pilot: Pilot[Any]) -> None:
 
 def test_gates_80x24(snap_compare: Any, tmp_path: Path) -> None:
     app = GatesHost(courier_with_pipeline(tmp_path))
-    assert snap_compare(app, terminal_size=(80, 24), press=["enter"], run_before=_evaluated)
+    assert snap_compare(app, terminal_size=(80, 24), press=["j", "enter"], run_before=_evaluated)
 
 
 def test_gates_160x48(snap_compare: Any, tmp_path: Path) -> None:
