@@ -209,3 +209,38 @@ def test_long_paths_keep_their_end_in_the_file_list() -> None:
     assert short_path("lib/a.ex") == "lib/a.ex"
     long = "lib/courier/reporting/supervisor.ex"
     assert short_path(long) == "…" + long[-28:] and len(short_path(long)) == 29
+
+
+async def test_keys_arriving_together_keep_their_order(tmp_path: Path) -> None:
+    """A fast "A" then tab (one terminal read) must accept the file before moving on."""
+    from textual import events
+
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        app.post_message(events.Key("A", "A"))
+        app.post_message(events.Key("tab", "\t"))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.current_path == "notes.md"
+        assert screen.model.decision(COUNTER, 2).state is DecisionState.ACCEPTED
+        assert screen.model.decision("notes.md", 0).state is DecisionState.UNDECIDED
+
+
+async def test_text_typed_then_ctrl_s_together_lands_whole(tmp_path: Path) -> None:
+    from textual import events
+
+    root = sample_project(tmp_path)
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = screen_of(app)
+        await pilot.press("j", "j", "e")
+        area = screen.query_one(TextArea)
+        area.select_all()
+        for ch in "# x":
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.model.hunk_new_text(COUNTER, 2) == "# x\n"

@@ -41,7 +41,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "next_hunk", "Next"),
         Binding("k", "prev_hunk", "Prev"),
-        Binding("tab", "next_file", "File", priority=True),
+        Binding("tab", "next_file", "File"),
         Binding("a", "accept", "Accept"),
         Binding("r", "reject", "Reject"),
         Binding("space", "toggle_hunk", "Toggle"),
