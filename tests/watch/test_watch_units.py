@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -99,7 +100,7 @@ def test_fingerprints_detect_identical_saves_and_evict(tmp_path: Path) -> None:
         write(tmp_path / name, name)
     hashes = ContentHashes(tmp_path, max_entries=2)
     hashes.seed("a.ex")
-    assert hashes.update("a.ex") == "same"
+    assert hashes.update("a.ex", from_event=False) == "same"
     write(tmp_path / "a.ex", "changed")
     assert hashes.update("a.ex") == "changed"
     assert hashes.update("b.ex") == "changed"  # never seen: a change
@@ -111,6 +112,26 @@ def test_fingerprints_detect_identical_saves_and_evict(tmp_path: Path) -> None:
     assert hashes.update("zz.ex") == "absent"
     with pytest.raises(ValueError):
         ContentHashes(tmp_path, max_entries=0)
+
+
+def test_a_save_the_startup_fingerprint_already_saw_is_still_a_change(tmp_path: Path) -> None:
+    # start-up fingerprints are read while events arrive: a save can land just before its file
+    # is fingerprinted, its event just after. Its digest then matches, its mtime did not move.
+    source = write(tmp_path / "a.ex", "new content\n")
+    hashes = ContentHashes(tmp_path)
+    hashes.seed("a.ex")  # read after the save
+    assert hashes.update("a.ex") == "changed"  # the save's event arrives: reported once
+    assert hashes.update("a.ex") == "same"
+    hashes.seed("b.ex")  # nothing to read: nothing recorded
+    assert "b.ex" not in hashes
+
+    other = write(tmp_path / "c.ex", "c\n")
+    hashes.seed("c.ex")
+    stat = other.stat()
+    other.write_text("c\n")  # an identical save after start-up ...
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))  # ... a later mtime
+    assert hashes.update("c.ex") == "same"
+    assert source.exists()
 
 
 def test_coalescer_trailing_window() -> None:

@@ -21,9 +21,10 @@ class Pending:
 
     files: tuple[str, ...] = ()
     dirs: tuple[str, ...] = ()
+    scan: tuple[str, ...] = ()  # paths to compare without an event (a full rescan)
 
     def __bool__(self) -> bool:
-        return bool(self.files or self.dirs)
+        return bool(self.files or self.dirs or self.scan)
 
 
 class Coalescer:

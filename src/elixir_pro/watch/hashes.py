@@ -22,9 +22,10 @@ Change = Literal["changed", "same", "deleted", "absent"]
 _CHUNK = 1 << 20
 
 
-def fingerprint(path: str) -> bytes | None:
-    """A 16-byte BLAKE2b digest of the file's bytes, or None when it cannot be read (gone,
-    a folder, no permission). Takes a plain string path: this runs for every file of a burst."""
+def fingerprint(path: str) -> tuple[bytes, int] | None:
+    """A 16-byte BLAKE2b digest of the file's bytes and its mtime (ns, taken after reading),
+    or None when it cannot be read (gone, a folder, no permission). Takes a plain string path:
+    this runs for every file of a burst."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -33,11 +34,12 @@ def fingerprint(path: str) -> bytes | None:
         digest = hashlib.blake2b(digest_size=16)
         while chunk := os.read(fd, _CHUNK):
             digest.update(chunk)
+        mtime_ns = os.fstat(fd).st_mtime_ns
     except OSError:
         return None
     finally:
         os.close(fd)
-    return digest.digest()
+    return digest.digest(), mtime_ns
 
 
 class ContentHashes:
@@ -50,6 +52,8 @@ class ContentHashes:
         self._prefix = str(root).rstrip(os.sep) + os.sep
         self.max_entries = max_entries
         self._digests: OrderedDict[str, bytes] = OrderedDict()
+        # mtimes of start-up fingerprints not compared since: see ``update``
+        self._seed_mtimes: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._digests)
@@ -62,22 +66,36 @@ class ContentHashes:
         already known is left alone so a change seen meanwhile is not masked."""
         if rel_path in self._digests:
             return
-        digest = fingerprint(self._prefix + rel_path)
-        if digest is not None:
-            self._store(rel_path, digest)
+        read = fingerprint(self._prefix + rel_path)
+        if read is not None:
+            self._store(rel_path, read[0])
+            self._seed_mtimes[rel_path] = read[1]
 
-    def update(self, rel_path: str) -> Change:
+    def update(self, rel_path: str, *, from_event: bool = True) -> Change:
         """Re-read one file and record its fingerprint; say how it compares with the last one.
-        A path with no fingerprint (never seen, or evicted) that exists counts as changed."""
-        digest = fingerprint(self._prefix + rel_path)
-        if digest is None:
+        A path with no fingerprint (never seen, or evicted) that exists counts as changed.
+
+        Start-up fingerprints are taken while events already arrive, so one may hold the
+        content of a save whose event is still on its way. That shows as an unchanged mtime
+        since the fingerprint was read: the first comparison after start-up then counts as a
+        change (a save after it, even of identical bytes, moves the mtime and is skipped).
+        A rescan (``from_event=False``) has no event to account for and compares digests."""
+        seed_mtime = self._seed_mtimes.pop(rel_path, None) if from_event else None
+        if not from_event:
+            self._seed_mtimes.pop(rel_path, None)
+        read = fingerprint(self._prefix + rel_path)
+        if read is None:
             return "deleted" if self._digests.pop(rel_path, None) is not None else "absent"
+        digest, mtime_ns = read
         previous = self._digests.get(rel_path)
         self._store(rel_path, digest)
-        return "same" if previous == digest else "changed"
+        if previous == digest and seed_mtime != mtime_ns:
+            return "same"
+        return "changed"
 
     def forget(self, rel_path: str) -> bool:
         """Drop a path; True when it was known."""
+        self._seed_mtimes.pop(rel_path, None)
         return self._digests.pop(rel_path, None) is not None
 
     def paths(self) -> list[str]:
@@ -93,4 +111,5 @@ class ContentHashes:
         self._digests[rel_path] = digest
         self._digests.move_to_end(rel_path)
         while len(self._digests) > self.max_entries:
-            self._digests.popitem(last=False)
+            evicted, _ = self._digests.popitem(last=False)
+            self._seed_mtimes.pop(evicted, None)

@@ -235,9 +235,9 @@ class WatchService:
 
     def _full_scan(self, pending: Pending, reason: str) -> Pending:
         listed = [p for p in self._ignore.list_files() if self.triggers.matches(p)]
-        files = {*pending.files, *listed, *self._hashes.paths()}
+        scan = {*listed, *self._hashes.paths()}
         self._emit(Notice(f"{reason}; rescanning {len(listed)} files", "warning"))
-        return Pending(tuple(sorted(files)), pending.dirs)
+        return Pending(pending.files, pending.dirs, tuple(sorted(scan)))
 
     def _expand(self, pending: Pending) -> set[str]:
         paths = set(pending.files)
@@ -258,11 +258,12 @@ class WatchService:
         return found
 
     def _process(self, pending: Pending) -> None:
-        candidates = self._ignore.drop_gitignored(self._expand(pending))
+        from_events = self._expand(pending)
+        candidates = self._ignore.drop_gitignored(from_events.union(pending.scan))
         changed: list[str] = []
         deleted: list[str] = []
         for rel in sorted(candidates):
-            status = self._hashes.update(rel)
+            status = self._hashes.update(rel, from_event=rel in from_events)
             if status == "changed":
                 changed.append(rel)
             elif status == "deleted":
