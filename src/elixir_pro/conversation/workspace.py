@@ -102,6 +102,10 @@ class Workspace:
             session.tool_context.changeset = self.changeset
         return self.changeset
 
+    async def aclose(self) -> None:
+        """Close the backend's connections (at the end of ``ask`` or when the app exits)."""
+        await self.backend.aclose()
+
     def restore(self, record: SessionRecord) -> None:
         """Give each session the history stored for its pane (``--resume``)."""
         for mode, session in self.sessions.items():

@@ -98,6 +98,9 @@ class AnthropicBackend:
     def is_offline(self) -> bool:
         return False
 
+    async def aclose(self) -> None:
+        await self.client.close()
+
     @property
     def base_url(self) -> str:
         return str(self.client.base_url).rstrip("/")

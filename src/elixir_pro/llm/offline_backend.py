@@ -55,6 +55,9 @@ class OfflineBackend:
     def is_offline(self) -> bool:
         return True
 
+    async def aclose(self) -> None:
+        return None
+
     async def stream_turn(self, request: TurnRequest) -> AsyncIterator[CoreEvent]:
         scope = scope_paths(request)
         mode = request.cognitive_mode

@@ -80,12 +80,15 @@ async def _ask(args: argparse.Namespace, root: Path) -> int:
         approve_bash=policy,
     )
     renderer = Renderer(sys.stdout, sys.stderr, as_json=args.json)
-    for notice in workspace.notices:
-        renderer.notice(notice)
-    mode = CognitiveMode(args.mode) if args.mode else workspace.agent.cognitive_modes.default
-    session = workspace.session(mode)
-    role = EnsembleRole(args.role) if args.role else None
-    async for event in session.send(args.question, args.context, role=role):
-        renderer.event(event)
-    renderer.closing(workspace.changeset, workspace.status)
+    try:
+        for notice in workspace.notices:
+            renderer.notice(notice)
+        mode = CognitiveMode(args.mode) if args.mode else workspace.agent.cognitive_modes.default
+        session = workspace.session(mode)
+        role = EnsembleRole(args.role) if args.role else None
+        async for event in session.send(args.question, args.context, role=role):
+            renderer.event(event)
+        renderer.closing(workspace.changeset, workspace.status)
+    finally:
+        await workspace.aclose()
     return 1 if renderer.error is not None else 0
