@@ -109,3 +109,15 @@ def test_interrupted_undo_is_completed(tmp_path: Path) -> None:
     assert report.undo_completed == (entry.id,)
     assert (root / "a.ex").read_bytes() == b"old a\n"
     assert (root / "b.ex").read_bytes() == b"old b\n"
+
+
+def test_a_half_recorded_journal_entry_is_discarded(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "a.ex").write_bytes(b"old\n")
+    half = journal.journal_dir(root) / ".000001-x.tmp"
+    half.mkdir(parents=True)
+    (half / "old-0").write_bytes(b"old\n")
+    report = journal.recover(root)
+    assert not report.acted and not half.exists()
+    assert (root / "a.ex").read_bytes() == b"old\n"

@@ -227,6 +227,10 @@ def recover(root: Path) -> RecoveryReport:
     rolled: list[str] = []
     completed: list[str] = []
     problems: list[str] = []
+    base = journal_dir(root)
+    if base.is_dir():  # an entry still being recorded when the crash came: no file was touched
+        for leftover in base.glob(".*.tmp"):
+            shutil.rmtree(leftover, ignore_errors=True)
     for entry in entries(root):
         if entry.closed:
             continue
