@@ -124,3 +124,18 @@ def test_scope_comes_from_context_files_or_paths_in_the_prompt(project: Path) ->
     ]
     assert scope_paths(request(project, "review ../ and /etc/ and nope/", mode)) == []
     assert scope_paths(request(project, "x", mode, context=["mix.exs"])) == ["mix.exs"]
+
+
+async def test_critical_reviews_staged_changes_not_the_disk_text(project: Path) -> None:
+    req = request(project, "review it", CognitiveMode.CRITICAL, context=["lib/demo/counter.ex"])
+    assert req.changeset is not None
+    on_disk = (project / "lib/demo/counter.ex").read_text()
+    fixed = on_disk.replace(
+        "      {:reply, value} -> value\n",
+        "      {:reply, value} -> value\n    after\n      5_000 -> :timeout\n",
+    )
+    req.changeset.propose_text("lib/demo/counter.ex", fixed)
+    text, _ = await answer(project, req)
+    assert "receive without an after clause" not in text
+    assert "Behaviour callback without @impl" in text
+    assert (project / "lib/demo/counter.ex").read_text() == on_disk

@@ -64,7 +64,9 @@ class OfflineBackend:
         why = T.WHY_NO_KEY if self.no_key else T.WHY_OFFLINE
         parts: list[str] = [T.HEADER.format(mode=mode.value, why=why)]
         edits: list[EditProposed] = []
-        view = await asyncio.to_thread(run_analysis, request.project_root, self.config, scope)
+        view = await asyncio.to_thread(
+            run_analysis, request.project_root, self.config, scope, request.changeset
+        )
         if mode is CognitiveMode.CRITICAL:
             parts.append(self._critical(view))
             if request.tool_mode is ToolMode.SOLUTION:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
 from elixir_pro.llm import offline_text as T
@@ -36,18 +37,33 @@ def under(path: str, scope: list[str]) -> bool:
     return not scope or any(path == s or path.startswith(s.rstrip("/") + "/") for s in scope)
 
 
-def run_analysis(root: Path, config: Config, scope: list[str]) -> EngineView:
+def run_analysis(
+    root: Path, config: Config, scope: list[str], changeset: Changeset | None = None
+) -> EngineView:
+    """The engine's findings for ``scope``. Files with pending (staged) changes are analysed
+    as staged, so a review after an edit judges the edit, not the old disk text."""
     view = EngineView(scope=list(scope))
     try:
-        from elixir_pro.engine.analyzer import ProjectAnalyzer
+        from elixir_pro.engine.analyzer import ProjectAnalyzer, analyze_source
 
         analyzer = ProjectAnalyzer(root.resolve(), config)
         report = analyzer.analyze_all()
+        staged = {
+            rel: proposal.new_text
+            for rel, proposal in (changeset.proposals.items() if changeset is not None else ())
+            if under(rel, scope) and rel.endswith((".ex", ".exs"))
+        }
+        findings = [f for f in report.findings if under(f.path, scope) and f.path not in staged]
+        for rel, text in sorted(staged.items()):
+            if text is not None:
+                source = text.encode("utf-8", errors="surrogateescape")
+                findings.extend(analyze_source(rel, source, config))
     except Exception as exc:  # the engine must never take the conversation down
         view.unavailable = f"the analyser failed: {type(exc).__name__}: {exc}"
         return view
-    view.findings = [f for f in report.findings if under(f.path, scope)]
-    view.files_analyzed = sum(1 for p in analyzer.files() if under(p, scope))
+    view.findings = sorted(findings, key=Finding.sort_key)
+    files = set(analyzer.files()) | set(staged)
+    view.files_analyzed = sum(1 for p in files if under(p, scope))
     return view
 
 
