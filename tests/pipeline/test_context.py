@@ -126,7 +126,7 @@ def test_the_cache_keeps_parts_until_their_paths_are_invalidated(tmp_path: Path)
     spec = root / "openspec" / "specs" / "dispatch" / "spec.md"
     spec.write_text(spec.read_text().replace("Driver process recovery", "Driver comeback"))
     assert "Driver process recovery" in context.render(CognitiveMode.GENERATIVE, [DRIVER])
-    context.invalidate(["lib/courier/unrelated.ex", tmp_path / "elsewhere.ex"])
+    context.invalidate(["lib/courier/unrelated.ex", tmp_path / "elsewhere.ex", "../x/y.ex"])
     assert "Driver process recovery" in context.render(CognitiveMode.GENERATIVE, [DRIVER])
     assert context.gates() is not report  # a source change drops the gates
     context.invalidate([spec])
@@ -173,3 +173,14 @@ def test_gates_that_cannot_be_evaluated_are_a_notice(tmp_path: Path) -> None:
     (root / ".elixir-pro.yaml").unlink()
     context.invalidate([root / ".elixir-pro.yaml"])
     assert "## Phase gates" in context.render(CognitiveMode.EVALUATIVE, [])
+
+
+def test_context_files_outside_the_project_are_ignored(tmp_path: Path) -> None:
+    root = courier_with_pipeline(tmp_path)
+    outside = tmp_path / "driver_server.ex"
+    outside.write_text("defmodule Courier.DriverServer do\nend\n", encoding="utf-8")
+    for path in (str(outside), "../driver_server.ex", "lib/../../driver_server.ex"):
+        text = pipeline_context(root, CognitiveMode.GENERATIVE, [path, RATES])
+        assert "## OpenSpec requirements relevant to the files in context" in text
+        assert "### Rate card lookups" in text
+        assert "Driver process recovery" not in text

@@ -134,14 +134,13 @@ class PipelineContext:
                 self._modules.pop(rel, None)
 
     def _relative(self, path: str | Path) -> str | None:
+        """``path`` relative to the project (posix), None when it lies outside."""
         candidate = Path(path)
-        if candidate.is_absolute():
-            try:
-                candidate = candidate.resolve().relative_to(self.root)
-            except ValueError:
-                return None
-        text = candidate.as_posix()
-        return None if text.startswith("../") else text
+        absolute = candidate if candidate.is_absolute() else self.root / candidate
+        try:
+            return absolute.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return None
 
     def _module_names(self, rel: str) -> tuple[str, ...]:
         with self._lock:
