@@ -230,35 +230,85 @@ class _Gen:
         )
 
     def context(self, name: str, mistakes: bool) -> str:
-        schema = f"{APP}.Schemas.{_camel(name)}"
+        camel = _camel(name)
+        schema = f"{APP}.Schemas.{camel}"
         out = [
-            f"defmodule {APP}.{_camel(name)}s do",
-            '  @moduledoc "The ' + name + ' context."',
+            f"defmodule {APP}.{camel}s do",
+            '  @moduledoc """',
+            f"  The {camel}s context: listing, reading and writing {name}s for an account.",
+            '  """',
             "  import Ecto.Query, warn: false",
             f"  alias {APP}.Repo",
             f"  alias {schema}",
             "",
-            f"  def list_{name}s(account_id) do",
-            f"    from(x in {_camel(name)}, where: x.account_id == ^account_id, order_by: x.id)",
-            "    |> Repo.all()",
-            "  end",
-            "",
-            f"  def get_{name}!(id), do: Repo.get!({_camel(name)}, id)",
-            "",
-            f"  def create_{name}(attrs \\\\ %{{}}) do",
-            f"    %{_camel(name)}{{}}",
-            f"    |> {_camel(name)}.changeset(attrs)",
-            "    |> Repo.insert()",
-            "  end",
-            "",
-            f"  def update_{name}(%{_camel(name)}{{}} = {name}, attrs) do",
-            f"    {name}",
-            f"    |> {_camel(name)}.changeset(attrs)",
-            "    |> Repo.update()",
-            "  end",
-            "",
-            f"  def delete_{name}(%{_camel(name)}{{}} = {name}), do: Repo.delete({name})",
-            "",
+        ]
+        crud = [
+            (
+                f"Returns the list of {name}s of an account.",
+                f"list_{name}s(account_id)",
+                [
+                    f"from(x in {camel}, where: x.account_id == ^account_id, order_by: x.id)",
+                    "|> Repo.all()",
+                ],
+            ),
+            (
+                f"Gets a single {name}. Raises `Ecto.NoResultsError` if it does not exist.",
+                f"get_{name}!(id)",
+                [f"Repo.get!({camel}, id)"],
+            ),
+            (
+                f"Creates a {name}.",
+                f"create_{name}(attrs \\\\ %{{}})",
+                [f"%{camel}{{}}", f"|> {camel}.changeset(attrs)", "|> Repo.insert()"],
+            ),
+            (
+                f"Updates a {name}.",
+                f"update_{name}(%{camel}{{}} = {name}, attrs)",
+                [f"{name}", f"|> {camel}.changeset(attrs)", "|> Repo.update()"],
+            ),
+            (
+                f"Deletes a {name}.",
+                f"delete_{name}(%{camel}{{}} = {name})",
+                [f"Repo.delete({name})"],
+            ),
+            (
+                f"Returns an `%Ecto.Changeset{{}}` for tracking {name} changes.",
+                f"change_{name}(%{camel}{{}} = {name}, attrs \\\\ %{{}})",
+                [f"{camel}.changeset({name}, attrs)"],
+            ),
+            (
+                f"Searches {name}s by name, newest first.",
+                f"search_{name}s(account_id, term, limit \\\\ 20)",
+                [
+                    'pattern = "%#{term}%"',
+                    "",
+                    f"from(x in {camel},",
+                    "  where: x.account_id == ^account_id and ilike(x.name, ^pattern),",
+                    "  order_by: [desc: x.inserted_at],",
+                    "  limit: ^limit",
+                    ")",
+                    "|> Repo.all()",
+                ],
+            ),
+        ]
+        for doc, head, body in crud:
+            fname = head.split("(", 1)[0]
+            out += [
+                '  @doc """',
+                f"  {doc}",
+                "",
+                "  ## Examples",
+                "",
+                f"      iex> {fname}(...)",
+                "      {:ok, ...}",
+                "",
+                '  """',
+                f"  def {head} do",
+                *[f"    {line}" if line else "" for line in body],
+                "  end",
+                "",
+            ]
+        out += [
             f"  def summarize({name}s) do",
             f"    {name}s",
             "    |> Enum.group_by(& &1.status)",
@@ -281,7 +331,7 @@ class _Gen:
                 out += [
                     "",
                     f"  def quick_{name}(attrs) do",
-                    f'    Repo.insert(%{_camel(name)}{{name: attrs["name"]}})',
+                    f'    Repo.insert(%{camel}{{name: attrs["name"]}})',
                     "  end",
                 ]
             else:
@@ -358,20 +408,32 @@ class _Gen:
         )
 
     def test(self, name: str) -> str:
+        camel = _camel(name)
         cases = []
-        for i in range(self.rng.randint(2, 5)):
+        for i in range(self.rng.randint(3, 7)):
             cases.append(
-                f'    test "{name} case {i}" do\n'
-                f'      {{:ok, item}} = {_camel(name)}s.create_{name}(%{{name: "n{i}"}})\n'
-                f'      assert {_camel(name)}s.get_{name}!(item.id).name == "n{i}"\n'
-                f"      assert_receive {{:created, _}}, 500\n"
+                f'    test "{name} case {i}", %{{account: account}} do\n'
+                f'      attrs = %{{name: "n{i}", account_id: account.id, status: "new"}}\n'
+                f"      assert {{:ok, item}} = {camel}s.create_{name}(attrs)\n"
+                f'      assert {camel}s.get_{name}!(item.id).name == "n{i}"\n'
+                f"      assert [%{{id: id}}] = {camel}s.list_{name}s(account.id)\n"
+                "      assert id == item.id\n"
+                "      assert_receive {:created, _}, 500\n"
                 "    end\n"
             )
         return (
-            f"defmodule {APP}.{_camel(name)}sTest do\n"
+            f"defmodule {APP}.{camel}sTest do\n"
             f"  use {APP}.DataCase, async: true\n\n"
-            f"  alias {APP}.{_camel(name)}s\n\n"
-            f'  describe "{name}s" do\n' + "\n".join(cases) + "  end\nend\n"
+            f"  alias {APP}.{camel}s\n\n"
+            "  setup do\n"
+            "    account = insert_account!()\n"
+            "    %{account: account}\n"
+            "  end\n\n"
+            f'  describe "{name}s" do\n' + "\n".join(cases) + "  end\n\n"
+            f'  test "invalid {name} attrs return an error changeset" do\n'
+            f"    assert {{:error, %Ecto.Changeset{{}}}} = {camel}s.create_{name}(%{{}})\n"
+            "  end\n"
+            "end\n"
         )
 
 

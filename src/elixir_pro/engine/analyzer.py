@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
 from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.incremental import reparse
 from elixir_pro.engine.parse import ParseCache, content_hash
 from elixir_pro.engine.project import ProjectIndex, behaviour_refs, defined_callbacks
 from elixir_pro.engine.rule import Rule, all_rules
@@ -137,6 +138,7 @@ class ProjectAnalyzer:
         self._only = sorted(set(paths)) if paths is not None else None
         self._rules = _enabled_rules(self.config)
         self._cache = ParseCache()
+        self._latest: dict[str, tuple[bytes, Tree]] = {}
         self._files: dict[str, _FileState] = {}
         self._project = ProjectIndex()
 
@@ -162,8 +164,16 @@ class ProjectAnalyzer:
 
     # -- analysis --------------------------------------------------------------------------
 
-    def _context(self, rel_path: str, source: bytes) -> FileContext:
-        ctx = FileContext(rel_path, source, self._cache.get(source))
+    def _context(self, rel_path: str, source: bytes, incremental: bool = False) -> FileContext:
+        """A context for ``source``; with ``incremental``, re-parse from the file's previous
+        tree (only the edited region is parsed again) instead of from scratch."""
+        previous = self._latest.get(rel_path) if incremental else None
+        if previous is not None:
+            tree = reparse(previous[0], previous[1], source)
+        else:
+            tree = self._cache.get(source)
+        self._latest[rel_path] = (source, tree)
+        ctx = FileContext(rel_path, source, tree)
         ctx.project_callbacks = self._project.callbacks
         return ctx
 
@@ -175,30 +185,31 @@ class ProjectAnalyzer:
         return _FileState(digest, findings, notices, behaviour_refs(ctx))
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
-        """Analyse every source file from scratch (parse results stay cached by content)."""
+        """Analyse every source file from scratch, one file at a time (parse results stay
+        cached by content). A file implementing a behaviour defined in the project is checked
+        again at the end, once every ``@callback`` of the project is known."""
         paths = self._only if self._only is not None else discover(self.root)
         total = len(paths)
         self._files.clear()
+        self._latest.clear()
         self._project = ProjectIndex()
-        pending: list[tuple[FileContext, str]] = []
+        analysed = 0
         for i, rel in enumerate(paths):
             loaded = read_source(self.root, rel)
             if isinstance(loaded, bytes):
                 ctx = self._context(rel, loaded)
                 self._project.update_file(rel, defined_callbacks(ctx))
-                pending.append((ctx, content_hash(loaded)))
+                self._files[rel] = self._check(ctx, content_hash(loaded))
+                analysed += 1
             elif isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
             if progress is not None and i % 50 == 0:
-                progress(i // 2, total)
-        for i, (ctx, digest) in enumerate(pending):
-            ctx.project_callbacks = self._project.callbacks
-            self._files[ctx.path] = self._check(ctx, digest)
-            if progress is not None and i % 50 == 0:
-                progress((total + i) // 2, total)
+                progress(i, total)
+        if self._project.callbacks:
+            self._recheck_dependents(set(self._project.callbacks), set(), {})
         if progress is not None:
             progress(total, total)
-        return AuditReport(len(pending), self.findings, self.notices)
+        return AuditReport(analysed, self.findings, self.notices)
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
         """Re-analyse the given files (changed, created or deleted) and report the change."""
@@ -213,6 +224,7 @@ class ProjectAnalyzer:
             loaded = read_source(self.root, rel)
             if loaded is None:
                 self._files.pop(rel, None)
+                self._latest.pop(rel, None)
                 changed_behaviours |= self._project.update_file(rel, {})
                 continue
             if isinstance(loaded, Notice):
@@ -223,7 +235,7 @@ class ProjectAnalyzer:
             digest = content_hash(loaded)
             if old is not None and old.digest == digest:
                 continue
-            ctx = self._context(rel, loaded)
+            ctx = self._context(rel, loaded, incremental=True)
             changed_behaviours |= self._project.update_file(rel, defined_callbacks(ctx))
             contexts.append((ctx, digest))
         for ctx, digest in contexts:

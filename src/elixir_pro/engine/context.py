@@ -15,9 +15,11 @@ from functools import cached_property
 
 from tree_sitter import Node, Tree
 
-from elixir_pro.engine.locate import Locator, ident_end
+from elixir_pro.engine.locate import Locator, alias_at, ident_end
 from elixir_pro.engine.locate import RemoteCall as RemoteCall
+from elixir_pro.engine.nodes import argument_count as argument_count
 from elixir_pro.engine.nodes import arguments as arguments
+from elixir_pro.engine.nodes import arguments_node as arguments_node
 from elixir_pro.engine.nodes import contains as contains
 from elixir_pro.engine.nodes import do_body as do_body
 from elixir_pro.engine.nodes import effective_arguments as effective_arguments
@@ -33,7 +35,17 @@ class FunctionDef:
     """One clause of a ``def``/``defp``/``defmacro``. The name is read when the file is indexed;
     the head (parameters, guard, arity) and the body are worked out on first use."""
 
-    __slots__ = ("_body", "_head", "end_byte", "kind", "module", "name", "node", "start_byte")
+    __slots__ = (
+        "_arity",
+        "_body",
+        "_head",
+        "end_byte",
+        "kind",
+        "module",
+        "name",
+        "node",
+        "start_byte",
+    )
 
     def __init__(self, kind: str, name: str, node: Node) -> None:
         self.kind = kind
@@ -42,29 +54,34 @@ class FunctionDef:
         self.start_byte = node.start_byte
         self.end_byte = node.end_byte
         self.module: ModuleDef | None = None
-        self._head: tuple[list[Node], Node | None, int] | None = None
+        self._head: tuple[Node | None, Node | None, int] | None = None
+        self._arity: int | None = None
         self._body: tuple[Node | None] | None = None
 
     def __repr__(self) -> str:
         return f"FunctionDef({self.kind} {self.name} at byte {self.start_byte})"
 
-    def _parse_head(self) -> tuple[list[Node], Node | None, int]:
+    def _parse_head(self) -> tuple[Node | None, Node | None, int]:
+        """(head call or identifier, guard, end of head)."""
         if self._head is None:
-            args = arguments(self.node)
-            head = args[0] if args else self.node
-            guard: Node | None = None
-            if head.type == "binary_operator" and text(head.child_by_field_name("operator")) == (
-                "when"
+            args = arguments_node(self.node)
+            first = args.named_child(0) if args is not None else None
+            head, guard = first, None
+            if (
+                first is not None
+                and first.type == "binary_operator"
+                and first.child_by_field_name("operator") is not None
+                and text(first.child_by_field_name("operator")) == "when"
             ):
-                guard = head.child_by_field_name("right")
-                head = head.child_by_field_name("left") or head
-            params = arguments(head) if head.type == "call" else []
-            self._head = (params, guard, args[0].end_byte if args else self.start_byte)
+                guard = first.child_by_field_name("right")
+                head = first.child_by_field_name("left")
+            self._head = (head, guard, first.end_byte if first is not None else self.start_byte)
         return self._head
 
     @property
     def params(self) -> list[Node]:
-        return self._parse_head()[0]
+        head = self._parse_head()[0]
+        return arguments(head) if head is not None and head.type == "call" else []
 
     @property
     def guard(self) -> Node | None:
@@ -72,7 +89,10 @@ class FunctionDef:
 
     @property
     def arity(self) -> int:
-        return len(self._parse_head()[0])
+        if self._arity is None:
+            head = self._parse_head()[0]
+            self._arity = argument_count(head) if head is not None and head.type == "call" else 0
+        return self._arity
 
     @property
     def head_end(self) -> int:
@@ -160,17 +180,18 @@ class FileContext:
     @cached_property
     def modules(self) -> list[ModuleDef]:
         """Every ``defmodule`` in the file (nested ones too), in source order, with their
-        ``use`` declarations and function clauses attached."""
-        mods: list[ModuleDef] = []
-        for node in self.calls("defmodule"):
-            args = arguments(node)
-            mods.append(ModuleDef(text(args[0]) if args else "?", node))
-        mods.sort(key=lambda m: m.node.start_byte)
+        ``use`` declarations and function clauses attached. Module names are read from the
+        bytes right after the keyword (the node is already confirmed as a call)."""
+        src = self.source
+        mods = [
+            ModuleDef(alias_at(src, node.start_byte + 9) or "?", node)
+            for node in self.calls("defmodule")
+        ]
         for use in self.calls("use"):
-            args = arguments(use)
             mod = _innermost(mods, use.start_byte)
-            if args and mod is not None:
-                mod.uses.append((text(args[0]), use))
+            used = alias_at(src, use.start_byte + 3)
+            if mod is not None and used:
+                mod.uses.append((used, use))
         for fn in self._functions:
             fn.module = _innermost(mods, fn.start_byte)
             if fn.module is not None:

@@ -9,6 +9,7 @@ Used by :class:`~elixir_pro.engine.context.FileContext`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -39,14 +40,22 @@ def _hits(source: bytes, needle: bytes) -> list[int]:
     return out
 
 
+_IDENT_RE = re.compile(rb"[A-Za-z0-9_]*[?!]?")
+_ALIAS_RE = re.compile(rb"[A-Z][A-Za-z0-9_]*(?:\.[A-Z][A-Za-z0-9_]*)*")
+
+
 def ident_end(source: bytes, start: int) -> int:
-    end = start
-    size = len(source)
-    while end < size and source[end] in _IDENT:
-        end += 1
-    while end < size and source[end] in b"?!":
-        end += 1
-    return end
+    """Where the identifier starting at ``start`` ends (``?``/``!`` suffix included)."""
+    match = _IDENT_RE.match(source, start)
+    return match.end() if match is not None else start
+
+
+def alias_at(source: bytes, start: int) -> str:
+    """The module alias (``MyApp.Repo``) starting at ``start``, after blanks; "" if none."""
+    while start < len(source) and source[start] in b" \t(":
+        start += 1
+    match = _ALIAS_RE.match(source, start)
+    return match.group().decode() if match is not None else ""
 
 
 DEFINERS = frozenset({"def", "defp", "defmacro", "defmacrop", "defmodule"})

@@ -15,12 +15,35 @@ def text(node: Node | None) -> str:
     return node.text.decode("utf-8", errors="replace")
 
 
+def arguments_node(call: Node) -> Node | None:
+    """The ``arguments`` node of a call (right after its target), else None."""
+    node = call.named_child(1)
+    if node is not None and node.type == "arguments":
+        return node
+    if node is not None and node.type == "comment":
+        for child in call.named_children:
+            if child.type == "arguments":
+                return child
+    return None
+
+
 def arguments(call: Node) -> list[Node]:
     """The explicit arguments of a call (no pipe subject, no do-block)."""
-    for child in call.children:
-        if child.type == "arguments":
-            return [c for c in child.named_children if c.type != "comment"]
-    return []
+    node = arguments_node(call)
+    if node is None:
+        return []
+    return [c for c in node.named_children if c.type != "comment"]
+
+
+def argument_count(call: Node) -> int:
+    """How many explicit arguments a call has, without building the list."""
+    node = arguments_node(call)
+    if node is None:
+        return 0
+    count = node.named_child_count
+    if count and b"#" in (node.text or b""):
+        count = sum(1 for c in node.named_children if c.type != "comment")
+    return count
 
 
 def pipe_subject(call: Node) -> Node | None:
