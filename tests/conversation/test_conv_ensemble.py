@@ -58,3 +58,30 @@ async def test_panel_members_run_concurrently_then_the_decider_decides(
     assert isinstance(decision, TurnFinished) and decision.text.startswith("Decision:")
     assert workspace.session(CognitiveMode.CRITICAL).turns[0].role is EnsembleRole.AUDITOR
     assert workspace.session(CognitiveMode.EVALUATIVE).turns[0].tool_mode is ToolMode.SOLUTION
+
+
+async def test_a_member_that_breaks_off_is_marked_for_the_decider(
+    fake_claude: FakeClaude, make_workspace: Make
+) -> None:
+    def replies(body: dict[str, Any]) -> Reply:
+        system = body["system"][0]["text"]
+        if "Cognitive mode: critical." in system:
+            return text_reply("The restart intensity is too", error_after=5)
+        if "Cognitive mode: informative." in system:
+            return text_reply("", stop_reason="end_turn")
+        return by_mode(body)
+
+    fake_claude.responder = replies
+    workspace = make_workspace()
+    members = (
+        (CognitiveMode.CRITICAL, EnsembleRole.AUDITOR),
+        (CognitiveMode.INFORMATIVE, EnsembleRole.PANEL_MEMBER),
+        (CognitiveMode.GENERATIVE, EnsembleRole.PANEL_MEMBER),
+    )
+    events = [e async for e in run_panel(workspace, "Restart limits?", members=members)]
+    final = events[-1].event
+    assert isinstance(final, TurnFinished) and final.text.startswith("Decision:")
+    handover = fake_claude.message_requests()[-1].body["messages"][0]["content"][0]["text"]
+    assert '<panel_answer mode="critical" role="auditor" interrupted="true">' in handover
+    assert '<panel_answer mode="informative" role="panel_member" missing="empty"/>' in handover
+    assert '<panel_answer mode="generative" role="panel_member">' in handover

@@ -40,18 +40,20 @@ class _Done:
 
 
 def handover_prompt(
-    prompt: str, answers: Sequence[tuple[CognitiveMode, EnsembleRole, str, str]]
+    prompt: str, answers: Sequence[tuple[CognitiveMode, EnsembleRole, str, bool]]
 ) -> str:
     """The decision maker's request: the original one and every member's answer
-    (``(mode, role, text, why_missing)``)."""
+    (``(mode, role, text, interrupted)``); a broken-off answer is marked as such."""
     parts = [prompts.PANEL_HANDOVER_INTRO.format(prompt=prompt)]
-    for mode, role, text, why in answers:
-        if text.strip():
-            parts.append(prompts.PANEL_ANSWER.format(mode=mode.value, role=role.value, text=text))
+    for mode, role, text, interrupted in answers:
+        values = {"mode": mode.value, "role": role.value, "text": text}
+        if not text.strip():
+            why = "interrupted" if interrupted else "empty"
+            parts.append(prompts.PANEL_ANSWER_MISSING.format(**values, why=why))
+        elif interrupted:
+            parts.append(prompts.PANEL_ANSWER_PARTIAL.format(**values))
         else:
-            parts.append(
-                prompts.PANEL_ANSWER_MISSING.format(mode=mode.value, role=role.value, why=why)
-            )
+            parts.append(prompts.PANEL_ANSWER.format(**values))
     return "\n\n".join(parts)
 
 
@@ -103,8 +105,7 @@ async def run_panel(
     for mode, role in members:
         final = finals.get(mode)
         text = final.text if final is not None else ""
-        why = "interrupted" if final is None or final.interrupted else "empty"
-        answers.append((mode, role, text, why))
+        answers.append((mode, role, text, final is None or final.interrupted))
     role = EnsembleRole.DECISION_MAKER
     async for event in workspace.session(decider).send(
         handover_prompt(prompt, answers), context_files, tool_mode=decider_tool_mode, role=role

@@ -17,4 +17,7 @@ PANEL_HANDOVER_INTRO = (
     "disagreements and decide.\n\nRequest:\n{prompt}"
 )
 PANEL_ANSWER = '<panel_answer mode="{mode}" role="{role}">\n{text}\n</panel_answer>'
+PANEL_ANSWER_PARTIAL = (
+    '<panel_answer mode="{mode}" role="{role}" interrupted="true">\n{text}\n</panel_answer>'
+)
 PANEL_ANSWER_MISSING = '<panel_answer mode="{mode}" role="{role}" missing="{why}"/>'
