@@ -7,6 +7,7 @@ Start with :class:`WatchService`; see docs/watch.md for the semantics.
 
 from __future__ import annotations
 
+from elixir_pro.watch.factory import create_review_policy, create_watch_service
 from elixir_pro.watch.globs import DEFAULT_TRIGGERS, GlobSet, glob_to_regex
 from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchState, WatchStateChanged
 from elixir_pro.watch.review import ReviewMode, ReviewPolicy, ReviewRequest, diff_for_paths
@@ -24,6 +25,8 @@ __all__ = [
     "WatchService",
     "WatchState",
     "WatchStateChanged",
+    "create_review_policy",
+    "create_watch_service",
     "diff_for_paths",
     "glob_to_regex",
 ]

@@ -16,8 +16,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from elixir_pro.events import Notice
-from elixir_pro.watch.analysis import Analyzer, engine_analyzer
-from elixir_pro.watch.globs import DEFAULT_TRIGGERS
+from elixir_pro.watch.factory import create_watch_service
 from elixir_pro.watch.model import WatchEvent, WatchState, WatchStateChanged
 from elixir_pro.watch.render import event_json, event_lines
 from elixir_pro.watch.service import WatchService
@@ -38,19 +37,13 @@ def watch_headless(
     out: TextIO | None = None,
 ) -> int:
     """Run until a signal (or the root vanishing); return the exit status."""
-    from elixir_pro.agent import resolve_agent
-    from elixir_pro.config import load_config
-
     stream = out if out is not None else sys.stdout
-    config = load_config(root)
-    triggers = resolve_agent(root, agent).proactive_triggers or DEFAULT_TRIGGERS
-    analyzer: Analyzer | None = engine_analyzer(root, config) if analyze else None
-    service = WatchService(
+    service = create_watch_service(
         root,
-        triggers=triggers,
-        debounce_ms=config.watch.debounce_ms if debounce_ms is None else debounce_ms,
-        analyzer=analyzer,
+        agent=agent,
+        debounce_ms=debounce_ms,
         force_polling=force_polling,
+        analyze=analyze,
     )
 
     def emit(event: WatchEvent) -> None:

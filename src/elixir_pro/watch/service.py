@@ -211,6 +211,7 @@ class WatchService:
             if self._stopping.is_set():
                 return
             self._hashes.seed(rel)
+        self._files = []  # the fingerprints hold them now
         if self.analyzer is None:
             self._emit(Baseline(files=self.file_count))
             self.ready.set()
