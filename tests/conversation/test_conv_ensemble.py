@@ -20,7 +20,7 @@ def by_mode(body: dict[str, Any]) -> Reply:
     system = body["system"][0]["text"]
     for mode in ("generative", "critical", "informative"):
         if f"Cognitive mode: {mode}." in system:
-            return text_reply(f"The {mode} view: use a DynamicSupervisor.", chunk=4, delay=0.02)
+            return text_reply(f"The {mode} view: use a DynamicSupervisor.", chunk=2, delay=0.05)
     return text_reply("Decision: DynamicSupervisor with max_restarts 5.")
 
 
