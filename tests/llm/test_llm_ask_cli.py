@@ -154,7 +154,9 @@ def test_bash_runs_only_when_allowed(fake_claude: FakeClaude, courier: Path) -> 
     refused, ran = fake_claude.message_requests()[1].body["messages"][2]["content"]
     assert refused["is_error"] is True and "allow-bash" in refused["content"]
     assert "allowed-output" in ran["content"] and not ran.get("is_error")
-    assert "elixir-pro: tool Bash refused: Command refused: headless runs allow only" in result.stderr
+    assert (
+        "elixir-pro: tool Bash refused: Command refused: headless runs allow only" in result.stderr
+    )
 
 
 def test_without_a_key_the_offline_engine_answers(courier: Path) -> None:
