@@ -122,6 +122,18 @@ def test_deleting_a_watched_file_and_a_folder_reports_deletions(
     assert batch == FileBatch((), ("lib/sub/a.ex", "lib/sub/b.ex"))
 
 
+def test_folder_renamed_inside_the_tree_reports_new_and_deleted_paths(
+    project: Path, collector: Collector, start_service: StartService
+) -> None:
+    write(project / "lib" / "old_name" / "a.ex", "a\n")
+    write(project / "lib" / "old_name" / "deep" / "b.ex", "b\n")
+    start_service(project)
+    os.rename(project / "lib" / "old_name", project / "lib" / "new_name")
+    batch = collector.next(FileBatch)
+    assert batch.paths == ("lib/new_name/a.ex", "lib/new_name/deep/b.ex")
+    assert batch.deleted == ("lib/old_name/a.ex", "lib/old_name/deep/b.ex")
+
+
 def test_folder_moved_in_reports_its_files(
     project: Path, tmp_path: Path, collector: Collector, start_service: StartService
 ) -> None:

@@ -83,6 +83,24 @@ def test_git_rules_follow_nested_gitignores_exclude_and_tracked_files(tmp_path: 
     assert kept == {"lib/a.ex", "lib/forced.gen.ex"}
 
 
+def test_git_ignored_folders_are_pruned(pruned_repo: Path) -> None:
+    rules = IgnoreRules(pruned_repo)
+    assert rules.dir_pruned("generated") and rules.dir_pruned("cover/html")
+    assert rules.dir_pruned("apps/web/_build")
+    assert not rules.dir_pruned("lib") and not rules.dir_pruned("lib/generated")
+
+
+@pytest.fixture
+def pruned_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "pruned"
+    write(root / ".gitignore", "/generated/\ncover/\n")
+    write(root / "generated" / "a.ex", "a\n")
+    write(root / "cover" / "html" / "index.html", "x\n")
+    write(root / "lib" / "generated" / "b.ex", "b\n")
+    git(root, "init", "-q")
+    return root
+
+
 def test_list_files_with_and_without_git(tmp_path: Path) -> None:
     for root in (tmp_path / "git", tmp_path / "plain"):
         write(root / ".gitignore", "ignored/\n")

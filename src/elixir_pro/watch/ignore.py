@@ -162,6 +162,7 @@ class IgnoreRules:
                 self._index = Path(git_dir.decode("utf-8", "surrogateescape").strip()) / "index"
         self._index_stamp: tuple[int, int] | None = None
         self._tracked: set[str] = set()
+        self._ignored_dirs: frozenset[str] | None = None
 
     @property
     def uses_git(self) -> bool:
@@ -184,7 +185,31 @@ class IgnoreRules:
             return True
         if self._extra_prefixes and (rel_dir + "/").startswith(self._extra_prefixes):
             return True
-        return self._gitignore is not None and self._gitignore.ignored(rel_dir, is_dir=True)
+        if self._gitignore is not None:
+            return self._gitignore.ignored(rel_dir, is_dir=True)
+        ignored = self._git_ignored_dirs()
+        if not ignored:
+            return False
+        parts = rel_dir.split("/")
+        return any("/".join(parts[:depth]) in ignored for depth in range(1, len(parts) + 1))
+
+    def _git_ignored_dirs(self) -> frozenset[str]:
+        """Folders git ignores as a whole, listed once (the first walk or poll asks): later
+        additions are still filtered file by file, just not pruned."""
+        if self._ignored_dirs is None:
+            out = _git(
+                self.root,
+                "ls-files",
+                "-z",
+                "--others",
+                "--ignored",
+                "--exclude-standard",
+                "--directory",
+            )
+            self._ignored_dirs = frozenset(
+                p.rstrip("/") for p in _z_split(out or b"") if p.endswith("/")
+            )
+        return self._ignored_dirs
 
     def drop_gitignored(self, rel_paths: Iterable[str]) -> set[str]:
         """The given paths minus those ``.gitignore`` ignores (one git call for all).
