@@ -254,3 +254,26 @@ def test_builtin_rules_have_complete_docs() -> None:
         for attr in ("title", "rationale", "impact", "recommendation"):
             assert getattr(rule, attr).strip(), (rule.id, attr)
         assert rule.dirty_example.endswith("\n") and rule.clean_example.endswith("\n")
+
+
+def test_process_pool_matches_single_process(tmp_path: Path) -> None:
+    from elixir_pro.engine.parallel import pool_size
+
+    write(tmp_path, "lib/notifier.ex", BEHAVIOUR)
+    write(tmp_path, "lib/email.ex", IMPLEMENTER)
+    write(tmp_path, "lib/sort.ex", ATOM)
+    write(tmp_path, "lib/client.ex", RECEIVE)
+    write(tmp_path, "lib/bin.ex", b"\x00binary")
+    for i in range(70):
+        write(tmp_path, f"lib/gen/m{i}.ex", ATOM.replace(b"Web.Sort", f"M{i}".encode()))
+    assert pool_size(75, 2) == 2
+    single = ProjectAnalyzer(tmp_path, Config(), jobs=1).analyze_all()
+    pooled_analyzer = ProjectAnalyzer(tmp_path, Config(), jobs=2)
+    pooled = pooled_analyzer.analyze_all()
+    assert pooled.findings == single.findings
+    assert pooled.notices == single.notices
+    assert pooled.files_analyzed == single.files_analyzed == 74
+    assert ("missing-impl", "lib/email.ex", 4) in keys(pooled.findings)
+    write(tmp_path, "lib/sort.ex", ATOM.replace(b"to_atom", b"to_existing_atom"))
+    delta = pooled_analyzer.reanalyze(["lib/sort.ex"])
+    assert keys(delta.resolved) == {("unsafe-atom-creation", "lib/sort.ex", 2)}

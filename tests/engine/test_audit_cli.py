@@ -204,3 +204,11 @@ def test_progress_only_when_stderr_is_a_tty(tmp_path: Path) -> None:
     )
     assert b"audit:" not in piped.stderr
     assert json.loads(piped.stdout)["files_analyzed"] == 25
+
+
+def test_jobs_give_the_same_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    _, single, _ = run_audit(capsys, str(COURIER), "--format", "json")
+    _, pooled, _ = run_audit(capsys, str(COURIER), "--format", "json", "--jobs", "2")
+    assert json.loads(pooled) == json.loads(single)
+    code, _, err = run_audit(capsys, str(COURIER), "--jobs", "-1")
+    assert code == 2 and "--jobs" in err

@@ -28,6 +28,7 @@ from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.incremental import reparse
+from elixir_pro.engine.parallel import FileOutcome, analyze_in_pool, pool_size
 from elixir_pro.engine.parse import ParseCache, content_hash
 from elixir_pro.engine.project import ProjectIndex, behaviour_refs, defined_callbacks
 from elixir_pro.engine.rule import Rule, all_rules
@@ -127,15 +128,42 @@ def analyze_source(rel_path: str, source: bytes, config: Config | None = None) -
     return run_rules(ctx, _enabled_rules(config), config)[0]
 
 
+def check_source_file(root: str | Path, rel_path: str, config: Config) -> FileOutcome:
+    """Read, parse and check one file on its own (the process-pool worker's unit of work);
+    project-defined behaviours are resolved later by the caller."""
+    loaded = read_source(root, rel_path)
+    if not isinstance(loaded, bytes):
+        notices = [loaded] if loaded is not None else []
+        return FileOutcome(rel_path, "", [], notices, frozenset(), {})
+    ctx = FileContext(rel_path, loaded, ParseCache(1).get(loaded))
+    callbacks = defined_callbacks(ctx)
+    ctx.project_callbacks = callbacks
+    findings, notices = run_rules(ctx, _enabled_rules(config), config)
+    syntax = _syntax_notice(ctx)
+    if syntax is not None:
+        notices.insert(0, syntax)
+    return FileOutcome(
+        rel_path, content_hash(loaded), findings, notices, behaviour_refs(ctx), callbacks
+    )
+
+
 class ProjectAnalyzer:
     """Analyses a project and keeps its findings current as files change."""
 
     def __init__(
-        self, root: Path, config: Config | None = None, *, paths: Iterable[str] | None = None
+        self,
+        root: Path,
+        config: Config | None = None,
+        *,
+        paths: Iterable[str] | None = None,
+        jobs: int | None = None,
     ) -> None:
+        """``paths`` limits the analysis to those files; ``jobs`` sets the number of processes
+        for full audits (default: automatic, see ``engine/parallel.py``)."""
         self.root = Path(root)
         self.config = config if config is not None else load_config(self.root)
         self._only = sorted(set(paths)) if paths is not None else None
+        self._jobs = jobs
         self._rules = _enabled_rules(self.config)
         self._cache = ParseCache()
         self._latest: dict[str, tuple[bytes, Tree]] = {}
@@ -193,6 +221,9 @@ class ProjectAnalyzer:
         self._files.clear()
         self._latest.clear()
         self._project = ProjectIndex()
+        jobs = pool_size(total, self._jobs)
+        if jobs > 1:
+            return self._analyze_in_pool(paths, jobs, progress)
         analysed = 0
         for i, rel in enumerate(paths):
             loaded = read_source(self.root, rel)
@@ -209,6 +240,24 @@ class ProjectAnalyzer:
             self._recheck_dependents(set(self._project.callbacks), set(), {})
         if progress is not None:
             progress(total, total)
+        return AuditReport(analysed, self.findings, self.notices)
+
+    def _analyze_in_pool(
+        self, paths: list[str], jobs: int, progress: Progress | None
+    ) -> AuditReport:
+        analysed = 0
+        for outcome in analyze_in_pool(str(self.root), paths, self.config, jobs, progress):
+            if not outcome.digest and not outcome.notices:
+                continue  # vanished since discovery
+            state = _FileState(
+                outcome.digest, outcome.findings, outcome.notices, outcome.behaviours
+            )
+            self._files[outcome.path] = state
+            if outcome.digest:
+                analysed += 1
+                self._project.update_file(outcome.path, outcome.callbacks)
+        if self._project.callbacks:
+            self._recheck_dependents(set(self._project.callbacks), set(), {})
         return AuditReport(analysed, self.findings, self.notices)
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:

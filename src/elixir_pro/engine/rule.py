@@ -100,6 +100,8 @@ class Rule:
 
 _REGISTRY: dict[str, Rule] = {}
 _loaded = False
+
+
 R = TypeVar("R", bound=type[Rule])
 
 

@@ -25,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="high",
         help="exit 1 when a finding is at or above this severity (default: high)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes for large audits (default 1; 0 = one per core)",
+    )
 
 
 def _progress(done: int, total: int) -> None:
@@ -56,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("not an Elixir source file (.ex or .exs)", path=args.path)
         analyzer = ProjectAnalyzer(target.parent, paths=[target.name])
     elif target.is_dir():
-        analyzer = ProjectAnalyzer(target)
+        if args.jobs < 0:
+            raise UserError("must be 0 or more", field="--jobs")
+        analyzer = ProjectAnalyzer(target, jobs=args.jobs)
     else:
         raise UserError("not a regular file or directory", path=args.path)
     interactive = sys.stderr.isatty()

@@ -1,0 +1,75 @@
+"""Full audits across cores: a fork-based process pool analyses chunks of files and sends back
+per-file results (findings, notices, behaviour facts). tree-sitter holds the GIL while parsing,
+so threads do not help; processes do, once a project is large enough to pay the pool's start-up.
+
+Used by :meth:`ProjectAnalyzer.analyze_all` when the caller asks for jobs (``elixir-pro audit
+--jobs N``) and it is safe: a ``fork`` start method and a process with a single thread (forking
+a threaded process such as the TUI is not).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from elixir_pro.config import Config
+from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.project import Callbacks
+from elixir_pro.engine.sources import Notice
+
+CHUNK = 64
+MAX_JOBS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """One file's result from a worker; ``digest`` is empty when it could not be analysed."""
+
+    path: str
+    digest: str
+    findings: list[Finding]
+    notices: list[Notice]
+    behaviours: frozenset[str]
+    callbacks: Callbacks
+
+
+def pool_size(files: int, jobs: int | None) -> int:
+    """How many processes to use. One unless asked for more (``jobs``; 0 means one per core,
+    up to ``MAX_JOBS``): on the shared 2-core benchmark machine the pool did not beat one
+    process (see docs/performance.md). Never forks a process that runs other threads."""
+    if jobs is None or jobs == 1 or files < 2:
+        return 1
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, MAX_JOBS, files))
+
+
+def _worker(job: tuple[str, list[str], Config]) -> list[FileOutcome]:
+    from elixir_pro.engine.analyzer import check_source_file
+
+    root, paths, config = job
+    return [check_source_file(root, rel, config) for rel in paths]
+
+
+def analyze_in_pool(
+    root: str,
+    paths: list[str],
+    config: Config,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[FileOutcome]:
+    """Every file's outcome, in order, computed by ``jobs`` forked processes."""
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for outcomes in pool.map(_worker, [(root, chunk, config) for chunk in chunks]):
+            yield from outcomes
+            done += len(outcomes)
+            if progress is not None:
+                progress(done, len(paths))
