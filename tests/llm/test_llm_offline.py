@@ -85,7 +85,7 @@ async def test_generative_stages_autofixes_and_says_what_claude_would_add(projec
     assert "- `lib/demo/counter.ex` (+" in text
     assert "the offline engine cannot write new code" in text
     envelope = parse_envelope(text)
-    assert envelope.confidence_label == "low" and envelope.human_gate is True
+    assert envelope.confidence_label == "medium" and envelope.human_gate is False
     assert tree_bytes(project) == before
 
 

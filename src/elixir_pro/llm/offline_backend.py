@@ -226,10 +226,12 @@ class OfflineBackend:
         out.append(
             T.ENVELOPE.format(
                 result=T.RESULT_GEN.format(count=len(edits), scope=view.scope_label),
-                confidence="low",
+                # The staged fixes are mechanical and re-parsed: medium when there are some;
+                # a request the engine could not serve at all is low (and escalates).
+                confidence="medium" if edits else "low",
                 uncertainty=T.UNCERTAINTY_GEN,
                 verification=T.VERIFY_GEN,
-                gate=T.GATE_YES,
+                gate=T.GATE_MECHANICAL,
             )
         )
         return "".join(out)
