@@ -59,15 +59,17 @@ def alias_at(source: bytes, start: int) -> str:
 
 
 DEFINERS = frozenset({"def", "defp", "defmacro", "defmacrop", "defmodule"})
+_DEFINER_RE = re.compile(
+    rb"(?<![A-Za-z0-9_])(?:defp|defmacrop|defmacro|defmodule|def)(?![A-Za-z0-9_?!])"
+)
 
 
 def _call_of(ident: Node) -> Node | None:
     """The call whose target is ``ident``, if any."""
     parent = ident.parent
-    if parent is not None and parent.type == "call":
-        target = parent.child_by_field_name("target")
-        if target is not None and target.start_byte == ident.start_byte:
-            return parent
+    # a call that starts where the identifier starts has it as its target
+    if parent is not None and parent.type == "call" and parent.start_byte == ident.start_byte:
+        return parent
     return None
 
 
@@ -140,20 +142,15 @@ class Locator:
     def _scan_definers(self) -> None:
         """One pass over every ``def...`` word fills the lookups of all definers at once."""
         found: dict[str, list[Node]] = {name: [] for name in DEFINERS}
-        src = self.source
-        for i in _hits(src, b"def"):
-            if i > 0 and src[i - 1] in _IDENT:
-                continue
-            end = ident_end(src, i)
-            word = src[i:end].decode()
-            if word not in found:
-                continue
-            node = self.root.named_descendant_for_byte_range(i, end)
-            if node is None or node.type != "identifier" or node.start_byte != i:
+        root = self.root
+        for match in _DEFINER_RE.finditer(self.source):
+            start, end = match.span()
+            node = root.named_descendant_for_byte_range(start, end)
+            if node is None or node.type != "identifier" or node.start_byte != start:
                 continue
             call = _call_of(node)
             if call is not None:
-                found[word].append(call)
+                found[match.group().decode()].append(call)
         self._calls.update(found)
 
     def captures(self, name: str) -> list[Node]:

@@ -60,6 +60,8 @@ class ProjectIndex:
 
     def update_file(self, path: str, callbacks: Callbacks) -> set[str]:
         """Record ``path``'s callbacks; returns the behaviour names whose callbacks changed."""
+        if not callbacks and path not in self._by_file:
+            return set()
         before = self._by_file.pop(path, {})
         if callbacks:
             self._by_file[path] = callbacks

@@ -69,7 +69,7 @@ def read_source(root: Path | str, rel_path: str) -> bytes | Notice | None:
         if size > MAX_BYTES:
             return Notice(rel_path, f"skipped: {size // 1024} KiB is over the 2 MiB limit")
         chunks = [os.read(fd, size + 1)]
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_BYTES:
+        while len(chunks[-1]) > size and sum(map(len, chunks)) <= MAX_BYTES:
             more = os.read(fd, 65536)
             if not more:
                 break
