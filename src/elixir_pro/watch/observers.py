@@ -12,6 +12,7 @@ import errno
 import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +49,14 @@ ObserverFactory = Callable[[], BaseObserver]
 
 def native_observer() -> BaseObserver:
     """The platform's native observer (inotify on Linux)."""
+    # watchdog warns (on stderr, over the TUI) when a folder created inside a folder it is
+    # still adding a watch for gets its watch twice; the second simply replaces the first
+    warnings.filterwarnings(
+        "ignore",
+        message="Callback with id .* already exists",
+        category=RuntimeWarning,
+        module=r"watchdog\.observers\.inotify",
+    )
     return Observer()
 
 
