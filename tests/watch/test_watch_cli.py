@@ -142,3 +142,19 @@ def test_bad_path_and_bad_debounce_are_one_line_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--debounce" in result.stderr
+
+
+def test_the_project_folder_vanishing_ends_the_command_cleanly(
+    project: Path, tmp_path: Path
+) -> None:
+    with _running(str(project), "--json", "--no-analysis") as proc:
+        reader = LineReader(proc)
+        assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
+        _json_until(reader, "baseline")
+        project.rename(tmp_path / "moved-away")
+        notice = _json_until(reader, "notice")
+        assert "deleted or renamed" in str(notice["message"])
+        assert _json_until(reader, "state")["state"] == "stopped"
+        err = _finish(proc)
+    assert proc.returncode == 0, err
+    assert err == ""
