@@ -180,8 +180,8 @@ Parallelism, measured in the same run (wall time):
   ({one / two:.2f}x). py-tree-sitter holds the GIL while parsing, so threads do not help.
 - The opt-in process pool (`elixir-pro audit --jobs 2`, forked workers): {full["pool_wall"]:.3f} s
   against {full["audit_wall"]:.3f} s in one process ({full["audit_wall"] / full["pool_wall"]:.2f}x).
-  Whether it pays off depends on idle cores; on the shared machine these figures come from it
-  did not reliably beat one process, so it is off by default (`--jobs 1`).
+  Whether it pays off depends on idle cores: on this shared 2-core machine, busy with other
+  work, runs while developing ranged from 0.7x to 1.2x, so it is off by default (`--jobs 1`).
 """
     print(body)
     if not args.no_write:

@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.context import FileContext, contains, text
 from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import callee_name, functions_reaching, local_refs, repo_calls
@@ -63,8 +64,14 @@ end
                     f"{call.module}.{call.fun} runs once per element of the "
                     f"{_loop_name(loop)} at line {loop.start_point[0] + 1}",
                 )
-        helpers = _names_called_in_loops(ctx) & {f.name for f in ctx.functions}
-        if not helpers:
+        source = ctx.source
+        helpers = {  # cheap byte test first: a local helper must be defined in this file
+            name
+            for name in _names_called_in_loops(ctx)
+            if has_word(source, b"def " + name.encode())
+            or has_word(source, b"defp " + name.encode())
+        }
+        if not helpers or not (helpers & {f.name for f in ctx.functions}):
             return
         by_node = {c.node.start_byte: c for c in calls}
         for module in {id(m): m for m in ctx.modules}.values() or [None]:
