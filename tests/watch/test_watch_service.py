@@ -200,6 +200,27 @@ def test_watch_limit_falls_back_to_polling_with_a_notice(
     assert collector.next(FileBatch) == FileBatch(("lib/proj.ex",), ())
 
 
+def test_notifications_dying_while_running_fall_back_to_polling(
+    project: Path, collector: Collector, start_service: StartService
+) -> None:
+    made: list[BaseObserver] = []
+
+    def factory() -> BaseObserver:
+        made.append(InotifyObserver())
+        return made[0]
+
+    service = start_service(project, observer_factory=factory, poll_interval_s=0.1)
+    assert service.state is WatchState.WATCHING
+    for emitter in list(made[0].emitters):  # the notification thread ends, as on an OS error
+        emitter.stop()
+        emitter.join()
+    assert "switching to polling" in collector.next(Notice).message
+    assert collector.next(WatchStateChanged).state is WatchState.POLLING
+    assert service.state is WatchState.POLLING
+    write(project / "lib" / "proj.ex", "defmodule Proj do\n  def hello, do: :polled\nend\n")
+    assert collector.next(FileBatch) == FileBatch(("lib/proj.ex",), ())
+
+
 def test_root_vanishing_stops_cleanly_with_a_notice(
     tmp_path: Path, project: Path, collector: Collector, start_service: StartService
 ) -> None:
