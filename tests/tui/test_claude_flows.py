@@ -165,7 +165,7 @@ async def test_resume_after_restart_shows_the_panes_and_sends_the_history(
     first = ElixirProApp(courier, watch=False, analyze=False)
     async with first.run_test(size=(120, 40)) as pilot:
         await settle(pilot, first)
-        await pilot.press("alt+4")
+        await pilot.press("escape", "4", "i")
         await type_and_send(pilot, first, "what is a supervisor?")
         turn_pane = main_screen(first).pane(CognitiveMode.INFORMATIVE)
         await wait_until(pilot, lambda: bool(turn_pane.turns) and turn_pane.turns[-1].finished)
@@ -181,7 +181,7 @@ async def test_resume_after_restart_shows_the_panes_and_sends_the_history(
         (old,) = pane.turns
         assert old.prompt == "what is a supervisor?"
         assert old.text == "First answer about supervisors."
-        await pilot.press("alt+4")
+        await pilot.press("escape", "4", "i")
         await type_and_send(pilot, again, "and a dynamic one?")
         await wait_until(pilot, lambda: len(pane.turns) == 2 and pane.turns[-1].finished)
         await settle(pilot, again)
@@ -196,7 +196,7 @@ async def test_offline_answer_without_a_key(courier: Path) -> None:
         await settle(pilot, app)
         screen = main_screen(app)
         assert screen.query_one(StatusBar).backend == "offline engine"
-        await pilot.press("alt+2")
+        await pilot.press("ctrl+n")
         await type_and_send(pilot, app, "review lib/")
         pane = screen.pane(CognitiveMode.CRITICAL)
         await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished)

@@ -48,18 +48,25 @@ async def test_keys_switch_panes_from_the_prompt_and_from_the_pane(courier: Path
         await settle(pilot, app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        await pilot.press("alt+2")
+        prompt = screen.query_one(PromptInput)
+        await pilot.press("ctrl+n")
         assert screen.current_mode is CognitiveMode.CRITICAL
-        assert (
-            app.screen.query_one(PromptInput).text == ""
-        )  # the chord did not type into the prompt
+        assert prompt.text == ""  # the chord did not type into the prompt
+        await pilot.press("alt+3")  # not a pane key (terminals disagree on alt), and not text
+        assert screen.current_mode is CognitiveMode.CRITICAL
+        assert prompt.text == ""
+        status = screen.query_one(StatusBar)
+        assert not status.nav
         await pilot.press("escape")  # leave the prompt; single keys now work
+        assert status.nav and "KEYS" in str(status.render())
         await pilot.press("3")
         assert screen.current_mode is CognitiveMode.EVALUATIVE
         await pilot.press("4")
         assert screen.query_one(TabbedContent).active == "tab-informative"
         await pilot.press("1")
         assert screen.current_mode is CognitiveMode.GENERATIVE
+        await pilot.press("i")
+        assert isinstance(app.focused, PromptInput) and not status.nav
 
 
 async def test_typing_digits_in_the_prompt_types_them(courier: Path) -> None:

@@ -54,7 +54,7 @@ async def _answer(pilot: Pilot[Any]) -> None:
     app = pilot.app
     await settle(pilot, app)
     screen = _main(app)  # type: ignore[arg-type]
-    await pilot.press("alt+2")
+    await pilot.press("ctrl+n")
     prompt = screen.query_one(PromptInput)
     prompt.text = "review lib/courier/metrics.ex"
     await pilot.press("enter")
@@ -104,6 +104,21 @@ def _keys(*keys: str) -> RunBefore:
         await settle(pilot, pilot.app)
 
     return run
+
+
+async def _palette(pilot: Pilot[Any]) -> None:
+    """The palette filtered to this app's panel commands (a stable, single-provider list)."""
+    from textual.command import CommandList
+
+    await settle(pilot, pilot.app)
+    await pilot.press("ctrl+p", *"toggle the")
+
+    def listed() -> int:
+        found = pilot.app.screen.query(CommandList)
+        return found.first().option_count if found else 0
+
+    await wait_until(pilot, lambda: listed() >= 3)
+    await settle(pilot, pilot.app)
 
 
 async def _context(pilot: Pilot[Any]) -> None:
@@ -195,7 +210,7 @@ SCENARIOS: dict[str, tuple[dict[str, bool], RunBefore]] = {
     ),
     "code_view": ({"analyze": False}, _push(_code_view)),
     "sessions": ({"analyze": False}, _push(_sessions)),
-    "palette": ({"analyze": False}, _keys("ctrl+p")),
+    "palette": ({"analyze": False}, _palette),
 }
 
 

@@ -19,8 +19,8 @@ class ElixirProCommands(Provider):
         for action in keys.ACTIONS:
             if not action.palette:
                 continue
-            title = f"{action.description} ({keys.display_keys(action.keys)})"
-            found.append((title, action.description, partial(main.run_action, action.action)))
+            help_text = f"key: {keys.display_keys(action.keys)}"
+            found.append((action.description, help_text, partial(main.run_action, action.action)))
         for name in sorted(self.app.available_themes):
             if name.startswith("textual-"):
                 continue

@@ -3,9 +3,11 @@
 The main screen's bindings, the footer, the help screen and the command palette are all built
 from :data:`ACTIONS`, so a key cannot be bound without being documented and listed.
 
-Keys come in two kinds: keys that work everywhere (function keys, ctrl and alt chords the
-prompt's TextArea leaves free) and plain letters that work when the focus is not in the prompt
-(press ``escape`` in the prompt to get there, ``i`` to go back).
+Keys come in two kinds: keys that work everywhere (function keys and the ctrl chords the
+prompt's TextArea leaves free) and plain letters and digits that work when the focus is not in
+the prompt (press ``escape`` in the prompt to get there, ``i`` to go back; the status bar then
+shows KEYS). Alt+digit is not used: terminals and Textual's parser disagree on it (``ESC 2``
+can arrive as a ``™`` character).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ class Action:
 
 
 ACTIONS: tuple[Action, ...] = (
-    Action("show_pane('generative')", "1,alt+1", "gen", "Show the generative pane", show=False),
-    Action("show_pane('critical')", "2,alt+2", "crit", "Show the critical pane", show=False),
-    Action("show_pane('evaluative')", "3,alt+3", "eval", "Show the evaluative pane", show=False),
-    Action("show_pane('informative')", "4,alt+4", "info", "Show the informative pane", show=False),
+    Action("show_pane('generative')", "1", "gen", "Show the generative pane", show=False),
+    Action("show_pane('critical')", "2", "crit", "Show the critical pane", show=False),
+    Action("show_pane('evaluative')", "3", "eval", "Show the evaluative pane", show=False),
+    Action("show_pane('informative')", "4", "info", "Show the informative pane", show=False),
+    Action("next_pane", "ctrl+n,n", "next pane", "Show the next pane", show=False),
     Action("cycle_tool_mode", "ctrl+t,t", "tools", "Cycle the tool mode (audit/solution/research)"),
     Action("panel_run", "ctrl+o,p", "panel", "Panel run: send the prompt to all four modes"),
     Action("open_review", "ctrl+g,g", "changes", "Review the staged changes"),
@@ -52,7 +55,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("help", "f1,question_mark", "help", "Show every key"),
 )
 
-PANE_KEYS = "1-4 / alt+1-4"
+PANE_KEYS = "1-4"
 
 # Keys of the prompt itself (handled by the PromptInput widget), for the help screen.
 PROMPT_KEYS: tuple[tuple[str, str], ...] = (

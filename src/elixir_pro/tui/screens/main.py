@@ -97,6 +97,16 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
     def action_show_pane(self, mode: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{mode}"
 
+    def action_next_pane(self) -> None:
+        index = COGNITIVE_MODES.index(self.current_mode)
+        self.action_show_pane(COGNITIVE_MODES[(index + 1) % len(COGNITIVE_MODES)].value)
+
+    def on_descendant_focus(self) -> None:
+        self.status.nav = self.focused is not self.query_one(PromptInput)
+
+    def on_descendant_blur(self) -> None:
+        self.status.nav = self.focused is not self.query_one(PromptInput)
+
     def action_cycle_tool_mode(self) -> None:
         index = TOOL_MODES.index(self.tool_mode)
         self.tool_mode = TOOL_MODES[(index + 1) % len(TOOL_MODES)]

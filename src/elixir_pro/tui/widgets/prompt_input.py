@@ -174,4 +174,7 @@ class PromptInput(TextArea):
             return
         if event.key == "escape":
             self.post_message(self.CompletionHint([]))
+        if event.key.startswith("alt+"):
+            event.prevent_default()  # a chord, not text, even when it carries a character
+            return
         await super()._on_key(event)

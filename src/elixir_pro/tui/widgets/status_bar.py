@@ -30,10 +30,12 @@ class StatusBar(Widget):
     watcher: reactive[str] = reactive("off")
     pending: reactive[int] = reactive(0)
     busy: reactive[str] = reactive("")
+    nav: reactive[bool] = reactive(False)
 
     def render(self) -> Text:
         sep = (" │ ", "dim")
         parts: list[tuple[str, str] | str] = [
+            ("KEYS ", "bold reverse") if self.nav else "",
             (self.backend, "bold"),
             sep,
             (f" {self.tool_mode} ", "bold reverse"),
