@@ -9,13 +9,14 @@ Used by the rules under ``engine/rules/``, by suppression and by the analyzer.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from tree_sitter import Node, Tree
 
-from elixir_pro.engine.locate import Locator, alias_at, ident_end
+from elixir_pro.engine.locate import Locator, alias_at
 from elixir_pro.engine.locate import RemoteCall as RemoteCall
 from elixir_pro.engine.nodes import argument_count as argument_count
 from elixir_pro.engine.nodes import arguments as arguments
@@ -123,14 +124,10 @@ class ModuleDef:
 
 def _function_def(kind: str, node: Node, source: bytes) -> FunctionDef | None:
     """A clause from its ``def`` call, named by reading the identifier after the keyword."""
-    start = node.start_byte + len(kind)
-    while start < len(source) and source[start] in b" \t":
-        start += 1
-    end = ident_end(source, start)
-    name = source[start:end].decode()
-    if not name or name == "unquote" or name[0].isupper() or name[0].isdigit():
+    match = _DEF_NAME.match(source, node.start_byte + len(kind))
+    if match is None or match.group(1) == b"unquote":
         return None
-    return FunctionDef(kind, name, node)
+    return FunctionDef(kind, match.group(1).decode(), node)
 
 
 class FileContext:
@@ -159,9 +156,9 @@ class FileContext:
         """Calls ``module.fun(...)`` with the exact module text, or, with ``tail``, of any
         module whose last segment is ``tail`` (``tail="Repo"`` matches ``MyApp.Repo``)."""
         if module is not None:
-            return self._locator.remote(module).get(fun, [])
+            return self._locator.remote(module, fun=fun).get(fun, [])
         if tail is not None:
-            return self._locator.remote(tail, tail=True).get(fun, [])
+            return self._locator.remote(tail, tail=True, fun=fun).get(fun, [])
         raise ValueError("remote() needs module= or tail=")
 
     def remote_module(self, module: str, tail: bool = False) -> dict[str, list[RemoteCall]]:
@@ -326,7 +323,13 @@ LOOP_FUNS = frozenset(
 )
 
 
+_DEF_NAME = re.compile(rb"[ \t]+([a-z_][A-Za-z0-9_]*[?!]?)")
+
+
 def _innermost(modules: list[ModuleDef], byte: int) -> ModuleDef | None:
+    if len(modules) == 1:
+        only = modules[0]
+        return only if only.node.start_byte <= byte < only.node.end_byte else None
     best: ModuleDef | None = None
     for mod in modules:
         if mod.node.start_byte > byte:

@@ -16,6 +16,7 @@ from tree_sitter import Node
 
 _IDENT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _IDENT_END = _IDENT | frozenset(b"?!")
+_IDENT_OR_DOT = _IDENT | frozenset(b".:@")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +60,9 @@ def alias_at(source: bytes, start: int) -> str:
 
 
 DEFINERS = frozenset({"def", "defp", "defmacro", "defmacrop", "defmodule"})
-_DEFINER_RE = re.compile(
-    rb"(?<![A-Za-z0-9_])(?:defp|defmacrop|defmacro|defmodule|def)(?![A-Za-z0-9_?!])"
-)
+# starts with a literal so the regex engine can jump between candidates; the character before
+# the match is checked by hand (a look-behind at the start would test every position)
+_DEFINER_RE = re.compile(rb"def(?:p|macrop|macro|module)?(?![A-Za-z0-9_?!])")
 
 
 def _call_of(ident: Node) -> Node | None:
@@ -97,7 +98,7 @@ class Locator:
         self._calls: dict[str, list[Node]] = {}
         self._idents: dict[str, list[Node]] = {}
         self._captures: dict[str, list[Node]] = {}
-        self._remote: dict[tuple[str, bool], dict[str, list[RemoteCall]]] = {}
+        self._remote: dict[tuple[str, bool, str | None], dict[str, list[RemoteCall]]] = {}
 
     def _identifiers(self, name: str) -> list[Node]:
         """Identifier nodes spelled exactly ``name``."""
@@ -143,8 +144,11 @@ class Locator:
         """One pass over every ``def...`` word fills the lookups of all definers at once."""
         found: dict[str, list[Node]] = {name: [] for name in DEFINERS}
         root = self.root
-        for match in _DEFINER_RE.finditer(self.source):
+        src = self.source
+        for match in _DEFINER_RE.finditer(src):
             start, end = match.span()
+            if start > 0 and src[start - 1] in _IDENT_OR_DOT:
+                continue
             node = root.named_descendant_for_byte_range(start, end)
             if node is None or node.type != "identifier" or node.start_byte != start:
                 continue
@@ -174,20 +178,29 @@ class Locator:
         self._captures[name] = out
         return out
 
-    def remote(self, module: str, tail: bool = False) -> dict[str, list[RemoteCall]]:
+    def remote(
+        self, module: str, tail: bool = False, fun: str | None = None
+    ) -> dict[str, list[RemoteCall]]:
         """``{fun: [calls]}`` for calls ``module.fun(...)``; with ``tail``, any module whose last
-        segment is ``module`` (``Repo`` matches ``MyApp.Repo``)."""
-        key = (module, tail)
+        segment is ``module`` (``Repo`` matches ``MyApp.Repo``). With ``fun``, only calls of that
+        function are looked at (cheaper when a module is called often)."""
+        key = (module, tail, fun)
         cached = self._remote.get(key)
         if cached is not None:
             return cached
+        whole = self._remote.get((module, tail, None))
+        if whole is not None and fun is not None:
+            found = {fun: whole[fun]} if fun in whole else {}
+            self._remote[key] = found
+            return found
         out: dict[str, list[RemoteCall]] = {}
         src = self.source
         needle = module.encode() + b"."
-        for i in _hits(src, needle):
+        fun_bytes = fun.encode() if fun is not None else b""
+        for i in _hits(src, needle + fun_bytes):
             start = i + len(needle)
             end = ident_end(src, start)
-            if end == start:
+            if end == start or (fun is not None and end - start != len(fun_bytes)):
                 continue
             ident = self.root.named_descendant_for_byte_range(start, end)
             if ident is None or ident.type != "identifier" or ident.start_byte != start:
@@ -203,8 +216,8 @@ class Locator:
             exact = left_text == module
             if not exact and not (tail and left_text.endswith("." + module)):
                 continue
-            fun = src[start:end].decode()
-            out.setdefault(fun, []).append(RemoteCall(left_text, fun, call))
+            name = src[start:end].decode()
+            out.setdefault(name, []).append(RemoteCall(left_text, name, call))
         self._remote[key] = out
         return out
 

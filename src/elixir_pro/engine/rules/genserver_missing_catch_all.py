@@ -82,11 +82,11 @@ def _forwards_arbitrary_requests(ctx: FileContext, module: ModuleDef) -> bool:
     """The module's client API passes a caller-supplied term straight to call/cast."""
     for fun in ("call", "cast"):
         for call in ctx.remote(fun, module="GenServer"):
-            fn = ctx.function_at(call.node.start_byte)
-            if fn is None or fn.module is not module:
-                continue
             args = effective_arguments(call.node)
             if len(args) < 2 or args[1].type != "identifier":
+                continue
+            fn = ctx.function_at(call.node.start_byte)
+            if fn is None or fn.module is not module:
                 continue
             if any(p.type == "identifier" and p.text == args[1].text for p in fn.params):
                 return True
