@@ -277,3 +277,19 @@ def test_process_pool_matches_single_process(tmp_path: Path) -> None:
     write(tmp_path, "lib/sort.ex", ATOM.replace(b"to_atom", b"to_existing_atom"))
     delta = pooled_analyzer.reanalyze(["lib/sort.ex"])
     assert keys(delta.resolved) == {("unsafe-atom-creation", "lib/sort.ex", 2)}
+
+
+def test_pool_size_policy() -> None:
+    import threading
+
+    from elixir_pro.engine.parallel import AUTO_MIN_FILES, pool_size
+
+    assert pool_size(10, None) == 1  # small projects: no pool
+    assert pool_size(AUTO_MIN_FILES * 10, 1) == 1
+    assert 1 <= pool_size(AUTO_MIN_FILES * 10, None) <= 4
+    assert pool_size(3, 8) == 3  # never more processes than files
+    seen: list[int] = []
+    worker = threading.Thread(target=lambda: seen.append(pool_size(5000, 4)))
+    worker.start()
+    worker.join()
+    assert seen == [1]  # never fork while other threads run

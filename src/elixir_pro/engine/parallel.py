@@ -2,9 +2,9 @@
 per-file results (findings, notices, behaviour facts). tree-sitter holds the GIL while parsing,
 so threads do not help; processes do, once a project is large enough to pay the pool's start-up.
 
-Used by :meth:`ProjectAnalyzer.analyze_all` when the caller asks for jobs (``elixir-pro audit
---jobs N``) and it is safe: a ``fork`` start method and a process with a single thread (forking
-a threaded process such as the TUI is not).
+Used by :meth:`ProjectAnalyzer.analyze_all` for large projects when cores are idle, or when the
+caller asks for jobs (``elixir-pro audit --jobs N``), and only when it is safe: a ``fork`` start
+method and a process with a single thread (forking a threaded process such as the TUI is not).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from elixir_pro.engine.project import Callbacks
 from elixir_pro.engine.sources import Notice
 
 CHUNK = 64
+AUTO_MIN_FILES = 300
 MAX_JOBS = 4
 
 
@@ -37,15 +38,30 @@ class FileOutcome:
     callbacks: Callbacks
 
 
+def idle_cores() -> int:
+    """Cores not busy with other work, from the 1-minute load average (this process's own
+    load counted as idle). The pool only wins when cores are actually free: on the shared
+    benchmark machine it ranged from slower than one process to close to twice as fast."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return cores
+    return max(1, min(cores, round(cores - max(0.0, load - 1.0))))
+
+
 def pool_size(files: int, jobs: int | None) -> int:
-    """How many processes to use. One unless asked for more (``jobs``; 0 means one per core,
-    up to ``MAX_JOBS``): on the shared 2-core benchmark machine the pool did not beat one
-    process (see docs/performance.md). Never forks a process that runs other threads."""
-    if jobs is None or jobs == 1 or files < 2:
+    """How many processes to use. ``jobs`` when given (0 = one per core, 1 = no pool); by
+    default a pool only for projects of ``AUTO_MIN_FILES`` or more and only over idle cores.
+    Never forks a process that runs other threads (the TUI, the watcher)."""
+    if jobs == 1 or files < 2:
         return 1
     if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if jobs is None:
+        wanted = idle_cores() if files >= AUTO_MIN_FILES else 1
+    else:
+        wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
     return max(1, min(wanted, MAX_JOBS, files))
 
 

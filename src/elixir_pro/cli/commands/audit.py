@@ -28,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="processes for large audits (default 1; 0 = one per core)",
+        help="processes to use (default: idle cores for large projects; 0 = every core)",
     )
 
 
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("not an Elixir source file (.ex or .exs)", path=args.path)
         analyzer = ProjectAnalyzer(target.parent, paths=[target.name])
     elif target.is_dir():
-        if args.jobs < 0:
+        if args.jobs is not None and args.jobs < 0:
             raise UserError("must be 0 or more", field="--jobs")
         analyzer = ProjectAnalyzer(target, jobs=args.jobs)
     else:
