@@ -143,6 +143,8 @@ class FileContext:
         #: Callbacks of the behaviours the project defines (``{module: {(name, arity)}}``).
         self.project_callbacks: Mapping[str, frozenset[tuple[str, int]]] = {}
         self._locator = Locator(source, self.root)
+        #: Which byte strings occur in the source, memoised by ``Rule.applies``.
+        self.needles: dict[bytes, bool] = {}
 
     # -- call lookups (see engine/locate.py) -------------------------------------------------
 

@@ -46,14 +46,22 @@ class Rule:
         """A cheap necessary condition on the source bytes; ``check`` decides on the tree."""
         if self.mix_exs_only and not ctx.is_mix_exs:
             return False
-        source = ctx.source
+        # plain loops and a per-file memo: this runs for every file and rule, and many rules
+        # share their needles ("GenServer", "Repo")
+        source, memo = ctx.source, ctx.needles
         for needle in self.requires:
-            if needle not in source:
+            hit = memo.get(needle)
+            if hit is None:
+                hit = memo[needle] = needle in source
+            if not hit:
                 return False
         if not self.triggers:
             return True
-        for needle in self.triggers:  # noqa: SIM110 - a plain loop: this runs per file and rule
-            if needle in source:
+        for needle in self.triggers:
+            hit = memo.get(needle)
+            if hit is None:
+                hit = memo[needle] = needle in source
+            if hit:
                 return True
         return False
 

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef, arguments, text
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    ModuleDef,
+    arguments,
+    effective_arguments,
+    text,
+)
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
@@ -147,7 +154,9 @@ def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[str]]
                 continue
             for node in walk(fn.node):
                 name = call_target(node) if node.type == "call" else None
-                if name is not None and name not in ACQUIRE and _is_lock_acquire(name):
+                if name is None or name in ACQUIRE:
+                    continue
+                if _is_lock_acquire(name) or _inserts_lock_row(node, name):
                     resources.append("a lock or lease")
     return traps, resources
 
@@ -160,6 +169,15 @@ def _is_lock_acquire(target: str) -> bool:
     return any(w in lowered for w in LOCK_WORDS) and (
         fun.startswith(("acquire", "lock", "take", "claim")) or "Repo" in module
     )
+
+
+def _inserts_lock_row(call: Node, target: str) -> bool:
+    """``Repo.insert(%Lease{...})`` and friends: a lock or lease row written to the database."""
+    module, _, fun = target.rpartition(".")
+    if not module.endswith("Repo") or not fun.startswith("insert"):
+        return False
+    args = effective_arguments(call)
+    return bool(args) and any(w in text(args[0]).lower() for w in LOCK_WORDS)
 
 
 def _releases(module: ModuleDef, terminate: list[FunctionDef]) -> bool:
