@@ -212,3 +212,19 @@ def test_jobs_give_the_same_findings(capsys: pytest.CaptureFixture[str]) -> None
     assert json.loads(pooled) == json.loads(single)
     code, _, err = run_audit(capsys, str(COURIER), "--jobs", "-1")
     assert code == 2 and "--jobs" in err
+
+
+def test_single_file_uses_its_project_settings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mix.exs").write_text("defmodule P.MixProject do\nend\n")
+    (tmp_path / ".elixir-pro.yaml").write_text("rules:\n  disable: [genserver-call-infinity]\n")
+    (tmp_path / "lib" / "deep").mkdir(parents=True)
+    (tmp_path / "lib" / "deep" / "exporter.ex").write_bytes(MEDIUM_ONLY)
+    code, out, _ = run_audit(
+        capsys, str(tmp_path / "lib" / "deep" / "exporter.ex"), "--format", "json"
+    )
+    assert json.loads(out)["findings"] == [] and code == 0
+    (tmp_path / ".elixir-pro.yaml").write_text("rules:\n  disable: 3\n")
+    code, _, err = run_audit(capsys, str(tmp_path / "lib" / "deep" / "exporter.ex"))
+    assert code == 2 and ".elixir-pro.yaml" in err and "rules.disable" in err

@@ -34,6 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _project_root(start: Path) -> Path:
+    """The nearest folder holding ``.elixir-pro.yaml`` or ``mix.exs`` (for a single file's
+    project settings), else ``start``."""
+    for folder in (start, *start.parents):
+        if (folder / ".elixir-pro.yaml").is_file() or (folder / "mix.exs").is_file():
+            return folder
+    return start
+
+
 def _progress(done: int, total: int) -> None:
     print(f"\raudit: {done}/{total} files", end="" if done < total else "\n", file=sys.stderr)
 
@@ -61,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     if target.is_file():
         if not is_source(target.name):
             raise UserError("not an Elixir source file (.ex or .exs)", path=args.path)
-        analyzer = ProjectAnalyzer(target.parent, paths=[target.name])
+        from elixir_pro.config import load_config
+
+        config = load_config(_project_root(target.parent.resolve()))
+        analyzer = ProjectAnalyzer(target.parent, config, paths=[target.name])
     elif target.is_dir():
         if args.jobs is not None and args.jobs < 0:
             raise UserError("must be 0 or more", field="--jobs")
