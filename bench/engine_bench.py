@@ -53,6 +53,7 @@ def full_audit(root: Path, sources: dict[str, bytes], rounds: int) -> dict[str, 
         "audit_wall": 1e9,
         "audit_cpu": 1e9,
         "pool_wall": 1e9,
+        "two_wall": 1e9,
     }
     findings = 0
 
@@ -78,10 +79,16 @@ def full_audit(root: Path, sources: dict[str, bytes], rounds: int) -> dict[str, 
         findings = len(analyzer.findings)
         del analyzer
         fresh_heap()
-        best["jobs"] = pool_size(len(blobs), None)
+        jobs = pool_size(len(blobs), None)
         pooled = ProjectAnalyzer(root, Config())  # the default: a pool over idle cores
-        best["pool_wall"] = min(best["pool_wall"], _timed(pooled.analyze_all)[0])
+        wall = _timed(pooled.analyze_all)[0]
+        if wall < best["pool_wall"]:
+            best["pool_wall"], best["jobs"] = wall, jobs
         del pooled
+        fresh_heap()
+        two = ProjectAnalyzer(root, Config(), jobs=2)
+        best["two_wall"] = min(best["two_wall"], _timed(two.analyze_all)[0])
+        del two
     best["findings"] = findings
     return best
 
@@ -177,13 +184,17 @@ parse cache) and includes finding, reading and hashing the files.
 | full audit, one process (`--jobs 1`), {int(full["findings"])} findings | \
 {full["audit_wall"]:.3f} s | {full["audit_cpu"]:.3f} s | {wall_ratio:.2f}x wall, \
 {cpu_ratio:.2f}x CPU |
-| full audit, default (`ProjectAnalyzer(root)`: {jobs} process{"es" if jobs > 1 else ""} \
-from the idle cores at that moment) | {full["pool_wall"]:.3f} s | - | **{pool_ratio:.2f}x** wall |
+| full audit, two forked processes (`--jobs 2`) | {full["two_wall"]:.3f} s | - | \
+{full["two_wall"] / full["parse_wall"]:.2f}x wall |
+| full audit, default (`ProjectAnalyzer(root)`; in its best round it chose {jobs} \
+process{"es" if jobs > 1 else ""}) | {full["pool_wall"]:.3f} s | - | **{pool_ratio:.2f}x** wall |
 
 Target: full audit within 1.5x of the floor. In one process the rules, reading and hashing add
-about {(cpu_ratio - 1) * 100:.0f}% to the parse; the default spreads files over idle cores
-(forked workers; tree-sitter holds the GIL, so threads cannot). Two threads parsing half the
-corpus each took {two:.3f} s against {one:.3f} s on one thread ({one / two:.2f}x).
+about {(cpu_ratio - 1) * 100:.0f}% to the parse. Forked worker processes split the files
+(tree-sitter holds the GIL, so threads cannot: two threads parsing half the corpus each took
+{two:.3f} s against {one:.3f} s on one, {one / two:.2f}x). By default a project of 300 files or
+more gets one process per idle core, judged from the 1-minute load average; on this shared
+machine that average includes other engineers' work and this benchmark's own earlier rounds.
 
 Incremental re-audit of one changed GenServer file ({inc_big["bytes"]} bytes), median of
 {args.reps} edits, against parsing that same file alone (target <= 2x):
