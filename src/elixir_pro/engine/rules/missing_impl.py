@@ -71,25 +71,31 @@ WEB_KINDS: dict[str, str] = {
 }
 
 
+_USE_PREFIXES = (*(name.encode() for name in KNOWN if not name.startswith(":")), b"Phoenix.")
+_WEB_KIND_BYTES = tuple(kind.encode() for kind in WEB_KINDS)
+
+
 @register
 class MissingImpl(Rule):
     id = "missing-impl"
     severity = Severity.LOW
     title = "Behaviour callback without @impl"
-    triggers = (
-        b"use GenServer",
-        b"use Supervisor",
-        b"use DynamicSupervisor",
-        b"use Application",
-        b"use Phoenix.",
-        b":live_view",
-        b":live_component",
-        b":channel",
-        b"use Oban.Worker",
-        b"use Mix.Task",
-        b"use GenStage",
-        b"@behaviour",
-    )
+    triggers = (b"use ", b"@behaviour")
+
+    def applies(self, ctx: FileContext) -> bool:
+        """Cheap byte test: a ``use`` of a known behaviour, or any ``@behaviour``."""
+        source = ctx.source
+        if b"@behaviour" in source:
+            return True
+        start = source.find(b"use ")
+        while start >= 0:
+            line_end = source.find(b"\n", start)
+            line = source[start + 4 : line_end if line_end >= 0 else len(source)]
+            if line.startswith(_USE_PREFIXES) or any(k in line for k in _WEB_KIND_BYTES):
+                return True
+            start = source.find(b"use ", start + 4)
+        return False
+
     rationale = (
         "`@impl true` tells the compiler a function implements a behaviour callback, so a "
         "typo or a wrong arity becomes a compile warning instead of a callback that is "
