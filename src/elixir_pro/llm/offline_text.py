@@ -128,7 +128,9 @@ VERIFY_AUDIT = "Check each finding at its location; run `mix compile` and `mix t
 VERIFY_DOCS = "Read the docs with `h Module.fun` in `iex`."
 VERIFY_GEN = "Review the staged diff, then run `mix format`, `mix compile` and `mix test`."
 GATE_NO = "no — the offline engine makes no architectural decisions."
-GATE_MECHANICAL = "no — only mechanical fixes are staged; design decisions stay with you (and Claude)."
+GATE_MECHANICAL = (
+    "no — only mechanical fixes are staged; design decisions stay with you (and Claude)."
+)
 
 RESULT_AUDIT = "{count} finding(s) from the engine's static rules ({scope})."
 RESULT_EVAL = "Supervision map and {count} trade-off(s) raised by the findings ({scope})."
