@@ -35,7 +35,7 @@ async def test_watcher_feeds_the_findings_panel_and_announces_new_findings(couri
     app = ElixirProApp(courier, offline=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
-        panel = screen.query_one(FindingsPanel)
+        panel = screen.findings_panel
         await wait_until(pilot, lambda: panel.state == "ready", timeout=30)
         await wait_until(pilot, lambda: screen.query_one(StatusBar).watcher == "on", timeout=30)
         rules = {f.rule for f in panel.findings}
@@ -48,6 +48,8 @@ async def test_watcher_feeds_the_findings_panel_and_announces_new_findings(couri
         messages = [n.message for n in app._notifications]
         assert any("lib/courier/labels.ex:3" in m and "unsafe-atom-creation" in m for m in messages)
         await pilot.press("f2")
+        await settle(pilot, app)
+        assert isinstance(panel, FindingsPanel) and panel.is_mounted
         options = screen.query_one("#findings-list", OptionList)
         assert app.focused is options
         index = panel.findings.index(new)
@@ -70,6 +72,7 @@ async def test_supervision_tree_panel(courier: Path) -> None:
         await settle(pilot, app)
         screen = main_screen(app)
         await pilot.press("f3")
+        await settle(pilot, app)
         tree = screen.query_one("#supervision-tree", Tree)
         assert app.focused is tree
         labels = [str(node.label) for node in tree.root.children]

@@ -30,9 +30,7 @@ from elixir_pro.tui.screens.error import ErrorScreen
 from elixir_pro.tui.screens.human_gate import HumanGateScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.screens.sessions import SessionsScreen
-from elixir_pro.tui.widgets.findings_panel import FindingsPanel
 from elixir_pro.tui.widgets.prompt_input import PromptInput
-from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -72,19 +70,30 @@ def _panel(key: str, ready: Callable[[MainScreen], bool]) -> RunBefore:
         screen = _main(app)  # type: ignore[arg-type]
         await wait_until(pilot, lambda: ready(screen), timeout=30)
         await pilot.press(key)
+        await wait_until(pilot, lambda: _panel_shown(screen))
         await settle(pilot, app)
 
     return run
 
 
+def _panel_shown(screen: MainScreen) -> bool:
+    """The panel's list is filled and has the focus."""
+    focused = screen.focused
+    if focused is None or focused.id not in ("findings-list", "supervision-tree"):
+        return False
+    count = getattr(focused, "option_count", None)
+    if count is not None:
+        return bool(count)
+    root = getattr(focused, "root", None)
+    return bool(root is not None and root.children)
+
+
 def _findings_ready(screen: MainScreen) -> bool:
-    return screen.query_one(FindingsPanel).state == "ready"
+    return screen.findings_panel.state == "ready"
 
 
 def _supervision_ready(screen: MainScreen) -> bool:
-    return "trees" in str(
-        screen.query_one(SupervisionPanel).query_one("#supervision-title").render()
-    )
+    return screen.supervision_panel.smap is not None
 
 
 def _push(make: Callable[[ElixirProApp], Any]) -> RunBefore:

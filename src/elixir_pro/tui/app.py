@@ -8,19 +8,29 @@ construct it directly, optionally with a ready :class:`~elixir_pro.tui.services.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from elixir_pro.tui import themes
-from elixir_pro.tui.commands import ElixirProCommands
 from elixir_pro.tui.services import TuiContext
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def commands_provider() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens."""
+    from elixir_pro.tui.commands import ElixirProCommands
+
+    return ElixirProCommands
 
 
 class ElixirProApp(App[int]):
     TITLE = "elixir-pro"
-    COMMANDS = App.COMMANDS | {ElixirProCommands}
+    COMMANDS = App.COMMANDS | {commands_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
     ]
@@ -68,6 +78,13 @@ class ElixirProApp(App[int]):
         self.push_screen(MainScreen(self.context))
         if self.resume:
             self.call_after_refresh(self.resume_session, self.resume)
+
+    def on_ready(self, _event: events.Ready) -> None:
+        from elixir_pro.tui.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.start_background()
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)

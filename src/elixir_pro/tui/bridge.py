@@ -9,6 +9,7 @@ thread-safe). Nothing else in the TUI converts core events.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.message_pump import MessagePump
@@ -16,7 +17,9 @@ from textual.message_pump import MessagePump
 from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.engine.findings import Finding
 from elixir_pro.events import CoreEvent, FindingsUpdated, Notice
-from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchStateChanged
+
+if TYPE_CHECKING:
+    from elixir_pro.watch.model import WatchEvent
 
 
 class AgentEvent(Message):
@@ -80,7 +83,10 @@ class WatchBridge:
 
 
 def watch_message(event: WatchEvent) -> Message | None:
-    """A watcher event as a Message (None for an event the TUI does not show)."""
+    """A watcher event as a Message (None for an event the TUI does not show). The watcher's
+    own types are imported here, on its thread, so the app's start does not load them."""
+    from elixir_pro.watch.model import Baseline, FileBatch, WatchStateChanged
+
     if isinstance(event, FindingsUpdated):
         return FindingsChanged(event)
     if isinstance(event, Notice):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,13 +28,12 @@ from elixir_pro.tui.bridge import AgentEvent
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
 from elixir_pro.tui.services import TuiContext
-from elixir_pro.tui.widgets.context_panel import ContextPanel
-from elixir_pro.tui.widgets.findings_panel import FindingsPanel
 from elixir_pro.tui.widgets.mode_pane import ModePane
 from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
 from elixir_pro.tui.widgets.status_bar import StatusBar
-from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
-from elixir_pro.tui.widgets.turn_view import TurnView
+
+if TYPE_CHECKING:
+    from elixir_pro.tui.widgets.turn_view import TurnView
 
 
 class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
@@ -62,10 +61,7 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
                 for index, mode in enumerate(COGNITIVE_MODES, start=1):
                     with TabPane(f"{index} {mode.value}", id=f"tab-{mode.value}"):
                         yield ModePane(mode)
-            with Vertical(id="side"):
-                yield FindingsPanel()
-                yield SupervisionPanel()
-                yield ContextPanel()
+            yield Vertical(id="side")  # panels are mounted on first use
         yield Static("", id="hint")
         yield PromptInput(id="prompt")
         yield StatusBar(id="status")
@@ -77,11 +73,7 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
         status.tool_mode = self.tool_mode.value
         status.role = self.context.agent.role.value
         status.watcher = "off" if not self.context.watch else "starting"
-        self.query_one(ContextPanel).set_paths([])
-        for panel_id in ("#findings-panel", "#supervision-panel", "#context-panel"):
-            self.query_one(panel_id).display = False
         self.query_one("#side").display = False
-        self.call_after_refresh(self.start_background)
         for note in self.context.notes:
             self.notify(note, severity="warning", timeout=8)
 

@@ -23,20 +23,16 @@ from elixir_pro.tui.bridge import (
     WatcherNotice,
     WatcherStateChanged,
 )
-from elixir_pro.tui.widgets.context_panel import ContextPanel
-from elixir_pro.tui.widgets.findings_panel import FindingsPanel
 from elixir_pro.tui.widgets.prompt_input import PromptInput, project_files
-from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
 if TYPE_CHECKING:
     from elixir_pro.tui.services import TuiContext
+    from elixir_pro.tui.widgets.context_panel import ContextPanel
+    from elixir_pro.tui.widgets.findings_panel import FindingsPanel
     from elixir_pro.tui.widgets.status_bar import StatusBar
+    from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
-PANELS = {
-    "findings": "#findings-panel",
-    "supervision": "#supervision-panel",
-    "context": "#context-panel",
-}
+PANELS = ("findings", "supervision", "context")
 
 
 class SidePanelsMixin(Screen[None]):
@@ -52,8 +48,50 @@ class SidePanelsMixin(Screen[None]):
 
         return self.query_one(StatusBar)
 
+    # -- panels (created on first use, mounted when first shown) ---------------------------
+    _side_panels: dict[str, Widget] | None = None
+
+    def side_panel(self, name: str) -> Widget:
+        if self._side_panels is None:
+            self._side_panels = {}
+        panel = self._side_panels.get(name)
+        if panel is None:
+            if name == "findings":
+                from elixir_pro.tui.widgets.findings_panel import FindingsPanel
+
+                panel = FindingsPanel()
+            elif name == "supervision":
+                from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
+
+                panel = SupervisionPanel()
+            else:
+                from elixir_pro.tui.widgets.context_panel import ContextPanel
+
+                panel = ContextPanel()
+            self._side_panels[name] = panel
+        return panel
+
+    @property
+    def findings_panel(self) -> FindingsPanel:
+        return self.side_panel("findings")  # type: ignore[return-value]
+
+    @property
+    def supervision_panel(self) -> SupervisionPanel:
+        return self.side_panel("supervision")  # type: ignore[return-value]
+
+    @property
+    def context_panel(self) -> ContextPanel:
+        return self.side_panel("context")  # type: ignore[return-value]
+
     # -- background loading ----------------------------------------------------------------
+    _background_started = False
+
     def start_background(self) -> None:
+        """Load the panels and start the watcher; called by the App once the first frame is
+        on screen, so none of it delays the first paint."""
+        if self._background_started:
+            return
+        self._background_started = True
         self.load_candidates()
         if self.context.analyze:
             self.load_supervision()
@@ -62,7 +100,7 @@ class SidePanelsMixin(Screen[None]):
         elif self.context.analyze:
             self.load_findings()
         else:
-            self.query_one(FindingsPanel).set_unavailable("analysis off")
+            self.findings_panel.set_unavailable("analysis off")
 
     @work(thread=True, exclusive=True, group="candidates")
     def load_candidates(self) -> None:
@@ -84,14 +122,14 @@ class SidePanelsMixin(Screen[None]):
         except UserError as exc:
             self.app.call_from_thread(self._findings_unavailable, exc.one_line())
             return
-        self.app.call_from_thread(self.query_one(FindingsPanel).set_findings, report.findings)
+        self.app.call_from_thread(self.findings_panel.set_findings, report.findings)
 
     def _findings_unavailable(self, reason: str) -> None:
-        self.query_one(FindingsPanel).set_unavailable(reason)
+        self.findings_panel.set_unavailable(reason)
 
     @work(thread=True, exclusive=True, group="supervision")
     def load_supervision(self) -> None:
-        panel = self.query_one(SupervisionPanel)
+        panel = self.supervision_panel
         try:
             from elixir_pro.engine.supervision import build_supervision_map
 
@@ -150,7 +188,7 @@ class SidePanelsMixin(Screen[None]):
 
     @on(FindingsBaseline)
     def findings_baseline(self, message: FindingsBaseline) -> None:
-        self.query_one(FindingsPanel).set_findings(message.findings)
+        self.findings_panel.set_findings(message.findings)
 
     @on(FilesChanged)
     def files_changed(self, message: FilesChanged) -> None:
@@ -159,7 +197,7 @@ class SidePanelsMixin(Screen[None]):
     @on(FindingsChanged)
     def findings_changed(self, message: FindingsChanged) -> None:
         update = message.update
-        self.query_one(FindingsPanel).apply_update(update.paths, update.findings, update.new)
+        self.findings_panel.apply_update(update.paths, update.findings, update.new)
         for finding in update.new[:3]:
             self.notify(
                 f"{finding.location} {finding.rule}: {finding.message}",
@@ -172,20 +210,27 @@ class SidePanelsMixin(Screen[None]):
 
     # -- panels ----------------------------------------------------------------------------
     def action_toggle_panel(self, name: str) -> None:
-        panel = self.query_one(PANELS[name])
-        show = not panel.display
-        for other in PANELS.values():
-            self.query_one(other).display = False
+        panel = self.side_panel(name)
+        side = self.query_one("#side")
+        show = not (panel.is_mounted and panel.display and side.display)
+        for other in PANELS:
+            if other != name and self.side_panel(other).is_mounted:
+                self.side_panel(other).display = False
+        if show and not panel.is_mounted:
+            side.mount(panel)
         panel.display = show
-        self.query_one("#side").display = show
+        side.display = show
         if show:
-            focus_target: Widget = panel.query("OptionList, Tree").first()
-            focus_target.focus()
+            self.call_after_refresh(self._focus_panel, panel)
         else:
             self.query_one(PromptInput).focus()
 
-    @on(FindingsPanel.Chosen)
-    def open_finding(self, event: FindingsPanel.Chosen) -> None:
+    def _focus_panel(self, panel: Widget) -> None:
+        targets = panel.query("OptionList, Tree")
+        if targets:
+            targets.first().focus()
+
+    def on_findings_panel_chosen(self, event: FindingsPanel.Chosen) -> None:
         from elixir_pro.tui.screens.code_view import CodeViewScreen
 
         def added(path: str | None) -> None:
@@ -207,11 +252,10 @@ class SidePanelsMixin(Screen[None]):
                 self.context_files.append(rel_posix)
                 added.append(rel_posix)
         if added:
-            self.query_one(ContextPanel).set_paths(self.context_files)
+            self.context_panel.set_paths(self.context_files)
         return added
 
-    @on(ContextPanel.Removed)
-    def remove_context(self, event: ContextPanel.Removed) -> None:
+    def on_context_panel_removed(self, event: ContextPanel.Removed) -> None:
         if event.path in self.context_files:
             self.context_files.remove(event.path)
-        self.query_one(ContextPanel).set_paths(self.context_files)
+        self.context_panel.set_paths(self.context_files)

@@ -20,11 +20,11 @@ from elixir_pro.agent.modes import CognitiveMode, ToolMode
 from elixir_pro.errors import UserError
 from elixir_pro.events import TurnFinished
 from elixir_pro.tui import texts
-from elixir_pro.tui.widgets.envelope_card import EnvelopeSummary
-from elixir_pro.tui.widgets.turn_view import TurnView
 
 if TYPE_CHECKING:
     from elixir_pro.tui.services import TuiContext
+    from elixir_pro.tui.widgets.envelope_card import EnvelopeSummary
+    from elixir_pro.tui.widgets.turn_view import TurnView
 
 
 def envelope_summary(text: str) -> EnvelopeSummary | None:
@@ -33,6 +33,8 @@ def envelope_summary(text: str) -> EnvelopeSummary | None:
         from elixir_pro.agent.envelope import parse_envelope
     except ImportError:
         return None
+    from elixir_pro.tui.widgets.envelope_card import EnvelopeSummary
+
     envelope: Any = parse_envelope(text)
     label = getattr(envelope, "confidence_label", None)
     value = getattr(envelope, "confidence_value", None)

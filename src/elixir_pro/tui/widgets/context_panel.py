@@ -32,8 +32,13 @@ class ContextPanel(Vertical):
         yield Static("Context · none", id="context-title", classes="panel-title")
         yield OptionList(id="context-list")
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.set_paths, self.paths)
+
     def set_paths(self, paths: list[str]) -> None:
         self.paths = list(paths)
+        if not self.is_mounted:
+            return
         title = f"Context · {len(paths)} file{'s' if len(paths) != 1 else ''}"
         self.query_one("#context-title", Static).update(title if paths else "Context · none")
         options = self.query_one("#context-list", OptionList)

@@ -45,7 +45,7 @@ class FindingsPanel(Vertical):
         self.state = "loading"
 
     def compose(self) -> ComposeResult:
-        yield Static("Findings · loading…", id="findings-title", classes="panel-title")
+        yield Static(self._title(), id="findings-title", classes="panel-title")
         yield OptionList(id="findings-list")
 
     def _title(self) -> str:
@@ -54,9 +54,13 @@ class FindingsPanel(Vertical):
         new = f", {len(self.new_keys)} new" if self.new_keys else ""
         return f"Findings · {len(self.findings)}{new}"
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._refresh)  # once the list itself is mounted
+
     def set_unavailable(self, reason: str) -> None:
         self.state = reason
-        self.query_one("#findings-title", Static).update(self._title())
+        if self.is_mounted:
+            self.query_one("#findings-title", Static).update(self._title())
 
     def set_findings(self, findings: Iterable[Finding], new: Iterable[Finding] = ()) -> None:
         self.findings = sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
@@ -80,6 +84,9 @@ class FindingsPanel(Vertical):
         self._refresh()
 
     def _refresh(self) -> None:
+        """Show the findings (the data is kept while the panel is not mounted)."""
+        if not self.is_mounted:
+            return
         self.query_one("#findings-title", Static).update(self._title())
         options = self.query_one("#findings-list", OptionList)
         options.clear_options()
@@ -97,7 +104,8 @@ class FindingsPanel(Vertical):
             )
             items.append(Option(label, id=str(index)))
         if not items:
-            items.append(Option(Text("No findings.", style="dim"), disabled=True))
+            empty = "No findings." if self.state == "ready" else "…"
+            items.append(Option(Text(empty, style="dim"), disabled=True))
         options.add_options(items)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -7,13 +7,17 @@ Used by the main screen, one per tab.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from elixir_pro.agent.modes import CognitiveMode
-from elixir_pro.tui.widgets.turn_view import TurnView
+
+if TYPE_CHECKING:
+    from elixir_pro.tui.widgets.turn_view import TurnView
 
 _INTRO = {
     CognitiveMode.GENERATIVE: "Design and write Elixir: GenServers, supervision trees, Phoenix.",
@@ -38,6 +42,8 @@ class ModePane(VerticalScroll):
         yield Static(Text(f"{self.mode.value}: {self.intro}"), classes="pane-intro")
 
     async def start_turn(self, prompt: str, *, turn_id: str, label: str = "") -> TurnView:
+        from elixir_pro.tui.widgets.turn_view import TurnView  # markdown loads on first use
+
         turn = TurnView(prompt, turn_id=turn_id, label=label)
         self.turns.append(turn)
         await self.mount(turn)

@@ -3,7 +3,10 @@ as collapsible rows, notices and errors, staged-change announcements and the env
 
 The answer text is written through Textual's ``MarkdownStream`` (batched appends, not a
 re-render per token); a tool call closes the current markdown segment so text after it lands
-below the tool row. Used by :class:`~elixir_pro.tui.widgets.mode_pane.ModePane`.
+below the tool row. A long answer is also cut into segments of about :data:`SEGMENT_CHARS` at
+a blank line outside code fences, so each append re-parses and lays out one small document and
+streaming time stays linear in the answer's length.
+Used by :class:`~elixir_pro.tui.widgets.mode_pane.ModePane`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from elixir_pro.events import (
 from elixir_pro.tui.widgets.envelope_card import EnvelopeCard, EnvelopeSummary
 from elixir_pro.tui.widgets.tool_row import ToolRow
 
+SEGMENT_CHARS = 4000
+_FENCES = ("```", "~~~")
+
 
 class TurnView(Vertical):
     """A turn's widgets, fed one core event at a time with :meth:`handle`."""
@@ -43,6 +49,9 @@ class TurnView(Vertical):
         self._segment: Markdown | None = None
         self._stream: MarkdownStream | None = None
         self._tools: dict[str, ToolRow] = {}
+        self._segment_chars = 0
+        self._pending_line = ""
+        self._in_fence = False
 
     def compose(self) -> ComposeResult:
         head = Text.assemble(("› ", "bold"), self.prompt)
@@ -60,12 +69,33 @@ class TurnView(Vertical):
         self._stream = None
         self._segment = None
 
+    def _split_point(self, fragment: str) -> int | None:
+        """Where a new segment may start in ``fragment``: after a blank line, outside a code
+        fence, once the current segment is long enough (None: not in this fragment)."""
+        for index, char in enumerate(fragment):
+            self._segment_chars += 1
+            if char != "\n":
+                self._pending_line += char
+                continue
+            line, self._pending_line = self._pending_line.strip(), ""
+            if line.startswith(_FENCES):
+                self._in_fence = not self._in_fence
+            elif not line and not self._in_fence and self._segment_chars >= SEGMENT_CHARS:
+                return index + 1
+        return None
+
     async def _write(self, fragment: str) -> None:
-        if self._stream is None:
-            self._segment = Markdown(classes="answer")
-            await self.mount(self._segment)
-            self._stream = Markdown.get_stream(self._segment)
-        await self._stream.write(fragment)
+        while fragment:
+            cut = self._split_point(fragment)
+            part, fragment = (fragment, "") if cut is None else (fragment[:cut], fragment[cut:])
+            if self._stream is None:
+                self._segment = Markdown(classes="answer")
+                await self.mount(self._segment)
+                self._stream = Markdown.get_stream(self._segment)
+            await self._stream.write(part)
+            if cut is not None:
+                await self._close_segment()
+                self._segment_chars = 0
 
     async def _line(self, text: str | Text, classes: str) -> None:
         await self._close_segment()
