@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakeclaude.server import FakeClaude, StreamReply, TextBlock, text_reply, tool_reply
-from textual.widgets import TabbedContent
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
@@ -15,6 +14,7 @@ from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
 from elixir_pro.tui.screens.human_gate import HumanGateScreen
 from elixir_pro.tui.screens.main import MainScreen
+from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 from elixir_pro.tui.widgets.tool_row import ToolRow
@@ -151,7 +151,8 @@ async def test_panel_run_fills_the_members_and_shows_the_decision(
         assert labels[CognitiveMode.GENERATIVE] == ["panel_member"]
         assert labels[CognitiveMode.CRITICAL] == ["auditor"]
         assert labels[CognitiveMode.EVALUATIVE] == ["decision_maker"]
-        assert screen.query_one(TabbedContent).active == "tab-evaluative"
+        assert screen.query_one(ModeTabs).active is CognitiveMode.EVALUATIVE
+        assert screen.pane(CognitiveMode.EVALUATIVE).display
         decision = screen.pane(CognitiveMode.EVALUATIVE).turns[-1]
         assert decision.finished and decision.text.startswith("A member's view")
         handover = str(claude_env.message_requests()[-1].body["messages"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandList
-from textual.widgets import TabbedContent
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
@@ -15,6 +14,7 @@ from elixir_pro.tui.screens.help import HelpScreen
 from elixir_pro.tui.screens.human_gate import HumanGateScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.themes import load_theme_choice
+from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
@@ -62,7 +62,9 @@ async def test_keys_switch_panes_from_the_prompt_and_from_the_pane(courier: Path
         await pilot.press("3")
         assert screen.current_mode is CognitiveMode.EVALUATIVE
         await pilot.press("4")
-        assert screen.query_one(TabbedContent).active == "tab-informative"
+        assert screen.query_one(ModeTabs).active is CognitiveMode.INFORMATIVE
+        shown = [m for m in CognitiveMode if screen.pane(m).display]
+        assert shown == [CognitiveMode.INFORMATIVE]
         await pilot.press("1")
         assert screen.current_mode is CognitiveMode.GENERATIVE
         await pilot.press("i")
@@ -183,3 +185,49 @@ async def test_theme_switch_from_the_palette_persists(courier: Path) -> None:
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot, again)
         assert again.theme == "elixir-light"
+
+
+async def test_clicking_a_tab_shows_its_pane(courier: Path) -> None:
+    app = make_app(courier, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        labels = ModeTabs.labels()
+        x = sum(len(label) + 1 for _, label in labels[:2]) + 2  # inside " 3 evaluative "
+        await pilot.click(ModeTabs, offset=(x, 0))
+        assert screen.current_mode is CognitiveMode.EVALUATIVE
+
+
+async def test_long_answers_stream_in_segments_that_keep_code_blocks_whole(
+    courier: Path,
+) -> None:
+    from textual.widgets import Markdown
+
+    from elixir_pro.events import TextDelta, TurnFinished
+
+    section = (
+        "Some prose about supervisors and restarts.\n\n"
+        "```elixir\ndefmodule A do\n\n  def f, do: :ok\n\nend\n```\n\n"
+        "- a list item\n- another\n\n"
+    )
+    text = section * 120  # ~11 KB: several segments
+
+    async def fragments():  # type: ignore[no-untyped-def]
+        for start in range(0, len(text), 5):
+            yield TextDelta(text[start : start + 5])
+        yield TurnFinished(text)
+
+    app = make_app(courier, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.start_turn_stream(CognitiveMode.GENERATIVE, "long", fragments())
+        await settle(pilot, app)
+        turn = screen.pane(CognitiveMode.GENERATIVE).turns[-1]
+        assert turn.finished and turn.text == text
+        segments = list(turn.query(Markdown))
+        assert len(segments) > 1
+        assert "".join(m.source for m in segments) == text
+        assert all(m.source.count("```") % 2 == 0 for m in segments)

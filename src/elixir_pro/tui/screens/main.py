@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Static
 
 from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
 from elixir_pro.events import CoreEvent, EditProposed, TurnError, TurnFinished, UsageReported
@@ -29,6 +29,7 @@ from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
 from elixir_pro.tui.services import TuiContext
 from elixir_pro.tui.widgets.mode_pane import ModePane
+from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
@@ -53,14 +54,17 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
         self.gate_pending: tuple[str, ...] = ()
         self.gate_acknowledged = True
         self.pending_changes = 0
+        self._active: CognitiveMode = context.agent.default_mode
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            with TabbedContent(id="panes", initial=f"tab-{self.context.agent.default_mode}"):
-                for index, mode in enumerate(COGNITIVE_MODES, start=1):
-                    with TabPane(f"{index} {mode.value}", id=f"tab-{mode.value}"):
-                        yield ModePane(mode)
+            with Vertical(id="panes"):
+                yield ModeTabs(self._active, id="tabs")
+                for mode in COGNITIVE_MODES:
+                    pane = ModePane(mode)
+                    pane.display = mode is self._active
+                    yield pane
             yield Vertical(id="side")  # panels are mounted on first use
         yield Static("", id="hint")
         yield PromptInput(id="prompt")
@@ -79,15 +83,23 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
 
     @property
     def current_mode(self) -> CognitiveMode:
-        active = self.query_one(TabbedContent).active or f"tab-{self.context.agent.default_mode}"
-        return CognitiveMode(active.removeprefix("tab-"))
+        return self._active
 
     def pane(self, mode: CognitiveMode) -> ModePane:
         return self.query_one(f"#pane-{mode.value}", ModePane)
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_pane(self, mode: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{mode}"
+        chosen = CognitiveMode(mode)
+        if chosen is self._active:
+            return
+        self.pane(self._active).display = False
+        self._active = chosen
+        self.pane(chosen).display = True
+        self.query_one(ModeTabs).active = chosen
+
+    def on_mode_tabs_selected(self, event: ModeTabs.Selected) -> None:
+        self.action_show_pane(event.mode.value)
 
     def action_next_pane(self) -> None:
         index = COGNITIVE_MODES.index(self.current_mode)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.screen import Screen
-from textual.widgets import TabbedContent
 
 from elixir_pro.agent.modes import CognitiveMode, ToolMode
 from elixir_pro.errors import UserError
@@ -81,6 +80,7 @@ class TurnFinishingMixin(Screen[None]):
     gate_acknowledged: bool
     refresh_pending: Callable[[], None]
     send_prompt: Callable[..., None]
+    action_show_pane: Callable[[str], None]
 
     async def finish_turn(self, turn: TurnView, event: TurnFinished) -> None:
         summary = envelope_summary(event.text or turn.text)
@@ -145,7 +145,7 @@ class TurnFinishingMixin(Screen[None]):
         self.app.call_from_thread(self._send_review, paths, diff)
 
     def _send_review(self, paths: list[str], diff: str) -> None:
-        self.query_one(TabbedContent).active = f"tab-{CognitiveMode.CRITICAL.value}"
+        self.action_show_pane(CognitiveMode.CRITICAL.value)
         prompt = texts.REVIEW_LAST_CHANGE_PROMPT.format(paths=", ".join(paths))
         self.send_prompt(
             CognitiveMode.CRITICAL,
