@@ -8,7 +8,7 @@ construct it directly, optionally with a ready :class:`~elixir_pro.tui.services.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
@@ -95,6 +95,29 @@ class ElixirProApp(App[int]):
         from elixir_pro.tui.wiring import resume_into
 
         resume_into(self, which)
+
+    # -- the gates view's requests (its messages bubble to the App) ------------------------
+    def on_gates_screen_propose_changes(self, message: Any) -> None:
+        from elixir_pro.tui.screens.review import ReviewScreen
+
+        gates = self.screen
+
+        def reviewed(_outcome: object) -> None:
+            refresh = getattr(gates, "refresh_gates", None)
+            if callable(refresh):
+                refresh()
+
+        self.push_screen(ReviewScreen(message.changeset), reviewed)
+
+    def on_gates_screen_open_location(self, message: Any) -> None:
+        from elixir_pro.tui.screens.code_view import CodeViewScreen
+
+        self.push_screen(CodeViewScreen(self.root, message.path, line=message.line))
+
+    def on_gates_screen_evaluated(self, message: Any) -> None:
+        getter = getattr(self.context.conversation, "pipeline_context", None)
+        if callable(getter):
+            getter().set_gates(message.report)
 
     def open_sessions(self) -> None:
         from elixir_pro.tui.wiring import open_sessions

@@ -9,6 +9,7 @@ The outcome of a review goes back to the agent with the next prompt. Built by
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from elixir_pro.tui.services import AgentInfo, PanelEvent
 if TYPE_CHECKING:
     from elixir_pro.changes.changeset import Changeset
     from elixir_pro.conversation.workspace import Workspace
+    from elixir_pro.pipeline.context import PipelineContext
+    from elixir_pro.pipeline.taskmaster import Task
     from elixir_pro.tools.approval import ApproveBash
 
 
@@ -45,6 +48,8 @@ class WorkspacePort:
         self.workspace: Workspace | None = None
         self._histories: dict[CognitiveMode, list[dict[str, Any]]] = {}
         self._review_note = ""
+        self._pipeline: PipelineContext | None = None
+        self.active_task: Task | None = None
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -93,6 +98,30 @@ class WorkspacePort:
         if changeset is not None:
             changeset.acknowledge_gate()
 
+    def pipeline_context(self) -> PipelineContext:
+        """Gates, OpenSpec and TaskMaster context for turns (created on first use)."""
+        if self._pipeline is None:
+            from elixir_pro.pipeline.context import PipelineContext
+
+            self._pipeline = PipelineContext(self.root)
+        return self._pipeline
+
+    def _pipeline_text(self, mode: CognitiveMode, context_files: list[str]) -> str:
+        return self.pipeline_context().render(mode, context_files, task=self.active_task)
+
+    async def _save_pending(self) -> None:
+        """Staged edits are persisted as soon as a turn ends, so a crash before the review
+        loses nothing (``elixir-pro review`` reopens them)."""
+        changeset = self.pending_changeset
+        if changeset is None or not len(changeset):
+            return
+        from elixir_pro.changes import store
+
+        try:
+            await asyncio.to_thread(store.save, changeset)
+        except (OSError, UserError):
+            return
+
     # -- turns -----------------------------------------------------------------------------
     async def _ensure(self) -> tuple[Workspace, tuple[str, ...]]:
         if self.workspace is not None:
@@ -130,13 +159,14 @@ class WorkspacePort:
             workspace, notices = await self._ensure()
             for notice in notices:
                 yield Notice(notice)
+            pipeline = await asyncio.to_thread(self._pipeline_text, mode, list(context_files))
+            extra = "\n\n".join(p for p in (self._extra(extra_context), pipeline) if p)
             stream = workspace.session(mode).send(
-                prompt,
-                context_files,
-                tool_mode=tool_mode,
-                extra_context=self._extra(extra_context),
+                prompt, context_files, tool_mode=tool_mode, extra_context=extra
             )
             async for event in stream:
+                if isinstance(event, TurnFinished):
+                    await self._save_pending()
                 yield event
         except UserError as exc:
             yield TurnError("api", exc.one_line())

@@ -48,6 +48,17 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "toggle_panel('context')", "f4,c", "context", "Toggle the context files panel", show=False
     ),
+    Action("open_gates", "f7,G", "gates", "Open the phase gates view", show=False),
+    Action(
+        "toggle_panel('tasks')", "f8,T", "tasks", "Toggle the TaskMaster tasks panel", show=False
+    ),
+    Action(
+        "toggle_panel('openspec')",
+        "f9,O",
+        "specs",
+        "Toggle the OpenSpec requirements panel",
+        show=False,
+    ),
     Action("retry", "f5,x", "retry", "Retry the last turn of this pane", show=False),
     Action("sessions", "f6,o", "sessions", "Open earlier sessions", show=False),
     Action("cancel_turn", "ctrl+underscore,k", "stop", "Stop the answer streaming", show=False),

@@ -66,7 +66,26 @@ def build_context(
     conversation = build_conversation(app, root, agent, model=model, offline=offline)
     recorder = SessionRecorder(root, agent.name)
     recorder.on_error = lambda message: app.notify(message, severity="warning")
-    return TuiContext(root=root, agent=agent, conversation=conversation, recorder=recorder)
+    context = TuiContext(root=root, agent=agent, conversation=conversation, recorder=recorder)
+    context.notes.extend(recover_interrupted_apply(root))
+    return context
+
+
+def recover_interrupted_apply(root: Path) -> list[str]:
+    """Finish what a crash interrupted (an apply is rolled back, an undo completed) before the
+    user sees the project; returns what to tell them."""
+    try:
+        from elixir_pro.changes.journal import recover
+
+        report = recover(root)
+    except (ImportError, OSError, UserError) as exc:
+        return [f"The undo journal could not be checked: {exc}"]
+    notes = [
+        f"An apply interrupted by a crash was rolled back ({entry})."
+        for entry in report.rolled_back
+    ]
+    notes += [f"An interrupted undo was completed ({entry})." for entry in report.undo_completed]
+    return notes + list(report.problems)
 
 
 def resume_into(app: App[int], which: bool | str) -> None:

@@ -27,11 +27,19 @@ class CodeViewScreen(ModalScreen[str | None]):
         Binding("a", "add_context", "add to context"),
     ]
 
-    def __init__(self, root: Path, rel_path: str, finding: Finding | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        rel_path: str,
+        finding: Finding | None = None,
+        *,
+        line: int | None = None,
+    ) -> None:
         super().__init__()
         self.root = root
         self.rel_path = rel_path
         self.finding = finding
+        self.line = finding.line if finding is not None else (line or 1)
 
     def _source(self) -> str:
         path = (self.root / self.rel_path).resolve()
@@ -44,7 +52,7 @@ class CodeViewScreen(ModalScreen[str | None]):
         return data.decode("utf-8", errors="replace")
 
     def compose(self) -> ComposeResult:
-        line = self.finding.line if self.finding else 1
+        line = self.line
         title = Text.assemble((self.rel_path, "bold"), f":{line}")
         if self.finding is not None:
             f = self.finding
@@ -64,7 +72,7 @@ class CodeViewScreen(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        line = self.finding.line if self.finding else 1
+        line = self.line
         scroll = self.query_one("#code-scroll", VerticalScroll)
         self.call_after_refresh(scroll.scroll_to, y=max(0, line - 5), animate=False)
 

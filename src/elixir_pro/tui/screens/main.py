@@ -25,6 +25,7 @@ from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, T
 from elixir_pro.events import CoreEvent, EditProposed, TurnError, TurnFinished, UsageReported
 from elixir_pro.tui import keys
 from elixir_pro.tui.bridge import AgentEvent
+from elixir_pro.tui.screens.main_pipeline import PipelineMixin
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
 from elixir_pro.tui.services import TuiContext
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
     from elixir_pro.tui.widgets.turn_view import TurnView
 
 
-class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
+# turn errors that need the user before anything else works (the others stay in the pane)
+FATAL_ERRORS = frozenset({"auth", "no_key", "context_too_long"})
+
+
+class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None]):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "nav")]
     AUTO_FOCUS = "#prompt"
@@ -78,8 +83,14 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
         status.role = self.context.agent.role.value
         status.watcher = "off" if not self.context.watch else "starting"
         self.query_one("#side").display = False
-        for note in self.context.notes:
-            self.notify(note, severity="warning", timeout=8)
+        if self.context.notes:
+            self.show_error("Problems at start", "\n".join(self.context.notes))
+
+    def show_error(self, title: str, message: str) -> None:
+        """The error modal: something the user must read (one line per problem)."""
+        from elixir_pro.tui.screens.error import ErrorScreen
+
+        self.app.push_screen(ErrorScreen(title, message))
 
     @property
     def current_mode(self) -> CognitiveMode:
@@ -266,6 +277,8 @@ class MainScreen(SidePanelsMixin, TurnFinishingMixin, Screen[None]):
                 self.status.backend = event.model
         if isinstance(event, EditProposed):
             self.refresh_pending()
+        if isinstance(event, TurnError) and event.kind in FATAL_ERRORS:
+            self.show_error(f"{message.mode.value}: {event.kind}", event.message)
         if turn is None:
             return
         await turn.handle(event)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from elixir_pro.tui.widgets.status_bar import StatusBar
     from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
-PANELS = ("findings", "supervision", "context")
+PANELS = ("findings", "supervision", "context", "tasks", "openspec")
 
 
 class SidePanelsMixin(Screen[None]):
@@ -64,6 +64,14 @@ class SidePanelsMixin(Screen[None]):
                 from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
                 panel = SupervisionPanel()
+            elif name == "tasks":
+                from elixir_pro.tui.widgets.tasks_panel import TasksPanel
+
+                panel = TasksPanel(self.root)
+            elif name == "openspec":
+                from elixir_pro.tui.widgets.openspec_panel import OpenSpecPanel
+
+                panel = OpenSpecPanel(self.root)
             else:
                 from elixir_pro.tui.widgets.context_panel import ContextPanel
 
@@ -142,14 +150,13 @@ class SidePanelsMixin(Screen[None]):
     @work(thread=True, exclusive=True, group="watcher")
     def start_watcher(self) -> None:
         try:
-            from elixir_pro.watch.analysis import engine_analyzer
-            from elixir_pro.watch.service import WatchService
+            from elixir_pro.watch import create_watch_service
 
-            analyzer = engine_analyzer(self.root) if self.context.analyze else None
-            triggers = self.context.agent.proactive_triggers
-            kwargs: dict[str, Any] = {"triggers": triggers} if triggers else {}
-            service = WatchService(
-                self.root, analyzer=analyzer, on_event=WatchBridge(self), **kwargs
+            service = create_watch_service(
+                self.root,
+                agent=self.context.agent.name,
+                analyze=self.context.analyze,
+                on_event=WatchBridge(self),
             )
             service.start()
         except (ImportError, UserError, OSError) as exc:
@@ -193,6 +200,9 @@ class SidePanelsMixin(Screen[None]):
     @on(FilesChanged)
     def files_changed(self, message: FilesChanged) -> None:
         self.last_batch = message.paths
+        refresh = getattr(self, "pipeline_files_changed", None)
+        if callable(refresh):
+            refresh(message.paths)
 
     @on(FindingsChanged)
     def findings_changed(self, message: FindingsChanged) -> None:

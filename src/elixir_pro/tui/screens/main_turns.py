@@ -125,6 +125,9 @@ class TurnFinishingMixin(Screen[None]):
                 text = str(outcome.render_text())
                 self.context.conversation.note_review(text)
                 self.notify(text.splitlines()[0] if text else "Reviewed.", title="Review")
+                offer = getattr(self, "offer_task_done", None)
+                if callable(offer):
+                    offer(outcome)
             self.refresh_pending()
 
         self.app.push_screen(review.ReviewScreen(changeset), reviewed)
