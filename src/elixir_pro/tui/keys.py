@@ -84,8 +84,24 @@ APP_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _is_chord(key: str) -> bool:
+    """Function keys and ctrl/alt chords: they never type text."""
+    return "+" in key or (key.startswith("f") and key[1:].isdigit())
+
+
 def bindings() -> list[Binding]:
-    return [Binding(a.keys, a.action, a.label, show=a.show, key_display=None) for a in ACTIONS]
+    """Chords are priority bindings, so they work while the prompt has the focus (the
+    TextArea binds f6 / f7 itself); plain letters and digits are not, so they type text in the
+    prompt and act only outside it."""
+    out: list[Binding] = []
+    for a in ACTIONS:
+        chords = [k for k in a.keys.split(",") if _is_chord(k)]
+        plain = [k for k in a.keys.split(",") if not _is_chord(k)]
+        if chords:
+            out.append(Binding(",".join(chords), a.action, a.label, show=a.show, priority=True))
+        if plain:
+            out.append(Binding(",".join(plain), a.action, a.label, show=a.show and not chords))
+    return out
 
 
 def display_keys(keys: str) -> str:
