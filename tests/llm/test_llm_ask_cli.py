@@ -68,7 +68,9 @@ def test_ask_streams_claude_answer_and_reports_escalation(
     assert "Cognitive mode: critical." in first["system"][0]["text"]
     assert first["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert first["tools"][-1]["cache_control"] == {"type": "ephemeral"}
-    assert first["messages"][0]["content"][0]["text"] == "review lib/"
+    sent = first["messages"][0]["content"][0]["text"]
+    assert sent.rstrip().endswith("review lib/")
+    assert "## Phase gates" in sent and "Deployment gate: fail" in sent  # critical gets the gates
     tool_result = second["messages"][2]["content"][0]
     assert "def " in tool_result["content"] and not tool_result.get("is_error")
 

@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _ask(args: argparse.Namespace, root: Path) -> int:
+    import asyncio
     import sys
 
     from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
@@ -86,7 +87,11 @@ async def _ask(args: argparse.Namespace, root: Path) -> int:
         mode = CognitiveMode(args.mode) if args.mode else workspace.agent.cognitive_modes.default
         session = workspace.session(mode)
         role = EnsembleRole(args.role) if args.role else None
-        async for event in session.send(args.question, args.context, role=role):
+        from elixir_pro.pipeline.context import pipeline_context
+
+        extra = await asyncio.to_thread(pipeline_context, root, mode, list(args.context))
+        stream = session.send(args.question, args.context, role=role, extra_context=extra)
+        async for event in stream:
             renderer.event(event)
         renderer.closing(workspace.changeset, workspace.status)
     finally:
