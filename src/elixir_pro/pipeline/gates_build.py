@@ -39,6 +39,21 @@ def _no_high_findings(facts: ProjectFacts) -> Check:
     return check
 
 
+def _mix_check(
+    check: Check, report: CompileReport | TestReport | None, skipped: str | None
+) -> bool:
+    """Fill ``check`` for a mix run that did not happen or could not finish; True when the
+    report is there to be judged."""
+    if report is None:
+        check.evidence.append(Evidence(skipped or "not run"))
+        return False
+    if report.result.unavailable or report.result.timed_out:
+        check.evidence.append(Evidence(report.result.headline()))
+        return False
+    check.status = Status.PASS if report.ok else Status.FAIL
+    return True
+
+
 def _compiles(report: CompileReport | None, skipped: str | None) -> Check:
     check = Check(
         "implementation.compile-warnings-as-errors",
@@ -46,13 +61,8 @@ def _compiles(report: CompileReport | None, skipped: str | None) -> Check:
         Status.UNKNOWN,
         fix="fix each compiler warning and error listed",
     )
-    if report is None:
-        check.evidence.append(Evidence(skipped or "not run"))
+    if report is None or not _mix_check(check, report, skipped):
         return check
-    if report.result.unavailable or report.result.timed_out:
-        check.evidence.append(Evidence(report.result.headline()))
-        return check
-    check.status = Status.PASS if report.ok else Status.FAIL
     check.evidence = [Evidence(d.message, d.file, d.line) for d in report.diagnostics]
     if not check.evidence:
         check.evidence.append(Evidence(report.result.headline()))
@@ -61,18 +71,10 @@ def _compiles(report: CompileReport | None, skipped: str | None) -> Check:
 
 def _tests_pass(report: TestReport | None, skipped: str | None) -> Check:
     check = Check(
-        "test.mix-test",
-        "mix test passes",
-        Status.UNKNOWN,
-        fix="make the failing tests pass",
+        "test.mix-test", "mix test passes", Status.UNKNOWN, fix="make the failing tests pass"
     )
-    if report is None:
-        check.evidence.append(Evidence(skipped or "not run"))
+    if report is None or not _mix_check(check, report, skipped):
         return check
-    if report.result.unavailable or report.result.timed_out:
-        check.evidence.append(Evidence(report.result.headline()))
-        return check
-    check.status = Status.PASS if report.ok else Status.FAIL
     check.evidence.append(Evidence(report.summary.headline()))
     check.evidence.extend(
         Evidence(

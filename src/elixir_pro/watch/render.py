@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.report import finding_json as report_finding_json
 from elixir_pro.events import FindingsUpdated, Notice
 from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchState, WatchStateChanged
 
@@ -15,18 +16,8 @@ _LIST_LIMIT = 8
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "rule": finding.rule,
-        "severity": finding.severity.value,
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "message": finding.message,
-        "fixable": finding.fixable,
-        "source": finding.source,
-    }
+    """The audit command's JSON for a finding, plus where it came from."""
+    return {**report_finding_json(finding), "source": finding.source}
 
 
 def event_json(event: WatchEvent) -> dict[str, Any] | None:
