@@ -61,7 +61,7 @@ def _compiles(report: CompileReport | None, skipped: str | None) -> Check:
         Status.UNKNOWN,
         fix="fix each compiler warning and error listed",
     )
-    if report is None or not _mix_check(check, report, skipped):
+    if not _mix_check(check, report, skipped) or report is None:
         return check
     check.evidence = [Evidence(d.message, d.file, d.line) for d in report.diagnostics]
     if not check.evidence:
@@ -73,7 +73,7 @@ def _tests_pass(report: TestReport | None, skipped: str | None) -> Check:
     check = Check(
         "test.mix-test", "mix test passes", Status.UNKNOWN, fix="make the failing tests pass"
     )
-    if report is None or not _mix_check(check, report, skipped):
+    if not _mix_check(check, report, skipped) or report is None:
         return check
     check.evidence.append(Evidence(report.summary.headline()))
     check.evidence.extend(
