@@ -293,3 +293,14 @@ def test_pool_size_policy() -> None:
     worker.start()
     worker.join()
     assert seen == [1]  # never fork while other threads run
+
+
+def test_paren_less_remote_calls_have_no_arguments() -> None:
+    from elixir_pro.engine.nodes import arguments
+    from elixir_pro.engine.parse import parse, walk
+
+    tree = parse(b"defmodule A do\n  def env, do: Mix.env\n  def go(x), do: x |> Foo.bar\nend\n")
+    calls = [n for n in walk(tree.root_node) if n.type == "call"]
+    assert [len(arguments(c)) for c in calls if c.named_child_count == 1] == [0, 0]
+    findings = analyze_source("lib/a.ex", tree.root_node.text or b"")
+    assert isinstance(findings, list)

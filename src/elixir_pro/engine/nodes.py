@@ -17,6 +17,8 @@ def text(node: Node | None) -> str:
 
 def arguments_node(call: Node) -> Node | None:
     """The ``arguments`` node of a call (right after its target), else None."""
+    if call.named_child_count < 2:  # a paren-less call such as `Mix.env`: no arguments
+        return None
     node = call.named_child(1)
     if node is not None and node.type == "arguments":
         return node

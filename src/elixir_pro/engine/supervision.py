@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tree_sitter import Node
 
+from elixir_pro.engine.nodes import arguments
 from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
 from elixir_pro.engine.supervision_model import (
     Location,
@@ -26,6 +27,16 @@ from elixir_pro.engine.supervision_model import (
     ProcessKind,
     ProcessNode,
     SupervisionMap,
+)
+from elixir_pro.engine.supervision_specs import (
+    atom_value,
+    child_spec,
+    expand_alias,
+    int_value,
+    keyword_map,
+    list_items,
+    module_aliases,
+    resolve_local,
 )
 
 _USE_KINDS = {
@@ -37,15 +48,6 @@ _USE_KINDS = {
     "Task": ProcessKind.TASK,
     "GenStage": ProcessKind.WORKER,
     "Phoenix.Endpoint": ProcessKind.SUPERVISOR,
-}
-_BUILTINS = {
-    "Registry": ProcessKind.REGISTRY,
-    "DynamicSupervisor": ProcessKind.DYNAMIC_SUPERVISOR,
-    "Task.Supervisor": ProcessKind.TASK_SUPERVISOR,
-    "PartitionSupervisor": ProcessKind.PARTITION_SUPERVISOR,
-    "Agent": ProcessKind.AGENT,
-    "Task": ProcessKind.TASK,
-    "Supervisor": ProcessKind.SUPERVISOR,
 }
 _SKIP_DIRS = {"_build", "deps", ".git", "node_modules", ".elixir_ls"}
 _DYNAMIC_STARTS = {"DynamicSupervisor.start_child"}
@@ -77,152 +79,19 @@ class _Scan:
     app_modules: list[str] = field(default_factory=list)
 
 
-def _keywords(node: Node | None) -> dict[str, Node]:
-    """``key: value`` pairs of a keywords / list-of-keywords node."""
-    out: dict[str, Node] = {}
-    if node is None:
-        return out
-    target = node
-    if node.type == "list":
-        kw = next((c for c in node.named_children if c.type == "keywords"), None)
-        if kw is None:
-            return out
-        target = kw
-    if target.type != "keywords":
-        return out
-    for pair in target.named_children:
-        key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-        if key is not None and value is not None:
-            out[node_text(key).rstrip(": ").strip()] = value
-    return out
-
-
-def _atom(node: Node | None) -> str | None:
-    if node is None:
-        return None
-    text = node_text(node)
-    return text[1:] if text.startswith(":") else text
-
-
-def _int(node: Node | None) -> int | None:
-    if node is None or node.type != "integer":
-        return None
-    try:
-        return int(node_text(node).replace("_", ""))
-    except ValueError:
-        return None
-
-
-def _args(call: Node) -> list[Node]:
-    arguments = next((c for c in call.named_children if c.type == "arguments"), None)
-    return list(arguments.named_children) if arguments is not None else []
-
-
-def _binding(scope: Node, name: str, before: int) -> Node | None:
-    """The value last bound to local ``name`` in ``scope`` before byte offset ``before``."""
-    found: Node | None = None
-    for node in walk(scope):
-        if node.start_byte >= before:
-            break
-        if node.type == "binary_operator" and node.child_by_field_name("operator") is not None:
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            op = node.child_by_field_name("operator")
-            if (
-                op is not None
-                and node_text(op) == "="
-                and left is not None
-                and right is not None
-                and left.type == "identifier"
-                and node_text(left) == name
-            ):
-                found = right
-    return found
-
-
-def _resolve(node: Node | None, scope: Node) -> Node | None:
-    if node is not None and node.type == "identifier":
-        return _binding(scope, node_text(node), node.start_byte)
-    return node
-
-
-def _list_items(node: Node | None, scope: Node) -> list[Node] | None:
-    node = _resolve(node, scope)
-    if node is None:
-        return None
-    if node.type == "list":
-        return [c for c in node.named_children if c.type != "keywords"]
-    if node.type == "binary_operator":
-        op = node.child_by_field_name("operator")
-        if op is not None and node_text(op) == "++":
-            left = _list_items(node.child_by_field_name("left"), scope)
-            right = _list_items(node.child_by_field_name("right"), scope)
-            if left is not None and right is not None:
-                return left + right
-    return None
-
-
-def _child(node: Node, path: str, aliases: dict[str, str]) -> ProcessNode:
-    """A child spec expression as a node (module-kinds are filled in when the tree is built)."""
-    loc = Location(path, node.start_point[0] + 1)
-    if node.type == "alias":
-        name = _expand(node_text(node), aliases)
-        kind = _BUILTINS.get(name, ProcessKind.UNKNOWN)
-        return ProcessNode(name, kind, module=None if name in _BUILTINS else name, location=loc)
-    if node.type == "tuple" and node.named_children:
-        head, *rest = node.named_children
-        if head.type != "alias":
-            return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
-        name = _expand(node_text(head), aliases)
-        opts = _keywords(rest[0]) if rest else {}
-        if name in _BUILTINS:
-            registered = _expand(node_text(opts["name"]), aliases) if "name" in opts else None
-            label = f"{name} {registered}" if registered else name
-            return ProcessNode(
-                label,
-                _BUILTINS[name],
-                registered_as=registered,
-                strategy=_atom(opts.get("strategy")),
-                max_restarts=_int(opts.get("max_restarts")),
-                max_seconds=_int(opts.get("max_seconds")),
-                location=loc,
-            )
-        return ProcessNode(name, ProcessKind.UNKNOWN, module=name, location=loc)
-    if node.type == "call" and call_target(node) == "Supervisor.child_spec":
-        args = _args(node)
-        if args:
-            base = _child(args[0], path, aliases)
-            overrides = _keywords(args[1]) if len(args) > 1 else {}
-            restart = _atom(overrides.get("restart")) or base.restart
-            return replace(base, restart=restart)
-    if node.type == "map":
-        content = next((c for c in node.named_children if c.type == "map_content"), None)
-        opts = _keywords(content.named_children[0]) if content and content.named_children else {}
-        start = opts.get("start")
-        if start is not None and start.type == "tuple" and start.named_children:
-            module = _expand(node_text(start.named_children[0]), aliases)
-            return ProcessNode(
-                module,
-                ProcessKind.UNKNOWN,
-                module=module,
-                restart=_atom(opts.get("restart")),
-                location=loc,
-            )
-    return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
-
-
 def _declared_from_call(
     call: Node, scope: Node, path: str, opts_index: int, aliases: dict[str, str]
 ) -> _Declared:
-    args = _args(call)
-    children_items = _list_items(args[0], scope) if args else None
-    opts_node = _resolve(args[opts_index], scope) if len(args) > opts_index else None
+    args = arguments(call)
+    children_items = list_items(args[0], scope) if args else None
+    opts_node = resolve_local(args[opts_index], scope) if len(args) > opts_index else None
     if opts_node is None and args and args[-1].type == "keywords":
         opts_node = args[-1]
-    opts = _keywords(opts_node)
+    opts = keyword_map(opts_node)
     declared = _Declared(
-        strategy=_atom(opts.get("strategy")),
-        max_restarts=_int(opts.get("max_restarts")),
-        max_seconds=_int(opts.get("max_seconds")),
+        strategy=atom_value(opts.get("strategy")),
+        max_restarts=int_value(opts.get("max_restarts")),
+        max_seconds=int_value(opts.get("max_seconds")),
         registered_as=node_text(opts["name"]) if "name" in opts else None,
     )
     if children_items is None and args:
@@ -234,39 +103,8 @@ def _declared_from_call(
             )
         )
     for item in children_items or []:
-        declared.children.append(_child(item, path, aliases))
+        declared.children.append(child_spec(item, path, aliases))
     return declared
-
-
-def _expand(name: str, aliases: dict[str, str]) -> str:
-    head, _, rest = name.partition(".")
-    full = aliases.get(head)
-    if full is None:
-        return name
-    return f"{full}.{rest}" if rest else full
-
-
-def _aliases(body: Node) -> dict[str, str]:
-    """``alias A.B`` / ``alias A.B, as: C`` / ``alias A.{B, C}`` at the top of a module body."""
-    out: dict[str, str] = {}
-    for statement in body.named_children:
-        if call_target(statement) != "alias":
-            continue
-        args = _args(statement)
-        if not args:
-            continue
-        first = args[0]
-        if first.type == "alias":
-            full = node_text(first)
-            as_node = _keywords(args[1]).get("as") if len(args) > 1 else None
-            out[node_text(as_node) if as_node is not None else full.rsplit(".", 1)[-1]] = full
-        elif first.type == "dot":
-            left, right = first.child_by_field_name("left"), first.child_by_field_name("right")
-            if left is not None and right is not None and right.type == "tuple":
-                for item in right.named_children:
-                    full = f"{node_text(left)}.{node_text(item)}"
-                    out[node_text(item).rsplit(".", 1)[-1]] = full
-    return out
 
 
 def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
@@ -274,18 +112,18 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
     body = next((c for c in module.named_children if c.type == "do_block"), None)
     if body is None:
         return
-    aliases = _aliases(body)
+    aliases = module_aliases(body)
     for node in walk(body):
         if node.type != "call":
             continue
         target = call_target(node)
-        args = _args(node)
+        args = arguments(node)
         if target == "use" and args and node.parent is not None and node.parent.id == body.id:
             used = node_text(args[0])
             if used in _USE_KINDS and info.kind is ProcessKind.UNKNOWN:
                 info.kind = _USE_KINDS[used]
                 info.use_restart = (
-                    _atom(_keywords(args[1]).get("restart")) if len(args) > 1 else None
+                    atom_value(keyword_map(args[1]).get("restart")) if len(args) > 1 else None
                 )
         elif target in ("Supervisor.start_link", "Supervisor.init") and args:
             if args[0].type == "alias" or node_text(args[0]) == "__MODULE__":
@@ -295,24 +133,26 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
             if existing is None or (not existing.children and declared.children):
                 scan.declared[name] = declared
         elif target == "DynamicSupervisor.init":
-            opts = _keywords(args[0]) if args else {}
+            opts = keyword_map(args[0]) if args else {}
             scan.declared.setdefault(
                 name,
                 _Declared(
-                    strategy=_atom(opts.get("strategy")),
-                    max_restarts=_int(opts.get("max_restarts")),
-                    max_seconds=_int(opts.get("max_seconds")),
+                    strategy=atom_value(opts.get("strategy")),
+                    max_restarts=int_value(opts.get("max_restarts")),
+                    max_seconds=int_value(opts.get("max_seconds")),
                 ),
             )
         elif target in _DYNAMIC_STARTS and len(args) >= 2:
             sup = (
-                name if node_text(args[0]) == "__MODULE__" else _expand(node_text(args[0]), aliases)
+                name
+                if node_text(args[0]) == "__MODULE__"
+                else expand_alias(node_text(args[0]), aliases)
             )
-            kid = _child(args[1], path, aliases)
+            kid = child_spec(args[1], path, aliases)
             kid.dynamic = True
             scan.dynamic.setdefault(sup, []).append(kid)
         elif target in _TASK_STARTS and args:
-            sup = _expand(node_text(args[0]), aliases)
+            sup = expand_alias(node_text(args[0]), aliases)
             loc = Location(path, node.start_point[0] + 1)
             task = ProcessNode(f"task from {name}", ProcessKind.TASK, dynamic=True, location=loc)
             scan.dynamic.setdefault(sup, []).append(task)
@@ -324,7 +164,7 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
 def scan_source(rel_path: str, tree_root: Node, scan: _Scan) -> None:
     for node in walk(tree_root):
         if node.type == "call" and call_target(node) == "defmodule":
-            args = _args(node)
+            args = arguments(node)
             if args and args[0].type == "alias":
                 _scan_module(node, node_text(args[0]), rel_path, scan)
 
