@@ -19,7 +19,6 @@ from elixir_pro.events import CoreEvent, Notice, TurnFinished
 if TYPE_CHECKING:
     from elixir_pro.agent.model import AgentDefinition
     from elixir_pro.changes.changeset import Changeset
-    from elixir_pro.tools.approval import ApproveBash
     from elixir_pro.tui.recorder import SessionRecorder
 
 
@@ -167,5 +166,4 @@ class TuiContext:
     recorder: SessionRecorder | None = None
     watch: bool = True
     analyze: bool = True
-    approve_bash: ApproveBash | None = None
     notes: list[str] = field(default_factory=list)
