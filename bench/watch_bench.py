@@ -18,8 +18,9 @@ plus ``deps/`` and ``_build/`` trees the watcher must ignore):
 Target: p95 save-to-finding within the debounce window + 50 ms. Figures go to
 docs/performance.md (section ``watch``).
 
-Extension hook: another front end (the TUI panel under Pilot) adds its own rows with
-:func:`register_measure`; ``generate_project`` and ``mistake_source`` are reusable.
+Extension hook: another front end adds its own rows with :func:`register_measure`;
+``generate_project`` and ``mistake_source`` are reusable. ``main`` registers the TUI rows of
+``bench/watch_tui_bench.py`` (the findings panel under Pilot) unless ``--no-tui``.
 """
 
 from __future__ import annotations
@@ -324,7 +325,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debounce", type=int, default=150, metavar="MS")
     parser.add_argument("--burst", type=int, default=5000, metavar="FILES")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs alone")
+    parser.add_argument(
+        "--no-tui", action="store_true", help="leave out the TUI rows (bench/watch_tui_bench.py)"
+    )
     args = parser.parse_args(argv)
+    if not args.no_tui:
+        from bench.watch_tui_bench import measure_tui
+
+        if measure_tui not in _MEASURES:
+            register_measure(measure_tui)
     body = run(args.files, args.saves, args.debounce, args.burst)
     print(body)
     if not args.no_write:
