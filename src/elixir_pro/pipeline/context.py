@@ -63,6 +63,7 @@ class PipelineContext:
         self._tasks_loaded = False
         self._gates: GateReport | None = None
         self._gates_error: str | None = None
+        self._generation = 0  # bumped whenever the gates are invalidated
         self._modules: dict[str, tuple[str, ...]] = {}
 
     # -- the cached parts ----------------------------------------------------------------
@@ -88,14 +89,23 @@ class PipelineContext:
         """The gates report: the one given to :meth:`set_gates`, else evaluated without mix
         (fast). None when it could not be evaluated (the reason is a notice)."""
         with self._lock:
-            if self._gates is None and self._gates_error is None:
-                from elixir_pro.pipeline.gates import evaluate_gates
+            if self._gates is not None or self._gates_error is not None:
+                return self._gates
+            generation = self._generation
+        # Evaluated outside the lock: it audits the whole project, and invalidate() (called
+        # when files change) must never wait for it.
+        from elixir_pro.pipeline.gates import evaluate_gates
 
-                try:
-                    self._gates = evaluate_gates(self.root, use_mix=False, config=self.config)
-                except Exception as exc:  # a context must never break the turn it serves
-                    self._gates_error = f"phase gates could not be evaluated: {exc}"
-            return self._gates
+        report: GateReport | None = None
+        error: str | None = None
+        try:
+            report = evaluate_gates(self.root, use_mix=False, config=self.config)
+        except Exception as exc:  # a context must never break the turn it serves
+            error = f"phase gates could not be evaluated: {exc}"
+        with self._lock:
+            if generation == self._generation:  # no file changed meanwhile: keep it
+                self._gates, self._gates_error = report, error
+        return report
 
     def warm(self) -> None:
         """Compute every part now (call it from a worker thread at start and after
@@ -117,6 +127,7 @@ class PipelineContext:
             if paths is None:
                 self._openspec_loaded = self._tasks_loaded = False
                 self._gates = self._gates_error = None
+                self._generation += 1
                 self._modules.clear()
                 return
             for path in paths:
@@ -131,6 +142,7 @@ class PipelineContext:
                 if rel == "openspec" or rel.startswith("openspec/"):
                     self._openspec_loaded = False
                 self._gates = self._gates_error = None
+                self._generation += 1
                 self._modules.pop(rel, None)
 
     def _relative(self, path: str | Path) -> str | None:

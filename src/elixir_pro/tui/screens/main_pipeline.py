@@ -104,10 +104,7 @@ class PipelineMixin(Screen[None]):
 
     # -- keeping things fresh --------------------------------------------------------------
     def pipeline_files_changed(self, paths: Sequence[str]) -> None:
-        pipeline = pipeline_of(self.context.conversation)
-        if pipeline is not None:
-            pipeline.invalidate(list(paths))
-            self.warm_pipeline()
+        self.invalidate_pipeline(tuple(paths))
         panels = getattr(self, "_side_panels", None) or {}
         tasks, specs = panels.get("tasks"), panels.get("openspec")
         if isinstance(tasks, TasksPanel) and tasks.is_mounted and TASKS_FILE in paths:
@@ -120,8 +117,10 @@ class PipelineMixin(Screen[None]):
         if isinstance(self.app.screen, GatesScreen):
             self.app.screen.refresh_gates()
 
-    @work(thread=True, exclusive=True, group="pipeline")
-    def warm_pipeline(self) -> None:
+    @work(thread=True, group="pipeline")
+    def invalidate_pipeline(self, paths: tuple[str, ...]) -> None:
+        """Off the UI thread; the context is rebuilt lazily by the next turn that needs it,
+        so a burst of saves costs no project-wide evaluation."""
         pipeline = pipeline_of(self.context.conversation)
         if pipeline is not None:
-            pipeline.warm()
+            pipeline.invalidate(list(paths))
