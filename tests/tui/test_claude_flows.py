@@ -10,6 +10,7 @@ from fakeclaude.server import FakeClaude, StreamReply, TextBlock, text_reply, to
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
+from elixir_pro.events import TextDelta
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
 from elixir_pro.tui.screens.human_gate import HumanGateScreen
@@ -57,7 +58,14 @@ async def test_no_network_until_the_first_prompt_then_the_answer_streams(
         await wait_until(pilot, lambda: turn.finished)
         await settle(pilot, app)
         assert turn.text == text
-        assert len(turn.text_parts) > 10  # many fragments, one markdown stream
+        recorder = screen.context.recorder
+        assert recorder is not None and recorder.session_id is not None
+        store = recorder.store()
+        assert store is not None
+        stored = store.load(recorder.session_id).pane("generative").events
+        deltas = [e for e in stored if isinstance(e, TextDelta)]
+        assert len(deltas) > 10  # every fragment was recorded as it came
+        assert "".join(d.text for d in deltas) == text
         assert screen.query_one(StatusBar).tokens > 0
         code = [b for b in turn.query("MarkdownFence")]
         assert code, "the elixir block is rendered as a highlighted fence"

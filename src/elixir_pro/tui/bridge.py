@@ -32,6 +32,45 @@ class AgentEvent(Message):
         self.event = event
 
 
+class AgentText(Message):
+    """Answer text of a turn, batched: the fragments that arrive before the screen gets to
+    this message are appended to ``parts`` and shown in one go (a fast stream then costs one
+    markdown write per batch, not per token). Order is kept: any other event of the turn
+    closes the batch before it is posted."""
+
+    def __init__(self, mode: CognitiveMode, turn_id: str, parts: list[str]) -> None:
+        super().__init__()
+        self.mode = mode
+        self.turn_id = turn_id
+        self.parts = parts
+
+
+class TextBatcher:
+    """Open text batches per turn, for :class:`AgentText`."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, list[str]] = {}
+
+    def add(self, mode: CognitiveMode, turn_id: str, text: str) -> AgentText | None:
+        """Append ``text``; returns a new message to post when no batch was open."""
+        parts = self._open.get(turn_id)
+        if parts is not None:
+            parts.append(text)
+            return None
+        parts = [text]
+        self._open[turn_id] = parts
+        return AgentText(mode, turn_id, parts)
+
+    def close(self, turn_id: str) -> None:
+        self._open.pop(turn_id, None)
+
+    def take(self, message: AgentText) -> str:
+        """The batch's text; the batch is closed so later fragments start a new one."""
+        if self._open.get(message.turn_id) is message.parts:
+            del self._open[message.turn_id]
+        return "".join(message.parts)
+
+
 class FindingsChanged(Message):
     """The watcher re-analysed files: ``update.new`` are findings not seen before."""
 

@@ -22,9 +22,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
-from elixir_pro.events import CoreEvent, EditProposed, TurnError, TurnFinished, UsageReported
+from elixir_pro.events import (
+    CoreEvent,
+    EditProposed,
+    TextDelta,
+    TurnError,
+    TurnFinished,
+    UsageReported,
+)
 from elixir_pro.tui import keys
-from elixir_pro.tui.bridge import AgentEvent
+from elixir_pro.tui.bridge import AgentEvent, AgentText, TextBatcher
 from elixir_pro.tui.screens.main_pipeline import PipelineMixin
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
@@ -59,6 +66,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
         self.gate_pending: tuple[str, ...] = ()
         self.gate_acknowledged = True
         self.pending_changes = 0
+        self._text = TextBatcher()
         self._active: CognitiveMode = context.agent.default_mode
 
     # -- layout ----------------------------------------------------------------------------
@@ -263,7 +271,20 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
         """Record a turn's event in the session store and post it through the bridge."""
         if self.context.recorder is not None:
             self.context.recorder.record_event(mode.value, turn_id, event)
+        if isinstance(event, TextDelta):
+            batch = self._text.add(mode, turn_id, event.text)
+            if batch is not None:
+                self.post_message(batch)
+            return
+        self._text.close(turn_id)
         self.post_message(AgentEvent(mode, turn_id, event))
+
+    @on(AgentText)
+    async def route_text(self, message: AgentText) -> None:
+        text = self._text.take(message)
+        turn = self.turns.get(message.turn_id)
+        if turn is not None and text:
+            await turn.handle(TextDelta(text))
 
     @on(AgentEvent)
     async def route_event(self, message: AgentEvent) -> None:
