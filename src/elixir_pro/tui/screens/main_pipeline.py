@@ -12,11 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import work
 from textual.screen import Screen
-
-from elixir_pro.tui.widgets.openspec_panel import OpenSpecPanel
-from elixir_pro.tui.widgets.tasks_panel import TasksPanel
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -24,6 +21,8 @@ if TYPE_CHECKING:
     from elixir_pro.changes.changeset import Changeset
     from elixir_pro.pipeline.context import PipelineContext
     from elixir_pro.tui.services import TuiContext
+    from elixir_pro.tui.widgets.openspec_panel import OpenSpecPanel
+    from elixir_pro.tui.widgets.tasks_panel import TasksPanel
 
 TASKS_FILE = ".taskmaster/tasks/tasks.json"
 
@@ -48,8 +47,8 @@ class PipelineMixin(Screen[None]):
         self.app.push_screen(GatesScreen(self.root))
 
     # -- tasks and specs -------------------------------------------------------------------
-    @on(TasksPanel.TaskChosen)
-    def task_chosen(self, event: TasksPanel.TaskChosen) -> None:
+    # Handlers by name (not @on), so the panels' modules load only when a panel is first shown.
+    def on_tasks_panel_task_chosen(self, event: TasksPanel.TaskChosen) -> None:
         conversation = self.context.conversation
         if hasattr(conversation, "active_task"):
             conversation.active_task = event.task
@@ -58,12 +57,10 @@ class PipelineMixin(Screen[None]):
             event.mode, event.prompt, tool_mode=event.tool_mode, label=f"task {event.task.id}"
         )
 
-    @on(TasksPanel.ProposeChanges)
-    def tasks_propose(self, event: TasksPanel.ProposeChanges) -> None:
+    def on_tasks_panel_propose_changes(self, event: TasksPanel.ProposeChanges) -> None:
         self.review_changeset(event.changeset)
 
-    @on(OpenSpecPanel.OpenLocation)
-    def openspec_open(self, event: OpenSpecPanel.OpenLocation) -> None:
+    def on_open_spec_panel_open_location(self, event: OpenSpecPanel.OpenLocation) -> None:
         self.open_location(event.path, event.line)
 
     def open_location(self, path: str, line: int | None) -> None:
@@ -89,6 +86,8 @@ class PipelineMixin(Screen[None]):
         task = getattr(self.context.conversation, "active_task", None)
         if task is None or not getattr(outcome, "applied", ()) or task.done:
             return
+        from elixir_pro.tui.widgets.tasks_panel import TasksPanel
+
         panel = self.side_panel("tasks")
         if not isinstance(panel, TasksPanel):
             return
@@ -105,6 +104,9 @@ class PipelineMixin(Screen[None]):
     # -- keeping things fresh --------------------------------------------------------------
     def pipeline_files_changed(self, paths: Sequence[str]) -> None:
         self.invalidate_pipeline(tuple(paths))
+        from elixir_pro.tui.widgets.openspec_panel import OpenSpecPanel
+        from elixir_pro.tui.widgets.tasks_panel import TasksPanel
+
         panels = getattr(self, "_side_panels", None) or {}
         tasks, specs = panels.get("tasks"), panels.get("openspec")
         if isinstance(tasks, TasksPanel) and tasks.is_mounted and TASKS_FILE in paths:

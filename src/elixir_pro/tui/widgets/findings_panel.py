@@ -30,6 +30,20 @@ def finding_key(finding: Finding) -> tuple[str, str, int, str]:
     return (finding.path, finding.rule, finding.line, finding.message)
 
 
+def _label(finding: Finding, new: bool) -> Content:
+    """A finding's list entry (built once per finding and new-mark, then reused)."""
+    return Content.assemble(
+        ("● new " if new else "", "bold $accent"),
+        (finding.severity.value.upper(), _SEVERITY_STYLE.get(finding.severity.value, "")),
+        " ",
+        (finding.rule, "bold"),
+        "\n",
+        (finding.location, "underline"),
+        "\n",
+        (finding.message, "$text-muted"),
+    )
+
+
 class FindingsPanel(Vertical):
     """A titled OptionList of findings."""
 
@@ -43,6 +57,7 @@ class FindingsPanel(Vertical):
         self.findings: list[Finding] = []
         self.new_keys: set[tuple[str, str, int, str]] = set()
         self.state = "loading"
+        self._labels: dict[tuple[Finding, bool], Content] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="findings-title", classes="panel-title")
@@ -91,18 +106,13 @@ class FindingsPanel(Vertical):
         options = self.query_one("#findings-list", OptionList)
         options.clear_options()
         items: list[Option] = []
+        labels: dict[tuple[Finding, bool], Content] = {}
         for index, f in enumerate(self.findings):
-            label = Content.assemble(
-                ("● new " if finding_key(f) in self.new_keys else "", "bold $accent"),
-                (f.severity.value.upper(), _SEVERITY_STYLE.get(f.severity.value, "")),
-                " ",
-                (f.rule, "bold"),
-                "\n",
-                (f.location, "underline"),
-                "\n",
-                (f.message, "$text-muted"),
-            )
+            key = (f, finding_key(f) in self.new_keys)
+            label = self._labels.get(key) or _label(*key)
+            labels[key] = label
             items.append(Option(label, id=str(index)))
+        self._labels = labels  # only the labels on screen are kept
         if not items:
             empty = "No findings." if self.state == "ready" else "…"
             items.append(Option(Text(empty, style="dim"), disabled=True))
