@@ -43,7 +43,8 @@ async def test_no_network_until_the_first_prompt_then_the_answer_streams(
     courier: Path, claude_env: FakeClaude
 ) -> None:
     text = answer("answer_confident.md")
-    claude_env.enqueue(StreamReply([TextBlock(text, chunk=5)], delay=0.01, output_tokens=321))
+    # ~3 s of streaming: the first fragments are on screen long before the last arrives
+    claude_env.enqueue(StreamReply([TextBlock(text, chunk=5)], delay=0.03, output_tokens=321))
     app = ElixirProApp(courier, watch=False, analyze=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
