@@ -72,6 +72,10 @@ def _panel(key: str, ready: Callable[[MainScreen], bool]) -> RunBefore:
         await pilot.press(key)
         await wait_until(pilot, lambda: _panel_shown(screen))
         await settle(pilot, app)
+        focused = screen.focused
+        if focused is not None:  # the same scroll position however late the layout came
+            focused.scroll_home(animate=False, immediate=True)
+        await settle(pilot, app)
 
     return run
 
