@@ -26,6 +26,7 @@ from elixir_pro.tui.bridge import (
 from elixir_pro.tui.widgets.prompt_input import PromptInput, project_files
 
 if TYPE_CHECKING:
+    from elixir_pro.engine.findings import Finding
     from elixir_pro.tui.services import TuiContext
     from elixir_pro.tui.widgets.context_panel import ContextPanel
     from elixir_pro.tui.widgets.findings_panel import FindingsPanel
@@ -208,15 +209,19 @@ class SidePanelsMixin(Screen[None]):
     def findings_changed(self, message: FindingsChanged) -> None:
         update = message.update
         self.findings_panel.apply_update(update.paths, update.findings, update.new)
-        for finding in update.new[:3]:
+        # Announced once the panel has painted, so the toasts never delay the finding itself.
+        self.call_after_refresh(self.announce_findings, tuple(update.new))
+
+    def announce_findings(self, new: tuple[Finding, ...]) -> None:
+        for finding in new[:3]:
             self.notify(
                 f"{finding.location} {finding.rule}: {finding.message}",
                 title="New finding",
                 severity="warning",
                 timeout=6,
             )
-        if len(update.new) > 3:
-            self.notify(f"…and {len(update.new) - 3} more new findings", timeout=6)
+        if len(new) > 3:
+            self.notify(f"…and {len(new) - 3} more new findings", timeout=6)
 
     # -- panels ----------------------------------------------------------------------------
     def action_toggle_panel(self, name: str) -> None:
