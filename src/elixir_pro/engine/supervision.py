@@ -21,6 +21,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.nodes import arguments
 from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
+from elixir_pro.engine.sources import discover
 from elixir_pro.engine.supervision_model import (
     Location,
     ModuleInfo,
@@ -49,7 +50,6 @@ _USE_KINDS = {
     "GenStage": ProcessKind.WORKER,
     "Phoenix.Endpoint": ProcessKind.SUPERVISOR,
 }
-_SKIP_DIRS = {"_build", "deps", ".git", "node_modules", ".elixir_ls"}
 _DYNAMIC_STARTS = {"DynamicSupervisor.start_child"}
 _TASK_STARTS = {
     "Task.Supervisor.async",
@@ -216,10 +216,11 @@ def _mix_app_module(root: Path) -> str | None:
 
 
 def project_sources(root: Path) -> Iterable[tuple[str, Path]]:
-    for path in sorted(root.rglob("*.ex")):
-        rel = path.relative_to(root)
-        if not _SKIP_DIRS.intersection(rel.parts[:-1]):
-            yield rel.as_posix(), path
+    """The project's ``.ex`` files, found as the audit finds them (build output, deps and VCS
+    folders pruned, never walked)."""
+    for rel in discover(root):
+        if rel.endswith(".ex"):
+            yield rel, root / rel
 
 
 def build_supervision_map(root: Path, cache: ParseCache | None = None) -> SupervisionMap:

@@ -11,10 +11,9 @@ from tree_sitter import Node
 
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
+from elixir_pro.engine.sources import discover
 from elixir_pro.engine.supervision_model import SupervisionMap
 from elixir_pro.pipeline.openspec import OpenSpec
-
-_SKIP = {"_build", "deps", ".git", "node_modules", ".elixir_ls"}
 
 
 @dataclass(slots=True)
@@ -27,18 +26,17 @@ class ProjectFacts:
 
     def files(self, folder: str, suffix: str) -> Iterator[tuple[str, Node]]:
         """(relative path, parsed root node) of every ``*suffix`` file under ``folder``."""
-        base = self.root / folder
-        if not base.is_dir():
+        if not (self.root / folder).is_dir():
             return
-        for path in sorted(base.rglob(f"*{suffix}")):
-            rel = path.relative_to(self.root)
-            if _SKIP.intersection(rel.parts) or not path.is_file():
+        prefix = folder.rstrip("/") + "/"
+        for rel in discover(self.root):
+            if not (rel.startswith(prefix) and rel.endswith(suffix)):
                 continue
             try:
-                source = path.read_bytes()
+                source = (self.root / rel).read_bytes()
             except OSError:
                 continue
-            yield rel.as_posix(), self.cache.get(source).root_node
+            yield rel, self.cache.get(source).root_node
 
     def mix_tree(self) -> Node | None:
         path = self.root / "mix.exs"

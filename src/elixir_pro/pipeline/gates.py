@@ -13,7 +13,6 @@ from pathlib import Path
 
 from elixir_pro.config import Config
 from elixir_pro.engine.mix import CompileReport, TestReport, mix_available, mix_compile, mix_test
-from elixir_pro.engine.parse import ParseCache
 from elixir_pro.engine.supervision import build_supervision_map
 from elixir_pro.pipeline.facts import ProjectFacts
 from elixir_pro.pipeline.gates_build import implementation_gate, test_gate
@@ -28,11 +27,11 @@ Progress = Callable[[str], None]
 def gather_facts(root: Path, config: Config | None = None) -> ProjectFacts:
     from elixir_pro.engine.analyzer import ProjectAnalyzer
 
-    cache = ParseCache()
-    report = ProjectAnalyzer(root, config).analyze_all()
-    return ProjectFacts(
-        root, report.findings, build_supervision_map(root, cache), load_openspec(root), cache
-    )
+    analyzer = ProjectAnalyzer(root, config)
+    report = analyzer.analyze_all()
+    cache = analyzer.parse_cache  # the trees the audit built (empty after a pooled audit)
+    smap = build_supervision_map(root, cache)
+    return ProjectFacts(root, report.findings, smap, load_openspec(root), cache)
 
 
 def evaluate_gates(
