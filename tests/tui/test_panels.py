@@ -8,13 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakeclaude.server import FakeClaude, text_reply
-from textual.widgets import OptionList, Tree
+from textual.widgets import Tree
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.code_view import CodeViewScreen
 from elixir_pro.tui.screens.main import MainScreen
+from elixir_pro.tui.widgets.entry_list import EntryList
 from elixir_pro.tui.widgets.findings_panel import FindingsPanel
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
@@ -50,7 +51,7 @@ async def test_watcher_feeds_the_findings_panel_and_announces_new_findings(couri
         await pilot.press("f2")
         await settle(pilot, app)
         assert isinstance(panel, FindingsPanel) and panel.is_mounted
-        options = screen.query_one("#findings-list", OptionList)
+        options = screen.query_one("#findings-list", EntryList)
         assert app.focused is options
         index = panel.findings.index(new)
         options.highlighted = index

@@ -85,7 +85,7 @@ def _panel_shown(screen: MainScreen) -> bool:
     focused = screen.focused
     if focused is None or focused.id not in ("findings-list", "supervision-tree"):
         return False
-    count = getattr(focused, "option_count", None)
+    count = getattr(focused, "entry_count", None)
     if count is not None:
         return bool(count)
     root = getattr(focused, "root", None)

@@ -241,7 +241,7 @@ class SidePanelsMixin(Screen[None]):
             self.query_one(PromptInput).focus()
 
     def _focus_panel(self, panel: Widget) -> None:
-        targets = panel.query("OptionList, Tree")
+        targets = panel.query("OptionList, Tree, EntryList")
         if targets:
             targets.first().focus()
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
+from elixir_pro.tui.widgets.entry_list import Entry, EntryList
 
 _SEVERITY_STYLE = {
     "critical": "bold $error",
@@ -45,7 +44,7 @@ def _label(finding: Finding, new: bool) -> Content:
 
 
 class FindingsPanel(Vertical):
-    """A titled OptionList of findings."""
+    """A titled list of findings."""
 
     class Chosen(Message):
         def __init__(self, finding: Finding) -> None:
@@ -58,10 +57,12 @@ class FindingsPanel(Vertical):
         self.new_keys: set[tuple[str, str, int, str]] = set()
         self.state = "loading"
         self._labels: dict[tuple[Finding, bool], Content] = {}
+        self._shown: list[Finding] = []  # the findings on the list, in its order
+        self._drawn_state = ""  # the state the title shows
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="findings-title", classes="panel-title")
-        yield OptionList(id="findings-list")
+        yield EntryList(id="findings-list")
 
     def _title(self) -> str:
         if self.state != "ready":
@@ -76,6 +77,7 @@ class FindingsPanel(Vertical):
         self.state = reason
         if self.is_mounted:
             self.query_one("#findings-title", Static).update(self._title())
+            self._drawn_state = reason
 
     def set_findings(self, findings: Iterable[Finding], new: Iterable[Finding] = ()) -> None:
         self.findings = sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key()))
@@ -99,26 +101,42 @@ class FindingsPanel(Vertical):
         self._refresh()
 
     def _refresh(self) -> None:
-        """Show the findings (the data is kept while the panel is not mounted)."""
+        """Show the findings (the data is kept while the panel is not mounted).
+
+        The list keeps its cursor on the same finding and its scroll position, and draws only
+        the entries it has not drawn before, so an update costs the new findings, not all.
+        """
         if not self.is_mounted:
             return
-        self.query_one("#findings-title", Static).update(self._title())
-        options = self.query_one("#findings-list", OptionList)
-        options.clear_options()
-        items: list[Option] = []
+        # A ready title is one short line (the side bar is at least 30 cells wide), so
+        # replacing one with another needs no layout; a longer reason may wrap.
+        one_line = self._drawn_state == "ready" == self.state
+        self.query_one("#findings-title", Static).update(self._title(), layout=not one_line)
+        self._drawn_state = self.state
+        entries = self.query_one("#findings-list", EntryList)
+        at = entries.highlighted
+        cursor = self._shown[at] if at is not None and at < len(self._shown) else None
+        items: list[Entry] = []
         labels: dict[tuple[Finding, bool], Content] = {}
-        for index, f in enumerate(self.findings):
+        for f in self.findings:
             key = (f, finding_key(f) in self.new_keys)
             label = self._labels.get(key) or _label(*key)
             labels[key] = label
-            items.append(Option(label, id=str(index)))
-        self._labels = labels  # only the labels on screen are kept
-        if not items:
-            empty = "No findings." if self.state == "ready" else "…"
-            items.append(Option(Text(empty, style="dim"), disabled=True))
-        options.add_options(items)
+            items.append((key, label))
+        self._labels = labels  # only the labels on the list are kept
+        empty = "No findings." if self.state == "ready" else "…"
+        entries.set_entries(items, empty=empty)
+        self._shown = list(self.findings)
+        if cursor is not None:
+            index = _index_of(self._shown, finding_key(cursor))
+            if index is not None:
+                entries.highlighted = index
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_entry_list_selected(self, event: EntryList.Selected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Chosen(self.findings[int(event.option.id)]))
+        if event.index < len(self._shown):
+            self.post_message(self.Chosen(self._shown[event.index]))
+
+
+def _index_of(findings: list[Finding], key: tuple[str, str, int, str]) -> int | None:
+    return next((n for n, f in enumerate(findings) if finding_key(f) == key), None)
