@@ -7,6 +7,7 @@ responsibility. Loading runs in thread workers after the first paint.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from elixir_pro.tui.bridge import (
     WatcherNotice,
     WatcherStateChanged,
 )
+from elixir_pro.tui.heap import release_heap, settle_heap
 from elixir_pro.tui.widgets.prompt_input import PromptInput, project_files
 
 if TYPE_CHECKING:
@@ -131,7 +133,7 @@ class SidePanelsMixin(Screen[None]):
         except UserError as exc:
             self.app.call_from_thread(self._findings_unavailable, exc.one_line())
             return
-        self.app.call_from_thread(self.findings_panel.set_findings, report.findings)
+        self.app.call_from_thread(self._baseline_loaded, report.findings)
 
     def _findings_unavailable(self, reason: str) -> None:
         self.findings_panel.set_unavailable(reason)
@@ -178,6 +180,7 @@ class SidePanelsMixin(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_watcher()
+        release_heap()
 
     # -- watcher messages ------------------------------------------------------------------
     @on(WatcherStateChanged)
@@ -196,7 +199,11 @@ class SidePanelsMixin(Screen[None]):
 
     @on(FindingsBaseline)
     def findings_baseline(self, message: FindingsBaseline) -> None:
-        self.findings_panel.set_findings(message.findings)
+        self._baseline_loaded(message.findings)
+
+    def _baseline_loaded(self, findings: Sequence[Finding]) -> None:
+        self.findings_panel.set_findings(findings)
+        self.call_after_refresh(settle_heap)
 
     @on(FilesChanged)
     def files_changed(self, message: FilesChanged) -> None:
