@@ -200,3 +200,18 @@ def test_coalescer_close_and_kick() -> None:
     assert coalescer.next_batch(60.0) is None
     with pytest.raises(ValueError):
         Coalescer(0.5, 0.1)
+
+
+def test_the_observers_shutdown_race_is_not_reported_but_other_errors_are(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    import elixir_pro.watch.observers  # noqa: F401  (installs the filter)
+
+    logger = logging.getLogger("watchdog.observers.inotify")
+    with caplog.at_level(logging.ERROR):
+        logger.error("InotifyEmitter.queue_events() called when the thread is inactive")
+        logger.error("something else went wrong")
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages == ["something else went wrong"]

@@ -135,6 +135,20 @@ _OVERFLOW = _OverflowListener()
 _OVERFLOW_LOGGER = "watchdog.observers.inotify_c"
 
 
+class _ShutdownRaceFilter(logging.Filter):
+    """Drops watchdog's "queue_events() called when the thread is inactive" error: an event
+    read while the observer is being stopped, which it then ignores. Logged at error level, it
+    would print a line on a clean exit (``elixir-pro watch`` and Ctrl-C) for nothing lost."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+_INOTIFY_LOGGER = "watchdog.observers.inotify"
+_SHUTDOWN_RACE = _ShutdownRaceFilter()
+logging.getLogger(_INOTIFY_LOGGER).addFilter(_SHUTDOWN_RACE)
+
+
 def on_events_lost(callback: Callable[[], None]) -> Callable[[], None]:
     """Call ``callback`` (on watchdog's reader thread) whenever the kernel's event queue
     overflowed; returns the function that unsubscribes."""
