@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from test_review_support import SAMPLE, Host, sample_changeset, sample_project
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -244,3 +245,21 @@ async def test_text_typed_then_ctrl_s_together_lands_whole(tmp_path: Path) -> No
         await pilot.pause()
         await pilot.pause()
         assert screen.model.hunk_new_text(COUNTER, 2) == "# x\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "lexer"),
+    [
+        ("lib/courier/dispatch.ex", "ElixirLexer"),
+        ("test/courier_test.exs", "ElixirLexer"),
+        ("assets/js/app.py", "PythonLexer"),
+        ("priv/notes.unknownext", "TextLexer"),
+    ],
+)
+def test_diff_lexers_by_file(path: str, lexer: str) -> None:
+    from elixir_pro.tui.widgets.diff_rows import lex_lines, lexer_for
+
+    chosen = lexer_for(path)
+    assert type(chosen).__name__ == lexer
+    # Lines keep their ends as they are (no stripping), one token list per line.
+    assert len(lex_lines(chosen, ["  def run(x) do\n", "\n", "  end\n"])) == 3

@@ -9,10 +9,12 @@ whole files and moving between hunks costs the same at any diff size.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_for_filename
+from pygments.lexers.erlang import ElixirLexer
 from pygments.token import Comment, Keyword, Name, Number, String, _TokenType
 from pygments.util import ClassNotFound
 
@@ -124,13 +126,25 @@ def _descends(ttype: _TokenType, parent: _TokenType) -> bool:
     return False
 
 
+_ELIXIR_SUFFIXES = frozenset({".ex", ".exs"})
+
+
 def lexer_for(path: str) -> Lexer:
+    """The lexer for ``path``: Elixir files directly (asking Pygments by file name scans the
+    patterns of every lexer it has, ~0.1 s), other files by name, plain text when unknown."""
+    if PurePosixPath(path).suffix in _ELIXIR_SUFFIXES:
+        elixir: Lexer = ElixirLexer(stripnl=False, ensurenl=False)
+        return elixir
     try:
         lexer: Lexer = get_lexer_for_filename(path, stripnl=False, ensurenl=False)
         return lexer
     except ClassNotFound:
-        plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
-        return plain
+        return plain_lexer()
+
+
+def plain_lexer() -> Lexer:
+    plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
+    return plain
 
 
 def lex_lines(lexer: Lexer, lines: list[str] | tuple[str, ...]) -> list[Tokens]:

@@ -35,6 +35,7 @@ from elixir_pro.tui.widgets.diff_rows import (
     edited_lines,
     lex_lines,
     lexer_for,
+    plain_lexer,
 )
 
 STATUS = {
@@ -114,7 +115,7 @@ class DiffView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._tokens: dict[tuple[str, int], list[Tokens]] = {}
         self._styles: dict[str, Style] = {}
-        self._lexer = lexer_for("x.txt")
+        self._lexer = plain_lexer()
         self._number_width = 1
         self._code_width = 0
         self._edited: set[int] = set()
