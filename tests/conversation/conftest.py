@@ -3,36 +3,21 @@ project and a workspace whose backend talks to the fake server through the real 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import anthropic
 import pytest
 from fakeclaude.fixtures import claude_env, fake_claude
+from fakeclaude.project import agent, project
 from fakeclaude.server import FakeClaude
 
-from elixir_pro.agent import AgentDefinition, resolve_agent
+from elixir_pro.agent import AgentDefinition
 from elixir_pro.config import Config, LlmConfig
 from elixir_pro.conversation.workspace import EventSink, Workspace
 from elixir_pro.llm.anthropic_backend import AnthropicBackend
 
-__all__ = ["claude_env", "fake_claude"]
-
-FIXTURE_PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "llm" / "project"
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE_PROJECT, root)
-    return root
-
-
-@pytest.fixture
-def agent() -> AgentDefinition:
-    return resolve_agent(REPO_ROOT)
+__all__ = ["agent", "claude_env", "fake_claude", "project"]
 
 
 @pytest.fixture
