@@ -16,13 +16,13 @@ import base64
 import os
 import re
 import shutil
-import signal
-import subprocess
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
+
+from elixir_pro.engine.child import run_child
 
 DEFAULT_TIMEOUT = 20.0
 MAX_SYMBOLS = 8
@@ -180,32 +180,15 @@ class DocsLookup:
         env.setdefault("LANG", "C.UTF-8")
         self.subprocess_runs += 1
         try:
-            proc = subprocess.Popen(
-                [elixir, "-e", script],
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                start_new_session=True,
-            )
+            result = run_child([elixir, "-e", script], env=env, timeout=self.timeout)
         except OSError as exc:
             return _all(queries, "failed", f"could not run elixir: {exc.strerror or exc}")
-        try:
-            stdout, stderr = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                proc.kill()
-            proc.communicate()
+        if result.timed_out:
             return _all(queries, "timeout", f"the docs lookup timed out after {self.timeout:g}s")
-        if proc.returncode != 0:
-            last = (stderr.strip().splitlines() or ["no output"])[-1]
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
             return _all(queries, "failed", f"the docs lookup failed: {last}")
-        return _decode(queries, stdout)
+        return _decode(queries, result.stdout)
 
 
 _TRANSIENT = frozenset({"timeout", "failed", "elixir-missing"})

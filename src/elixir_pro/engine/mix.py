@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from elixir_pro.engine.child import run_child
 from elixir_pro.engine.mix_output import (
     Diagnostic,
     TestFailure,
@@ -135,43 +134,23 @@ def run_mix(
         return MixResult(argv, EXIT_MISSING, "", "", 0.0, unavailable=True, message=message)
     started = time.monotonic()
     try:
-        proc = subprocess.Popen(
-            [mix, *argv],
-            cwd=root,
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            start_new_session=True,
-        )
+        result = run_child([mix, *argv], env=full_env, timeout=timeout, cwd=root)
     except OSError as exc:
         message = f"could not run mix: {exc.strerror or exc}"
         return MixResult(argv, EXIT_MISSING, "", "", 0.0, unavailable=True, message=message)
-    try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        stdout, stderr = proc.communicate()
+    elapsed = time.monotonic() - started
+    if result.timed_out:
+        message = f"timed out after {timeout:g}s and was stopped"
         return MixResult(
             argv,
-            proc.returncode,
-            stdout,
-            stderr,
-            time.monotonic() - started,
+            result.returncode,
+            result.stdout,
+            result.stderr,
+            elapsed,
             timed_out=True,
-            message=f"timed out after {timeout:g}s and was stopped",
+            message=message,
         )
-    return MixResult(argv, proc.returncode, stdout, stderr, time.monotonic() - started)
-
-
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
+    return MixResult(argv, result.returncode, result.stdout, result.stderr, elapsed)
 
 
 # --------------------------------------------------------------------------- high-level helpers
