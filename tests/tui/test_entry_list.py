@@ -138,3 +138,28 @@ async def test_an_empty_list_says_so() -> None:
         await pilot.press("down", "enter")
         await settle(pilot, app)
         assert app.chosen == []
+
+
+async def test_a_narrower_list_rewraps_and_keeps_the_cursor_in_view() -> None:
+    app = PanelApp()
+    async with app.run_test(size=(90, 20)) as pilot:
+        panel, entries = await _ready(pilot, app, [finding(n) for n in range(12)])
+        wide = entries.virtual_size.height
+        await pilot.press("end")
+        await pilot.resize_terminal(44, 20)
+        await settle(pilot, app)
+        # The message wraps onto more lines at the narrower width, for every entry.
+        assert entries.virtual_size.height > wide
+        region = entries.entry_region(11)
+        assert region.y + region.height == entries.virtual_size.height
+        await pilot.press("up")
+        await settle(pilot, app)
+        top, bottom = entries.scroll_offset.y, entries.scroll_offset.y + entries.size.height
+        cursor = entries.entry_region(10)
+        assert top <= cursor.y and cursor.y + cursor.height <= bottom
+        assert "module_0010" in "".join(
+            entries.render_line(y).text for y in range(cursor.y - top, cursor.y - top + 3)
+        )
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.chosen == [panel.findings[10]]
