@@ -163,3 +163,18 @@ async def test_a_narrower_list_rewraps_and_keeps_the_cursor_in_view() -> None:
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.chosen == [panel.findings[10]]
+
+
+async def test_a_theme_change_redraws_the_cached_entries_in_its_colours() -> None:
+    app = PanelApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        _, entries = await _ready(pilot, app, [finding(n) for n in range(5)])
+
+        def colours() -> set[str]:
+            strips = [entries.render_line(y) for y in range(8)]
+            return {str(seg.style) for strip in strips for seg in strip if seg.style}
+
+        before = colours()
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot, app)
+        assert colours() and colours() != before
