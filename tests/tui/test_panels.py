@@ -5,13 +5,17 @@ pane in audit mode."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fakeclaude.server import FakeClaude, text_reply
 from textual.widgets import Tree
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
+from elixir_pro.engine import parse as parse_module
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.code_view import CodeViewScreen
 from elixir_pro.tui.screens.main import MainScreen
@@ -46,8 +50,12 @@ async def test_watcher_feeds_the_findings_panel_and_announces_new_findings(couri
         await wait_until(pilot, lambda: bool(panel.new_keys), timeout=30)
         (new,) = [f for f in panel.findings if f.path == "lib/courier/labels.ex"]
         assert new.rule == "unsafe-atom-creation" and new.line == 3
-        messages = [n.message for n in app._notifications]
-        assert any("lib/courier/labels.ex:3" in m and "unsafe-atom-creation" in m for m in messages)
+
+        def announced() -> bool:  # the toast follows the panel's next frame
+            messages = [n.message for n in app._notifications]
+            return any("labels.ex:3" in m and "unsafe-atom-creation" in m for m in messages)
+
+        await wait_until(pilot, announced)
         await pilot.press("f2")
         await settle(pilot, app)
         assert isinstance(panel, FindingsPanel) and panel.is_mounted
@@ -81,6 +89,33 @@ async def test_supervision_tree_panel(courier: Path) -> None:
         assert "trees" in str(screen.query_one("#supervision-title").render())
         await pilot.press("f3")
         assert not screen.query_one("#side").display
+
+
+@pytest.mark.parametrize("watch", [True, False])
+async def test_the_supervision_map_reads_the_baselines_parse_trees(
+    courier: Path, monkeypatch: pytest.MonkeyPatch, watch: bool
+) -> None:
+    """The project is parsed once at start: the supervision map follows the findings baseline
+    (from the watcher, or the one-off analysis without it) and reuses its trees."""
+    parsed: Counter[bytes] = Counter()
+    real_parse = parse_module.parse
+
+    def counting_parse(source: bytes) -> Any:
+        parsed[source] += 1
+        return real_parse(source)
+
+    monkeypatch.setattr(parse_module, "parse", counting_parse)
+    app = ElixirProApp(courier, offline=True, watch=watch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await wait_until(pilot, lambda: screen.findings_panel.state == "ready", timeout=30)
+        await wait_until(pilot, lambda: screen.supervision_panel.smap is not None, timeout=30)
+        await settle(pilot, app)
+        smap = screen.supervision_panel.smap
+        assert smap is not None and any("Courier" in root.label for root in smap.roots)
+    sources = sorted(courier.rglob("*.ex"))
+    assert len(sources) > 10
+    assert all(parsed[path.read_bytes()] == 1 for path in sources)
 
 
 async def test_review_my_last_change_sends_the_diff_to_the_critical_pane_in_audit_mode(

@@ -45,7 +45,7 @@ async def test_a_chosen_task_starts_a_turn_carrying_the_task_and_the_gates(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         screen = main_screen(app)
-        screen.action_toggle_panel("tasks")
+        await screen.action_toggle_panel("tasks")
         await settle(pilot, app)
         panel = screen.query_one(TasksPanel)
         options = panel.query_one("#tasks-list", OptionList)
@@ -96,7 +96,7 @@ async def test_applied_task_changes_offer_marking_it_done(courier: Path) -> None
         screen = main_screen(app)
         conversation = app.context.conversation
         listing = screen.side_panel("tasks")
-        screen.action_toggle_panel("tasks")
+        await screen.action_toggle_panel("tasks")
         await settle(pilot, app)
         assert isinstance(listing, TasksPanel) and listing.listing is not None
         conversation.active_task = listing.listing.find("2.2")  # type: ignore[attr-defined]

@@ -29,6 +29,7 @@ from elixir_pro.tui.widgets.prompt_input import PromptInput, project_files
 
 if TYPE_CHECKING:
     from elixir_pro.engine.findings import Finding
+    from elixir_pro.engine.parse import ParseCache
     from elixir_pro.tui.services import TuiContext
     from elixir_pro.tui.widgets.context_panel import ContextPanel
     from elixir_pro.tui.widgets.findings_panel import FindingsPanel
@@ -96,6 +97,7 @@ class SidePanelsMixin(Screen[None]):
 
     # -- background loading ----------------------------------------------------------------
     _background_started = False
+    _supervision_started = False
 
     def start_background(self) -> None:
         """Load the panels and start the watcher; called by the App once the first frame is
@@ -104,8 +106,9 @@ class SidePanelsMixin(Screen[None]):
             return
         self._background_started = True
         self.load_candidates()
-        if self.context.analyze:
-            self.load_supervision()
+        # The supervision map follows the findings baseline and reads the analyzer's parse trees,
+        # so the project is parsed once (tree-sitter holds the GIL, so a second thread parsing
+        # alongside would only slow the baseline down).
         if self.context.watch:
             self.start_watcher()
         elif self.context.analyze:
@@ -129,22 +132,29 @@ class SidePanelsMixin(Screen[None]):
             self.app.call_from_thread(self._findings_unavailable, "engine not available")
             return
         try:
-            report = ProjectAnalyzer(self.root).analyze_all()
+            analyzer = ProjectAnalyzer(self.root)
+            report = analyzer.analyze_all()
         except UserError as exc:
             self.app.call_from_thread(self._findings_unavailable, exc.one_line())
             return
-        self.app.call_from_thread(self._baseline_loaded, report.findings)
+        self.app.call_from_thread(self._baseline_loaded, report.findings, analyzer.parse_cache)
 
     def _findings_unavailable(self, reason: str) -> None:
         self.findings_panel.set_unavailable(reason)
+        self._supervision_after_baseline(None)
+
+    def _supervision_after_baseline(self, cache: ParseCache | None) -> None:
+        if self.context.analyze and not self._supervision_started:
+            self._supervision_started = True
+            self.load_supervision(cache)
 
     @work(thread=True, exclusive=True, group="supervision")
-    def load_supervision(self) -> None:
+    def load_supervision(self, cache: ParseCache | None = None) -> None:
         panel = self.supervision_panel
         try:
             from elixir_pro.engine.supervision import build_supervision_map
 
-            smap = build_supervision_map(self.root)
+            smap = build_supervision_map(self.root, cache)
         except (ImportError, UserError, OSError) as exc:
             self.app.call_from_thread(panel.set_unavailable, f"not available ({exc})")
             return
@@ -161,11 +171,12 @@ class SidePanelsMixin(Screen[None]):
                 analyze=self.context.analyze,
                 on_event=WatchBridge(self),
             )
+            self.watcher = service  # before its baseline can arrive
             service.start()
         except (ImportError, UserError, OSError) as exc:
+            self.watcher = None
             self.app.call_from_thread(self._watch_failed, str(exc))
             return
-        self.watcher = service
 
     def _watch_failed(self, reason: str) -> None:
         self.status.watcher = "off"
@@ -199,10 +210,15 @@ class SidePanelsMixin(Screen[None]):
 
     @on(FindingsBaseline)
     def findings_baseline(self, message: FindingsBaseline) -> None:
-        self._baseline_loaded(message.findings)
+        from elixir_pro.engine.parse import ParseCache  # loaded by the watcher already
 
-    def _baseline_loaded(self, findings: Sequence[Finding]) -> None:
+        watcher = self.watcher
+        cache = getattr(watcher.analyzer, "parse_cache", None) if watcher is not None else None
+        self._baseline_loaded(message.findings, cache if isinstance(cache, ParseCache) else None)
+
+    def _baseline_loaded(self, findings: Sequence[Finding], cache: ParseCache | None) -> None:
         self.findings_panel.set_findings(findings)
+        self._supervision_after_baseline(cache)
         self.call_after_refresh(settle_heap)
 
     @on(FilesChanged)
@@ -231,7 +247,7 @@ class SidePanelsMixin(Screen[None]):
             self.notify(f"…and {len(new) - 3} more new findings", timeout=6)
 
     # -- panels ----------------------------------------------------------------------------
-    def action_toggle_panel(self, name: str) -> None:
+    async def action_toggle_panel(self, name: str) -> None:
         panel = self.side_panel(name)
         side = self.query_one("#side")
         show = not (panel.is_mounted and panel.display and side.display)
@@ -239,11 +255,11 @@ class SidePanelsMixin(Screen[None]):
             if other != name and self.side_panel(other).is_mounted:
                 self.side_panel(other).display = False
         if show and not panel.is_mounted:
-            side.mount(panel)
+            await side.mount(panel)  # its list exists once this returns, so it can take the focus
         panel.display = show
         side.display = show
         if show:
-            self.call_after_refresh(self._focus_panel, panel)
+            self._focus_panel(panel)
         else:
             self.query_one(PromptInput).focus()
 
