@@ -202,10 +202,7 @@ class EntryList(ScrollView, can_focus=True):
             return None
         return min(max(highlighted, 0), len(self._entries) - 1)
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
-        for index in {old, new}:
-            if index is not None and index < len(self._entries):
-                self._strips.discard((self._entries[index][0], self._entry_width(), True))
+    def watch_highlighted(self, new: int | None) -> None:
         self.refresh()
         if new is not None and self.is_mounted:
             self.scroll_to_region(self.entry_region(new), animate=False, force=True, immediate=True)
