@@ -8,8 +8,12 @@ Used by the engine (rule switches and severities), the tools (secrets, Bash), th
 Example ``.elixir-pro.yaml``::
 
     rules:
-      disable: [missing-impl]
+      disable: [genserver-call-infinity]
+      enable: [missing-impl]          # strict rules to run (or `strict: true` for all)
       severity: {n-plus-one: critical}
+      paths: {n-plus-one: ["lib/**"]}  # narrow one rule to these files
+    paths: {include: ["test/support/**"], exclude: ["lib/legacy/**"]}
+    audit: {baseline: .elixir-pro-baseline.json, min_confidence: medium}
     watch: {review: on-save, debounce_ms: 200}
     verify: {format: true, compile: true, test_stale: true}
     llm: {model: opus, max_tool_rounds: 20}
@@ -25,7 +29,8 @@ from typing import Any
 
 import yaml
 
-from elixir_pro.engine.findings import Severity
+from elixir_pro.engine.findings import Confidence, Severity
+from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.errors import UserError
 from elixir_pro.paths import config_dir
 
@@ -55,6 +60,21 @@ DEFAULT_PRICES: dict[str, Price] = {
 class RulesConfig:
     disable: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
+    enable: frozenset[str] = frozenset()
+    strict: bool = False
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PathsConfig:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditConfig:
+    baseline: str = ".elixir-pro-baseline.json"
+    min_confidence: str = Confidence.MEDIUM.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +118,24 @@ class Config:
     verify: VerifyConfig = field(default_factory=VerifyConfig)
     llm: LlmConfig = field(default_factory=LlmConfig)
     tools: ToolsConfig = field(default_factory=ToolsConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    audit: AuditConfig = field(default_factory=AuditConfig)
     sources: tuple[str, ...] = ()
+
+    def policy(self, *, include_tests: bool = False, strict: bool = False) -> ScopePolicy:
+        """The scope policy these settings describe (``engine/scope.py``)."""
+        return ScopePolicy(
+            include=self.paths.include,
+            exclude=self.paths.exclude,
+            rule_paths=self.rules.paths,
+            include_tests=include_tests,
+            strict=strict or self.rules.strict,
+            enable=self.rules.enable,
+        )
+
+    @property
+    def min_confidence(self) -> Confidence:
+        return Confidence(self.audit.min_confidence)
 
 
 class _Reader:
@@ -177,9 +214,17 @@ def _section(reader: _Reader, node: yaml.Node, name: str, current: Any) -> Any:
 
 def _rules(reader: _Reader, node: yaml.Node, current: RulesConfig) -> RulesConfig:
     disable, severity = set(current.disable), dict(current.severity)
+    enable, strict, paths = set(current.enable), current.strict, dict(current.paths)
     for key, value_node in reader.mapping(node, "rules").items():
         if key == "disable":
             disable |= set(reader.str_list(value_node, "rules.disable"))
+        elif key == "enable":
+            enable |= set(reader.str_list(value_node, "rules.enable"))
+        elif key == "strict":
+            strict = reader.scalar(value_node, "rules.strict", bool)
+        elif key == "paths":
+            for rule, globs in reader.mapping(value_node, "rules.paths").items():
+                paths[rule] = reader.str_list(globs, f"rules.paths.{rule}")
         elif key == "severity":
             for rule, sev_node in reader.mapping(value_node, "rules.severity").items():
                 text = reader.scalar(sev_node, f"rules.severity.{rule}", str)
@@ -192,9 +237,11 @@ def _rules(reader: _Reader, node: yaml.Node, current: RulesConfig) -> RulesConfi
                     ) from None
         else:
             raise reader.fail(
-                value_node, f"rules.{key}", "unknown setting (known: disable, severity)"
+                value_node,
+                f"rules.{key}",
+                "unknown setting (known: disable, enable, strict, severity, paths)",
             )
-    return RulesConfig(frozenset(disable), severity)
+    return RulesConfig(frozenset(disable), severity, frozenset(enable), strict, paths)
 
 
 def _llm(reader: _Reader, node: yaml.Node, current: LlmConfig) -> LlmConfig:
@@ -236,11 +283,16 @@ def _apply_file(config: Config, path: Path) -> Config:
             config = replace(config, rules=_rules(reader, node, config.rules))
         elif key == "llm":
             config = replace(config, llm=_llm(reader, node, config.llm))
-        elif key in ("watch", "verify", "tools"):
+        elif key in ("watch", "verify", "tools", "paths", "audit"):
             config = replace(config, **{key: _section(reader, node, key, getattr(config, key))})
         else:
-            known = "rules, watch, verify, llm, tools"
+            known = "rules, paths, audit, watch, verify, llm, tools"
             raise reader.fail(node, key, f"unknown section (known: {known})")
+    confidences = tuple(c.value for c in Confidence)
+    if config.audit.min_confidence not in confidences:
+        raise UserError(
+            f"expected one of {', '.join(confidences)}", path=path, field="audit.min_confidence"
+        )
     if config.watch.review not in REVIEW_SETTINGS:
         raise UserError(
             f"expected one of {', '.join(REVIEW_SETTINGS)}", path=path, field="watch.review"

@@ -15,6 +15,7 @@ from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.engine.fixable import FIXABLE_RULES
 from elixir_pro.engine.rule import Rule, all_rules, register, unregister
+from elixir_pro.engine.scope import ScopePolicy
 
 ATOM = b"""defmodule Web.Sort do
   def sort_by(params), do: String.to_atom(params["sort"])
@@ -53,7 +54,10 @@ def test_discovers_ex_and_exs_and_skips_build_and_deps(tmp_path: Path) -> None:
     report = analyzer.analyze_all()
     assert analyzer.files() == ["lib/web/sort.ex", "test/sort_test.exs"]
     assert report.files_analyzed == 2
-    assert keys(report.findings) == {
+    # test code is read (a file of the project) but out of the rules' default scope
+    assert keys(report.findings) == {("unsafe-atom-creation", "lib/web/sort.ex", 2)}
+    with_tests = ProjectAnalyzer(tmp_path, Config(), policy=ScopePolicy(include_tests=True))
+    assert keys(with_tests.analyze_all().findings) == {
         ("unsafe-atom-creation", "lib/web/sort.ex", 2),
         ("unsafe-atom-creation", "test/sort_test.exs", 2),
     }
@@ -189,7 +193,7 @@ end
 def test_project_behaviours_update_dependents_incrementally(tmp_path: Path) -> None:
     write(tmp_path, "lib/notifier.ex", BEHAVIOUR)
     write(tmp_path, "lib/email.ex", IMPLEMENTER)
-    analyzer = ProjectAnalyzer(tmp_path, Config())
+    analyzer = ProjectAnalyzer(tmp_path, Config(), policy=ScopePolicy(strict=True))
     report = analyzer.analyze_all()
     assert keys(report.findings) == {("missing-impl", "lib/email.ex", 4)}
 
@@ -267,8 +271,9 @@ def test_process_pool_matches_single_process(tmp_path: Path) -> None:
     for i in range(70):
         write(tmp_path, f"lib/gen/m{i}.ex", ATOM.replace(b"Web.Sort", f"M{i}".encode()))
     assert pool_size(75, 2) == 2
-    single = ProjectAnalyzer(tmp_path, Config(), jobs=1).analyze_all()
-    pooled_analyzer = ProjectAnalyzer(tmp_path, Config(), jobs=2)
+    strict = ScopePolicy(strict=True)
+    single = ProjectAnalyzer(tmp_path, Config(), jobs=1, policy=strict).analyze_all()
+    pooled_analyzer = ProjectAnalyzer(tmp_path, Config(), jobs=2, policy=strict)
     pooled = pooled_analyzer.analyze_all()
     assert pooled.findings == single.findings
     assert pooled.notices == single.notices

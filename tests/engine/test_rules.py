@@ -9,9 +9,13 @@ import pytest
 
 from elixir_pro.engine.analyzer import analyze_source
 from elixir_pro.engine.rule import all_rules
+from elixir_pro.engine.scope import ScopePolicy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "engine"
 RULE_IDS = sorted(r.id for r in all_rules())
+#: The default scopes (so a fixture under test/ checks that a rule stays out of tests), with the
+#: strict rules on.
+POLICY = ScopePolicy(strict=True)
 
 
 def _cases(prefix: str) -> list[tuple[str, Path]]:
@@ -30,7 +34,7 @@ def _rel_path(rule_id: str, path: Path) -> str:
 
 
 def _lines(rule_id: str, path: Path) -> list[int]:
-    findings = analyze_source(_rel_path(rule_id, path), path.read_bytes())
+    findings = analyze_source(_rel_path(rule_id, path), path.read_bytes(), policy=POLICY)
     return sorted(f.line for f in findings if f.rule == rule_id)
 
 

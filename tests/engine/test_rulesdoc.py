@@ -8,6 +8,9 @@ import pytest
 from elixir_pro.engine.analyzer import analyze_source
 from elixir_pro.engine.rule import Rule, all_rules
 from elixir_pro.engine.rulesdoc import DOC, render_rules_markdown
+from elixir_pro.engine.scope import ScopePolicy
+
+STRICT = ScopePolicy(strict=True)
 
 
 def test_rules_doc_is_up_to_date() -> None:
@@ -26,6 +29,6 @@ def _wrap(rule: Rule, example: str) -> tuple[str, bytes]:
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
 def test_documented_examples_behave(rule: Rule) -> None:
     path, dirty = _wrap(rule, rule.dirty_example)
-    assert rule.id in {f.rule for f in analyze_source(path, dirty)}
+    assert rule.id in {f.rule for f in analyze_source(path, dirty, policy=STRICT)}
     path, clean = _wrap(rule, rule.clean_example)
-    assert rule.id not in {f.rule for f in analyze_source(path, clean)}
+    assert rule.id not in {f.rule for f in analyze_source(path, clean, policy=STRICT)}

@@ -3,12 +3,16 @@ and re-analyse changed files incrementally.
 
 Public API (used by the audit command, the watcher, the offline backend and the TUI)::
 
-    ProjectAnalyzer(root, config=None)
+    ProjectAnalyzer(root, config=None, policy=None)
         .analyze_all(progress=None) -> AuditReport
         .reanalyze(rel_paths) -> FindingsDelta
         .findings -> list[Finding]
         .files() -> list[str]
-    analyze_source(rel_path, source, config=None) -> list[Finding]
+    analyze_source(rel_path, source, config=None, policy=None) -> list[Finding]
+
+Which rule looks at which file is the scope policy's call (``engine/scope.py``): by default the
+rules read application code only, and the strict rules stay off. Every finding leaves here with
+its fingerprint (``engine/identity.py``), and one rule never reports the same line twice.
 
 Per-file results are kept by content hash, so re-analysing one file costs about one parse and
 never grows with the project's size. The only cross-file fact (callbacks of project-defined
@@ -27,11 +31,13 @@ from tree_sitter import Node, Tree
 from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.identity import identity, with_fingerprints
 from elixir_pro.engine.incremental import reparse
 from elixir_pro.engine.parallel import FileOutcome, analyze_in_pool, pool_size
 from elixir_pro.engine.parse import ParseCache, content_hash
 from elixir_pro.engine.project import ProjectIndex, behaviour_refs, defined_callbacks
 from elixir_pro.engine.rule import Rule, all_rules
+from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice, check_source, discover, read_source, skipped
 from elixir_pro.engine.suppress import suppressions
 
@@ -65,8 +71,10 @@ class _FileState:
     behaviours: frozenset[str] = frozenset()
 
 
-def _enabled_rules(config: Config) -> list[Rule]:
-    return [r for r in all_rules() if r.id not in config.rules.disable]
+def _enabled_rules(config: Config, policy: ScopePolicy) -> list[Rule]:
+    return [
+        r for r in all_rules() if r.id not in config.rules.disable and policy.runs(r.id, r.strict)
+    ]
 
 
 def _syntax_notice(ctx: FileContext) -> Notice | None:
@@ -92,13 +100,15 @@ def _first_error_line(root: Node) -> int | None:
 
 
 def run_rules(
-    ctx: FileContext, rules: Iterable[Rule], config: Config
+    ctx: FileContext, rules: Iterable[Rule], config: Config, policy: ScopePolicy | None = None
 ) -> tuple[list[Finding], list[Notice]]:
-    """Run ``rules`` on one file; apply suppressions and configured severities; sorted."""
+    """Run the ``rules`` whose scope covers the file; apply suppressions and configured
+    severities; drop a rule's second finding on one line; sorted, with fingerprints."""
+    policy = policy if policy is not None else config.policy()
     found: list[Finding] = []
     notices: list[Notice] = []
     for rule in rules:
-        if not rule.applies(ctx):
+        if not policy.covers(rule.id, rule.scopes, ctx.path) or not rule.applies(ctx):
             continue
         try:
             found.extend(rule.check(ctx))
@@ -114,23 +124,45 @@ def run_rules(
                 replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in found
             ]
         found.sort(key=Finding.sort_key)
+        found = with_fingerprints(ctx, _one_per_line(found))
     return found, notices
 
 
-def analyze_source(rel_path: str, source: bytes, config: Config | None = None) -> list[Finding]:
+def _one_per_line(found: list[Finding]) -> list[Finding]:
+    """The first finding of each (rule, line): two columns of one mistake are one finding."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Finding] = []
+    for finding in found:
+        key = (finding.rule, finding.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def analyze_source(
+    rel_path: str,
+    source: bytes,
+    config: Config | None = None,
+    policy: ScopePolicy | None = None,
+) -> list[Finding]:
     """Findings for one in-memory file (no project context beyond the file itself)."""
     config = config or Config()
+    policy = policy if policy is not None else config.policy()
     checked = check_source(rel_path, source)
     if isinstance(checked, Notice):
         return []
     ctx = FileContext(rel_path, checked, ParseCache(1).get(checked))
     ctx.project_callbacks = defined_callbacks(ctx)
-    return run_rules(ctx, _enabled_rules(config), config)[0]
+    return run_rules(ctx, _enabled_rules(config, policy), config, policy)[0]
 
 
-def check_source_file(root: str | Path, rel_path: str, config: Config) -> FileOutcome:
+def check_source_file(
+    root: str | Path, rel_path: str, config: Config, policy: ScopePolicy | None = None
+) -> FileOutcome:
     """Read, parse and check one file on its own (the process-pool worker's unit of work);
     project-defined behaviours are resolved later by the caller."""
+    policy = policy if policy is not None else config.policy()
     loaded = read_source(root, rel_path)
     if not isinstance(loaded, bytes):
         notices = [loaded] if loaded is not None else []
@@ -138,7 +170,7 @@ def check_source_file(root: str | Path, rel_path: str, config: Config) -> FileOu
     ctx = FileContext(rel_path, loaded, ParseCache(1).get(loaded))
     callbacks = defined_callbacks(ctx)
     ctx.project_callbacks = callbacks
-    findings, notices = run_rules(ctx, _enabled_rules(config), config)
+    findings, notices = run_rules(ctx, _enabled_rules(config, policy), config, policy)
     syntax = _syntax_notice(ctx)
     if syntax is not None:
         notices.insert(0, syntax)
@@ -157,14 +189,17 @@ class ProjectAnalyzer:
         *,
         paths: Iterable[str] | None = None,
         jobs: int | None = None,
+        policy: ScopePolicy | None = None,
     ) -> None:
         """``paths`` limits the analysis to those files; ``jobs`` sets the number of processes
-        for full audits (default: automatic, see ``engine/parallel.py``)."""
+        for full audits (default: automatic, see ``engine/parallel.py``); ``policy`` decides
+        which rule looks at which file (default: the settings' policy)."""
         self.root = Path(root)
         self.config = config if config is not None else load_config(self.root)
+        self.policy = policy if policy is not None else self.config.policy()
         self._only = sorted(set(paths)) if paths is not None else None
         self._jobs = jobs
-        self._rules = _enabled_rules(self.config)
+        self._rules = _enabled_rules(self.config, self.policy)
         self._cache = ParseCache()
         self._latest: dict[str, tuple[bytes, Tree]] = {}
         self._files: dict[str, _FileState] = {}
@@ -206,7 +241,7 @@ class ProjectAnalyzer:
         return ctx
 
     def _check(self, ctx: FileContext, digest: str) -> _FileState:
-        findings, notices = run_rules(ctx, self._rules, self.config)
+        findings, notices = run_rules(ctx, self._rules, self.config, self.policy)
         syntax = _syntax_notice(ctx)
         if syntax is not None:
             notices.insert(0, syntax)
@@ -246,7 +281,9 @@ class ProjectAnalyzer:
         self, paths: list[str], jobs: int, progress: Progress | None
     ) -> AuditReport:
         analysed = 0
-        for outcome in analyze_in_pool(str(self.root), paths, self.config, jobs, progress):
+        for outcome in analyze_in_pool(
+            str(self.root), paths, self.config, self.policy, jobs, progress
+        ):
             if not outcome.digest and not outcome.notices:
                 continue  # vanished since discovery
             state = _FileState(
@@ -317,13 +354,9 @@ class ProjectAnalyzer:
         for rel in paths:
             state = self._files.get(rel)
             now = state.findings if state is not None else []
-            old_keys = {_identity(f) for f in before.get(rel, [])}
-            now_keys = {_identity(f) for f in now}
+            old_keys = {identity(f) for f in before.get(rel, [])}
+            now_keys = {identity(f) for f in now}
             current.extend(now)
-            new.extend(f for f in now if _identity(f) not in old_keys)
-            resolved.extend(f for f in before.get(rel, []) if _identity(f) not in now_keys)
+            new.extend(f for f in now if identity(f) not in old_keys)
+            resolved.extend(f for f in before.get(rel, []) if identity(f) not in now_keys)
         return FindingsDelta(tuple(paths), current, new, resolved, notices)
-
-
-def _identity(finding: Finding) -> tuple[str, str, int, str]:
-    return (finding.rule, finding.path, finding.line, finding.message)

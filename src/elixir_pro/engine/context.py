@@ -28,6 +28,7 @@ from elixir_pro.engine.nodes import keyword_value as keyword_value
 from elixir_pro.engine.nodes import pipe_subject as pipe_subject
 from elixir_pro.engine.nodes import statements as statements
 from elixir_pro.engine.nodes import text as text
+from elixir_pro.engine.scope import TEST, category
 
 DEF_KINDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
 
@@ -138,7 +139,9 @@ class FileContext:
         self.source = source
         self.tree = tree
         self.root = tree.root_node
-        self.is_test = _is_test_path(path)
+        #: The path's category (``lib``, ``test``, ``script``, ``config``, ``build``).
+        self.category = category(path)
+        self.is_test = self.category == TEST
         self.is_mix_exs = path == "mix.exs" or path.endswith("/mix.exs")
         #: Callbacks of the behaviours the project defines (``{module: {(name, arity)}}``).
         self.project_callbacks: Mapping[str, frozenset[tuple[str, int]]] = {}
@@ -288,6 +291,23 @@ class FileContext:
                 return attr
         return None
 
+    # -- generated and compile-time code --------------------------------------------------
+
+    @cached_property
+    def _quote_spans(self) -> list[tuple[int, int]]:
+        return [(q.start_byte, q.end_byte) for q in self.calls("quote")]
+
+    def in_quote(self, byte: int) -> bool:
+        """True inside a ``quote`` block: code generated for another module, where the
+        pattern belongs to the code that uses it, not to this file."""
+        return any(start <= byte < end for start, end in self._quote_spans)
+
+    def at_runtime(self, byte: int) -> bool:
+        """True in the body of a ``def``/``defp`` outside any ``quote``: code this module runs
+        at runtime. Module bodies, macros and quoted code run at compile time or elsewhere."""
+        fn = self.function_at(byte)
+        return fn is not None and fn.kind in ("def", "defp") and not self.in_quote(byte)
+
     # -- loops -----------------------------------------------------------------------------
 
     @cached_property
@@ -339,8 +359,3 @@ def _innermost(modules: list[ModuleDef], byte: int) -> ModuleDef | None:
         if byte < mod.node.end_byte:
             best = mod
     return best
-
-
-def _is_test_path(path: str) -> bool:
-    parts = path.split("/")
-    return "test" in parts[:-1] or parts[-1].endswith("_test.exs") or parts[-1] == "test_helper.exs"

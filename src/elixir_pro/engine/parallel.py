@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.project import Callbacks
+from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice
 
 CHUNK = 64
@@ -65,17 +66,18 @@ def pool_size(files: int, jobs: int | None) -> int:
     return max(1, min(wanted, MAX_JOBS, files))
 
 
-def _worker(job: tuple[str, list[str], Config]) -> list[FileOutcome]:
+def _worker(job: tuple[str, list[str], Config, ScopePolicy]) -> list[FileOutcome]:
     from elixir_pro.engine.analyzer import check_source_file
 
-    root, paths, config = job
-    return [check_source_file(root, rel, config) for rel in paths]
+    root, paths, config, policy = job
+    return [check_source_file(root, rel, config, policy) for rel in paths]
 
 
 def analyze_in_pool(
     root: str,
     paths: list[str],
     config: Config,
+    policy: ScopePolicy,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[FileOutcome]:
@@ -84,7 +86,7 @@ def analyze_in_pool(
     context = multiprocessing.get_context("fork")
     done = 0
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for outcomes in pool.map(_worker, [(root, chunk, config) for chunk in chunks]):
+        for outcomes in pool.map(_worker, [(root, chunk, config, policy) for chunk in chunks]):
             yield from outcomes
             done += len(outcomes)
             if progress is not None:

@@ -12,15 +12,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
+from dataclasses import replace
 from importlib.metadata import entry_points
 from typing import ClassVar, TypeVar
 
 from tree_sitter import Node
 
 from elixir_pro.engine.context import FileContext
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.fixable import FIXABLE_RULES
 from elixir_pro.engine.parse import position
+from elixir_pro.engine.scope import LIB
 
 
 class Rule:
@@ -41,6 +43,15 @@ class Rule:
     requires: ClassVar[tuple[bytes, ...]] = ()
     #: Only run on ``mix.exs`` files.
     mix_exs_only: ClassVar[bool] = False
+    #: The path categories where the rule's pattern is a mistake (see ``engine/scope.py``);
+    #: elsewhere (tests, scripts, config) it is idiomatic and the rule stays out by default.
+    scopes: ClassVar[frozenset[str]] = frozenset({LIB})
+    #: Why the rule stays out of the other categories (shown in docs/rules.md).
+    scope_reason: ClassVar[str] = ""
+    #: An opt-in rule of the ``strict`` set (style checks): runs only when asked for.
+    strict: ClassVar[bool] = False
+    #: The confidence of a finding when the rule does not say otherwise.
+    confidence: ClassVar[Confidence] = Confidence.MEDIUM
 
     def applies(self, ctx: FileContext) -> bool:
         """A cheap necessary condition on the source bytes; ``check`` decides on the tree."""
@@ -68,12 +79,21 @@ class Rule:
     def check(self, ctx: FileContext) -> Iterable[Finding]:
         raise NotImplementedError
 
-    def finding(self, ctx: FileContext, node: Node, message: str) -> Finding:
-        """A finding of this rule at ``node``, with the default severity (config applies later)."""
+    def finding(
+        self,
+        ctx: FileContext,
+        node: Node,
+        message: str,
+        *,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of this rule at ``node``, with the rule's severity and confidence unless
+        given (configured severities apply later)."""
         line, column, end_line, end_column = position(node)
         return Finding(
             rule=self.id,
-            severity=self.severity,
+            severity=severity or self.severity,
             path=ctx.path,
             line=line,
             column=column,
@@ -82,28 +102,26 @@ class Rule:
             message=message,
             fixable=self.id in FIXABLE_RULES,
             title=self.title,
+            confidence=confidence or self.confidence,
         )
 
-    def finding_on_line(self, ctx: FileContext, node: Node, message: str) -> Finding:
+    def finding_on_line(
+        self,
+        ctx: FileContext,
+        node: Node,
+        message: str,
+        *,
+        confidence: Confidence | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
         """A finding spanning only the first line of ``node`` (for long constructs)."""
-        found = self.finding(ctx, node, message)
+        found = self.finding(ctx, node, message, confidence=confidence, severity=severity)
         if found.end_line == found.line:
             return found
         line_end = ctx.source.find(b"\n", node.start_byte)
         line_end = len(ctx.source) if line_end < 0 else line_end
         end_col = node.start_point[1] + 1 + (line_end - node.start_byte)
-        return Finding(
-            found.rule,
-            found.severity,
-            found.path,
-            found.line,
-            found.column,
-            found.line,
-            end_col,
-            message,
-            found.fixable,
-            found.title,
-        )
+        return replace(found, end_line=found.line, end_column=end_col)
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -80,6 +80,7 @@ class MissingImpl(Rule):
     id = "missing-impl"
     severity = Severity.LOW
     title = "Behaviour callback without @impl"
+    strict = True  # a style check: the compiler already warns once a module uses @impl
     triggers = (b"use ", b"@behaviour")
 
     def applies(self, ctx: FileContext) -> bool:

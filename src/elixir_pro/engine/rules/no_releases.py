@@ -10,6 +10,7 @@ from elixir_pro.engine.context import FileContext, text
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.scope import BUILD
 
 UMBRELLA_CHILD_KEYS = frozenset({"in_umbrella", "build_path", "apps_path"})
 
@@ -20,6 +21,7 @@ class NoReleases(Rule):
     severity = Severity.MEDIUM
     title = "OTP application without a release configuration"
     mix_exs_only = True
+    scopes = frozenset({BUILD})
     triggers = (b"mod:",)
     rationale = (
         "An application with a `mod:` callback is meant to run as a service. Without a "
