@@ -3,11 +3,13 @@ clean files (the near-misses) must give nothing for that rule."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from elixir_pro.engine.analyzer import analyze_source
+from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.rule import all_rules
 from elixir_pro.engine.scope import ScopePolicy
 
@@ -33,21 +35,34 @@ def _rel_path(rule_id: str, path: Path) -> str:
     return f"{folder}/{path.name}"
 
 
-def _lines(rule_id: str, path: Path) -> list[int]:
+def _findings(rule_id: str, path: Path) -> list[Finding]:
     findings = analyze_source(_rel_path(rule_id, path), path.read_bytes(), policy=POLICY)
-    return sorted(f.line for f in findings if f.rule == rule_id)
+    return sorted((f for f in findings if f.rule == rule_id), key=lambda f: f.line)
 
 
-def _expected(path: Path) -> list[int]:
+def _lines(rule_id: str, path: Path) -> list[int]:
+    return [f.line for f in _findings(rule_id, path)]
+
+
+_MARK = re.compile(r"# expect(?::(high|medium|low))?\s*$")
+
+
+def _marks(path: Path) -> dict[int, str | None]:
+    """Lines marked ``# expect`` (any confidence) or ``# expect:LEVEL`` (that confidence)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [i for i, line in enumerate(lines, start=1) if line.rstrip().endswith("# expect")]
+    return {i: m.group(1) for i, line in enumerate(lines, start=1) if (m := _MARK.search(line))}
 
 
 @pytest.mark.parametrize(("rule_id", "path"), _cases("dirty"), ids=lambda v: str(v)[-40:])
 def test_dirty_fixture_reports_marked_lines(rule_id: str, path: Path) -> None:
-    expected = _expected(path)
-    assert expected, f"{path} marks no expected finding"
-    assert _lines(rule_id, path) == expected
+    marks = _marks(path)
+    assert marks, f"{path} marks no expected finding"
+    found = _findings(rule_id, path)
+    assert [f.line for f in found] == sorted(marks)
+    for finding in found:
+        wanted = marks[finding.line]
+        if wanted is not None:
+            assert finding.confidence == wanted, f"line {finding.line}: {finding.confidence}"
 
 
 @pytest.mark.parametrize(("rule_id", "path"), _cases("clean"), ids=lambda v: str(v)[-40:])

@@ -145,6 +145,9 @@ class FileContext:
         self.is_mix_exs = path == "mix.exs" or path.endswith("/mix.exs")
         #: Callbacks of the behaviours the project defines (``{module: {(name, arity)}}``).
         self.project_callbacks: Mapping[str, frozenset[tuple[str, int]]] = {}
+        #: Public functions of the project's other modules that query the Repo, directly or
+        #: through local helpers (``{module: {name}}``): filled by the project analyzer.
+        self.project_repo_functions: Mapping[str, frozenset[str]] = {}
         self._locator = Locator(source, self.root)
         #: Which byte strings occur in the source, memoised by ``Rule.applies``.
         self.needles: dict[bytes, bool] = {}
