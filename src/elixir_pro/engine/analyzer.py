@@ -30,6 +30,7 @@ from tree_sitter import Node, Tree
 
 from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.deploy import deploy_files
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.identity import identity, with_fingerprints
 from elixir_pro.engine.incremental import reparse
@@ -168,6 +169,8 @@ def check_source_file(
         notices = [loaded] if loaded is not None else []
         return FileOutcome(rel_path, "", [], notices, frozenset(), {})
     ctx = FileContext(rel_path, loaded, ParseCache(1).get(loaded))
+    if ctx.is_mix_exs:
+        ctx.deploy_files = deploy_files(root, rel_path)
     callbacks = defined_callbacks(ctx)
     ctx.project_callbacks = callbacks
     findings, notices = run_rules(ctx, _enabled_rules(config, policy), config, policy)
@@ -237,6 +240,8 @@ class ProjectAnalyzer:
             tree = self._cache.get(source)
         self._latest[rel_path] = (source, tree)
         ctx = FileContext(rel_path, source, tree)
+        if ctx.is_mix_exs:
+            ctx.deploy_files = deploy_files(self.root, rel_path)
         ctx.project_callbacks = self._project.callbacks
         return ctx
 

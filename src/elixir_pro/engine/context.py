@@ -148,6 +148,9 @@ class FileContext:
         #: Public functions of the project's other modules that query the Repo, directly or
         #: through local helpers (``{module: {name}}``): filled by the project analyzer.
         self.project_repo_functions: Mapping[str, frozenset[str]] = {}
+        #: For a ``mix.exs``: the deployment files beside it (Dockerfile, Procfile, fly.toml,
+        #: ...) by relative path, filled by the analyzer (see ``engine/deploy.py``).
+        self.deploy_files: Mapping[str, bytes] = {}
         self._locator = Locator(source, self.root)
         #: Which byte strings occur in the source, memoised by ``Rule.applies``.
         self.needles: dict[bytes, bool] = {}
