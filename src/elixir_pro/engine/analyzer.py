@@ -15,32 +15,42 @@ rules read application code only, and the strict rules stay off. Every finding l
 its fingerprint (``engine/identity.py``), and one rule never reports the same line twice.
 
 Per-file results are kept by content hash, so re-analysing one file costs about one parse and
-never grows with the project's size. The only cross-file fact (callbacks of project-defined
-behaviours) is kept per file in a :class:`~elixir_pro.engine.project.ProjectIndex`; when it
-changes, only the files declaring that ``@behaviour`` are re-checked.
+never grows with the project's size. The cross-file facts (callbacks of project-defined
+behaviours, the project's Repo-querying functions) are kept per file in
+:class:`~elixir_pro.engine.project.ProjectIndex` and ``RepoIndex``; when one
+changes, only the files declaring that ``@behaviour`` or calling such a function in a loop
+are re-checked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tree_sitter import Node, Tree
+from tree_sitter import Tree
 
 from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.deploy import deploy_files
+from elixir_pro.engine.file_check import analyze_source as analyze_source
+from elixir_pro.engine.file_check import enabled_rules, run_rules, syntax_notice
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.identity import identity, with_fingerprints
+from elixir_pro.engine.identity import identity
 from elixir_pro.engine.incremental import reparse
-from elixir_pro.engine.parallel import FileOutcome, analyze_in_pool, pool_size
+from elixir_pro.engine.parallel import analyze_in_pool, pool_size
 from elixir_pro.engine.parse import ParseCache, content_hash
-from elixir_pro.engine.project import ProjectIndex, behaviour_refs, defined_callbacks
-from elixir_pro.engine.rule import Rule, all_rules
+from elixir_pro.engine.project import (
+    ProjectIndex,
+    RepoIndex,
+    behaviour_refs,
+    defined_callbacks,
+    fact_calls,
+    loop_calls,
+    repo_functions,
+)
 from elixir_pro.engine.scope import ScopePolicy
-from elixir_pro.engine.sources import Notice, check_source, discover, read_source, skipped
-from elixir_pro.engine.suppress import suppressions
+from elixir_pro.engine.sources import Notice, discover, read_source, skipped
 
 Progress = Callable[[int, int], None]
 
@@ -70,116 +80,7 @@ class _FileState:
     findings: list[Finding]
     notices: list[Notice]
     behaviours: frozenset[str] = frozenset()
-
-
-def _enabled_rules(config: Config, policy: ScopePolicy) -> list[Rule]:
-    return [
-        r for r in all_rules() if r.id not in config.rules.disable and policy.runs(r.id, r.strict)
-    ]
-
-
-def _syntax_notice(ctx: FileContext) -> Notice | None:
-    if not ctx.root.has_error:
-        return None
-    line = _first_error_line(ctx.root)
-    return Notice(ctx.path, "syntax error; analysed the readable part only", line)
-
-
-def _first_error_line(root: Node) -> int | None:
-    cursor = root.walk()
-    while True:
-        node = cursor.node
-        if node is not None and (node.is_missing or node.type == "ERROR"):
-            return node.start_point[0] + 1
-        if cursor.goto_first_child() or cursor.goto_next_sibling():
-            continue
-        while cursor.goto_parent():
-            if cursor.goto_next_sibling():
-                break
-        else:
-            return None
-
-
-def run_rules(
-    ctx: FileContext, rules: Iterable[Rule], config: Config, policy: ScopePolicy | None = None
-) -> tuple[list[Finding], list[Notice]]:
-    """Run the ``rules`` whose scope covers the file; apply suppressions and configured
-    severities; drop a rule's second finding on one line; sorted, with fingerprints."""
-    policy = policy if policy is not None else config.policy()
-    found: list[Finding] = []
-    notices: list[Notice] = []
-    for rule in rules:
-        if not policy.covers(rule.id, rule.scopes, ctx.path) or not rule.applies(ctx):
-            continue
-        try:
-            found.extend(rule.check(ctx))
-        except Exception as exc:  # a rule bug must not stop the audit
-            notices.append(Notice(ctx.path, f"rule {rule.id} failed: {type(exc).__name__}: {exc}"))
-    if found:
-        silenced = suppressions(ctx)
-        if silenced:
-            found = [f for f in found if not silenced.silences(f)]
-        overrides = config.rules.severity
-        if overrides:
-            found = [
-                replace(f, severity=overrides[f.rule]) if f.rule in overrides else f for f in found
-            ]
-        found.sort(key=Finding.sort_key)
-        found = with_fingerprints(ctx, _one_per_line(found))
-    return found, notices
-
-
-def _one_per_line(found: list[Finding]) -> list[Finding]:
-    """The first finding of each (rule, line): two columns of one mistake are one finding."""
-    seen: set[tuple[str, int]] = set()
-    out: list[Finding] = []
-    for finding in found:
-        key = (finding.rule, finding.line)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
-
-
-def analyze_source(
-    rel_path: str,
-    source: bytes,
-    config: Config | None = None,
-    policy: ScopePolicy | None = None,
-) -> list[Finding]:
-    """Findings for one in-memory file (no project context beyond the file itself)."""
-    config = config or Config()
-    policy = policy if policy is not None else config.policy()
-    checked = check_source(rel_path, source)
-    if isinstance(checked, Notice):
-        return []
-    ctx = FileContext(rel_path, checked, ParseCache(1).get(checked))
-    ctx.project_callbacks = defined_callbacks(ctx)
-    return run_rules(ctx, _enabled_rules(config, policy), config, policy)[0]
-
-
-def check_source_file(
-    root: str | Path, rel_path: str, config: Config, policy: ScopePolicy | None = None
-) -> FileOutcome:
-    """Read, parse and check one file on its own (the process-pool worker's unit of work);
-    project-defined behaviours are resolved later by the caller."""
-    policy = policy if policy is not None else config.policy()
-    loaded = read_source(root, rel_path)
-    if not isinstance(loaded, bytes):
-        notices = [loaded] if loaded is not None else []
-        return FileOutcome(rel_path, "", [], notices, frozenset(), {})
-    ctx = FileContext(rel_path, loaded, ParseCache(1).get(loaded))
-    if ctx.is_mix_exs:
-        ctx.deploy_files = deploy_files(root, rel_path)
-    callbacks = defined_callbacks(ctx)
-    ctx.project_callbacks = callbacks
-    findings, notices = run_rules(ctx, _enabled_rules(config, policy), config, policy)
-    syntax = _syntax_notice(ctx)
-    if syntax is not None:
-        notices.insert(0, syntax)
-    return FileOutcome(
-        rel_path, content_hash(loaded), findings, notices, behaviour_refs(ctx), callbacks
-    )
+    loop_calls: frozenset[str] = frozenset()
 
 
 class ProjectAnalyzer:
@@ -202,11 +103,12 @@ class ProjectAnalyzer:
         self.policy = policy if policy is not None else self.config.policy()
         self._only = sorted(set(paths)) if paths is not None else None
         self._jobs = jobs
-        self._rules = _enabled_rules(self.config, self.policy)
+        self._rules = enabled_rules(self.config, self.policy)
         self._cache = ParseCache()
         self._latest: dict[str, tuple[bytes, Tree]] = {}
         self._files: dict[str, _FileState] = {}
         self._project = ProjectIndex()
+        self._repo = RepoIndex()
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -230,9 +132,13 @@ class ProjectAnalyzer:
 
     # -- analysis --------------------------------------------------------------------------
 
-    def _context(self, rel_path: str, source: bytes, incremental: bool = False) -> FileContext:
+    def _context(
+        self, rel_path: str, source: bytes, incremental: bool = False, facts: bool = True
+    ) -> FileContext:
         """A context for ``source``; with ``incremental``, re-parse from the file's previous
-        tree (only the edited region is parsed again) instead of from scratch."""
+        tree (only the edited region is parsed again) instead of from scratch; without
+        ``facts``, no project-wide Repo facts (the first pass of a full analysis, which
+        rechecks the files that need them once they are all known)."""
         previous = self._latest.get(rel_path) if incremental else None
         if previous is not None:
             tree = reparse(previous[0], previous[1], source)
@@ -243,14 +149,16 @@ class ProjectAnalyzer:
         if ctx.is_mix_exs:
             ctx.deploy_files = deploy_files(self.root, rel_path)
         ctx.project_callbacks = self._project.callbacks
+        if facts:
+            ctx.project_repo_functions = self._repo.functions
         return ctx
 
     def _check(self, ctx: FileContext, digest: str) -> _FileState:
         findings, notices = run_rules(ctx, self._rules, self.config, self.policy)
-        syntax = _syntax_notice(ctx)
+        syntax = syntax_notice(ctx)
         if syntax is not None:
             notices.insert(0, syntax)
-        return _FileState(digest, findings, notices, behaviour_refs(ctx))
+        return _FileState(digest, findings, notices, behaviour_refs(ctx), loop_calls(ctx))
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
         """Analyse every source file from scratch, one file at a time (parse results stay
@@ -261,6 +169,7 @@ class ProjectAnalyzer:
         self._files.clear()
         self._latest.clear()
         self._project = ProjectIndex()
+        self._repo = RepoIndex()
         jobs = pool_size(total, self._jobs)
         if jobs > 1:
             return self._analyze_in_pool(paths, jobs, progress)
@@ -268,16 +177,16 @@ class ProjectAnalyzer:
         for i, rel in enumerate(paths):
             loaded = read_source(self.root, rel)
             if isinstance(loaded, bytes):
-                ctx = self._context(rel, loaded)
+                ctx = self._context(rel, loaded, facts=False)
                 self._project.update_file(rel, defined_callbacks(ctx))
+                self._repo.update_file(rel, repo_functions(ctx))
                 self._files[rel] = self._check(ctx, content_hash(loaded))
                 analysed += 1
             elif isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
             if progress is not None and i % 50 == 0:
                 progress(i, total)
-        if self._project.callbacks:
-            self._recheck_dependents(set(self._project.callbacks), set(), {})
+        self._recheck_all_dependents()
         if progress is not None:
             progress(total, total)
         return AuditReport(analysed, self.findings, self.notices)
@@ -292,14 +201,18 @@ class ProjectAnalyzer:
             if not outcome.digest and not outcome.notices:
                 continue  # vanished since discovery
             state = _FileState(
-                outcome.digest, outcome.findings, outcome.notices, outcome.behaviours
+                outcome.digest,
+                outcome.findings,
+                outcome.notices,
+                outcome.behaviours,
+                outcome.loop_calls,
             )
             self._files[outcome.path] = state
             if outcome.digest:
                 analysed += 1
                 self._project.update_file(outcome.path, outcome.callbacks)
-        if self._project.callbacks:
-            self._recheck_dependents(set(self._project.callbacks), set(), {})
+                self._repo.update_file(outcome.path, outcome.repo_functions)
+        self._recheck_all_dependents()
         return AuditReport(analysed, self.findings, self.notices)
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
@@ -308,6 +221,7 @@ class ProjectAnalyzer:
         before: dict[str, list[Finding]] = {}
         notices: list[Notice] = []
         changed_behaviours: set[str] = set()
+        changed_calls: set[str] = set()
         contexts: list[tuple[FileContext, str]] = []
         for rel in wanted:
             old = self._files.get(rel)
@@ -317,10 +231,12 @@ class ProjectAnalyzer:
                 self._files.pop(rel, None)
                 self._latest.pop(rel, None)
                 changed_behaviours |= self._project.update_file(rel, {})
+                changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 continue
             if isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
                 changed_behaviours |= self._project.update_file(rel, {})
+                changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 notices.append(loaded)
                 continue
             digest = content_hash(loaded)
@@ -328,21 +244,35 @@ class ProjectAnalyzer:
                 continue
             ctx = self._context(rel, loaded, incremental=True)
             changed_behaviours |= self._project.update_file(rel, defined_callbacks(ctx))
+            changed_calls |= fact_calls(self._repo.update_file(rel, repo_functions(ctx)))
             contexts.append((ctx, digest))
         for ctx, digest in contexts:
             state = self._check(ctx, digest)
             self._files[ctx.path] = state
             notices.extend(state.notices)
-        if changed_behaviours:
-            self._recheck_dependents(changed_behaviours, set(wanted), before)
+        if changed_behaviours or changed_calls:
+            self._recheck(changed_behaviours, changed_calls, set(wanted), before)
         touched = sorted(before)
         return self._delta(touched, before, notices)
 
-    def _recheck_dependents(
-        self, behaviours: set[str], done: set[str], before: dict[str, list[Finding]]
+    def _recheck_all_dependents(self) -> None:
+        """After a full first pass: check again the files that depend on project facts."""
+        behaviours = set(self._project.callbacks)
+        calls = fact_calls(self._repo.functions)
+        if behaviours or calls:
+            self._recheck(behaviours, calls, set(), {})
+
+    def _recheck(
+        self,
+        behaviours: set[str],
+        calls: set[str],
+        done: set[str],
+        before: dict[str, list[Finding]],
     ) -> None:
+        """Check again the files that implement one of ``behaviours`` or call one of the Repo
+        functions ``calls`` (``Tail.fun``) in a loop."""
         for rel, state in list(self._files.items()):
-            if rel in done or not (state.behaviours & behaviours):
+            if rel in done or not (state.behaviours & behaviours or state.loop_calls & calls):
                 continue
             loaded = read_source(self.root, rel)
             if not isinstance(loaded, bytes):

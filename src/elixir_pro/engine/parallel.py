@@ -14,11 +14,11 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.project import Callbacks
+from elixir_pro.engine.project import Callbacks, RepoFunctions
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice
 
@@ -37,6 +37,8 @@ class FileOutcome:
     notices: list[Notice]
     behaviours: frozenset[str]
     callbacks: Callbacks
+    repo_functions: RepoFunctions = field(default_factory=dict)
+    loop_calls: frozenset[str] = frozenset()
 
 
 def idle_cores() -> int:
@@ -67,7 +69,7 @@ def pool_size(files: int, jobs: int | None) -> int:
 
 
 def _worker(job: tuple[str, list[str], Config, ScopePolicy]) -> list[FileOutcome]:
-    from elixir_pro.engine.analyzer import check_source_file
+    from elixir_pro.engine.file_check import check_source_file
 
     root, paths, config, policy = job
     return [check_source_file(root, rel, config, policy) for rel in paths]

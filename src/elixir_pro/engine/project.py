@@ -1,8 +1,13 @@
 """Project-wide facts the per-file rules need, kept so one file's change updates them cheaply.
 
-Today that is the behaviours the project defines itself (``@callback`` specs per module), which
-``missing-impl`` needs to know the callbacks of ``@behaviour MyApp.Handler``. Built by the
-analyzer from every file's :func:`defined_callbacks`; read by rules as ``ctx.project``.
+- the behaviours the project defines itself (``@callback`` specs per module), which
+  ``missing-impl`` needs to know the callbacks of ``@behaviour MyApp.Handler``
+  (:func:`defined_callbacks`, read as ``ctx.project_callbacks``);
+- the public functions of application modules that query the Repo, directly or through local
+  helpers, which ``n-plus-one`` needs to see a query behind ``Accounts.get_profile(id)`` in a
+  loop (:func:`repo_functions`, read as ``ctx.project_repo_functions``).
+
+Built by the analyzer from every file's facts.
 """
 
 from __future__ import annotations
@@ -10,8 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from elixir_pro.engine.context import FileContext, arguments, text
+from elixir_pro.engine.parse import call_target, walk
+from elixir_pro.engine.rules._common import functions_reaching, repo_calls
+from elixir_pro.engine.scope import LIB
 
 Callbacks = dict[str, frozenset[tuple[str, int]]]
+RepoFunctions = dict[str, frozenset[str]]
 
 
 def defined_callbacks(ctx: FileContext) -> Callbacks:
@@ -49,6 +58,74 @@ def behaviour_refs(ctx: FileContext) -> frozenset[str]:
     for module in ctx.modules:
         refs.update(name for name, _ in ctx.behaviours(module))
     return frozenset(refs)
+
+
+def repo_functions(ctx: FileContext) -> RepoFunctions:
+    """``{module: {name}}``: public functions of the file's modules whose bodies reach a
+    ``*.Repo`` query, directly or through the module's own helpers (application code only)."""
+    if ctx.category != LIB or b"Repo" not in ctx.source:
+        return {}
+    calls = [c.node for c in repo_calls(ctx) if ctx.at_runtime(c.node.start_byte)]
+    if not calls:
+        return {}
+    out: RepoFunctions = {}
+    for module in ctx.modules:
+        reach = functions_reaching(ctx, module, calls)
+        public = {f.name for f in module.functions if f.kind == "def" and f.name in reach}
+        if public:
+            out[module.name] = frozenset(public)
+    return out
+
+
+def fact_calls(facts: RepoFunctions) -> set[str]:
+    """``Tail.fun`` for each function of ``facts`` (how a caller with an alias names it)."""
+    return {
+        f"{module.rsplit('.', 1)[-1]}.{name}" for module, names in facts.items() for name in names
+    }
+
+
+def loop_calls(ctx: FileContext) -> frozenset[str]:
+    """``Tail.fun`` of every remote call inside a loop body of the file: the project functions
+    whose Repo facts can change this file's findings."""
+    if not ctx.loop_bodies:
+        return frozenset()
+    out: set[str] = set()
+    for _, body in ctx.loop_bodies:
+        for node in walk(body):
+            target = call_target(node) if node.type == "call" else None
+            if target is not None and "." in target:
+                module, fun = target.rsplit(".", 1)
+                out.add(f"{module.rsplit('.', 1)[-1]}.{fun}")
+    return frozenset(out)
+
+
+@dataclass(slots=True)
+class RepoIndex:
+    """Repo-querying public functions of the project, by module name."""
+
+    functions: RepoFunctions = field(default_factory=dict)
+    _by_file: dict[str, RepoFunctions] = field(default_factory=dict)
+
+    def update_file(self, path: str, facts: RepoFunctions) -> RepoFunctions:
+        """Record ``path``'s facts; returns the facts that appeared or went away."""
+        before = self._by_file.pop(path, {})
+        if facts:
+            self._by_file[path] = facts
+        if before == facts:
+            return {}
+        changed: RepoFunctions = {}
+        for module in set(before) | set(facts):
+            diff = before.get(module, frozenset()) ^ facts.get(module, frozenset())
+            if diff:
+                changed[module] = diff
+            merged: set[str] = set()
+            for per_file in self._by_file.values():
+                merged.update(per_file.get(module, ()))
+            if merged:
+                self.functions[module] = frozenset(merged)
+            else:
+                self.functions.pop(module, None)
+        return changed
 
 
 @dataclass(slots=True)
