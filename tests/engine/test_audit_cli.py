@@ -4,6 +4,7 @@ json, SARIF 2.1.0 shape), exit codes and bad usage."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,26 +29,41 @@ def run_audit(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
     return code, out, err
 
 
-def test_courier_findings_are_exactly_the_planted_ones(capsys: pytest.CaptureFixture[str]) -> None:
+def _planted(strict: bool) -> set[tuple[str, str, int]]:
     planted = json.loads((COURIER / ".planted.json").read_text(encoding="utf-8"))
-    code, out, _ = run_audit(capsys, str(COURIER), "--format", "json")
+    return {
+        (p["rule"], p["path"], p["line"])
+        for p in planted
+        if strict or p.get("set", "default") == "default"
+    }
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_courier_findings_are_exactly_the_planted_ones(
+    capsys: pytest.CaptureFixture[str], strict: bool
+) -> None:
+    args = ["--strict"] if strict else []
+    code, out, _ = run_audit(capsys, str(COURIER), "--format", "json", *args)
     document = json.loads(out)
     found = {(f["rule"], f["path"], f["line"]) for f in document["findings"]}
-    assert found == {(p["rule"], p["path"], p["line"]) for p in planted}
+    assert found == _planted(strict)
     assert code == 1
 
 
 def test_json_document_shape(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run_audit(capsys, str(COURIER), "--format", "json")
     document = json.loads(out)
-    assert set(document) == {"version", "files_analyzed", "findings"}
+    assert set(document) == {"version", "files_analyzed", "hidden", "findings"}
+    assert set(document["hidden"]) == {"low_confidence", "baseline"}
     assert document["version"] == 1
     assert document["files_analyzed"] == len(
         [p for p in COURIER.rglob("*.ex*") if "_build" not in p.parts and "deps" not in p.parts]
     )
     keys = {"rule", "severity", "path", "line", "column", "end_line", "end_column"}
     for finding in document["findings"]:
-        assert set(finding) == keys | {"message", "fixable"}
+        assert set(finding) == keys | {"message", "fixable", "confidence", "fingerprint"}
+        assert finding["confidence"] in ("high", "medium")  # low is not shown by default
+        assert len(finding["fingerprint"]) == 20
         assert not finding["path"].startswith("/") and "\\" not in finding["path"]
         assert finding["severity"] in ("critical", "high", "medium", "low")
         assert finding["fixable"] is (
@@ -60,11 +76,13 @@ def test_text_report_follows_audit_mode_format(capsys: pytest.CaptureFixture[str
     code, out, _ = run_audit(capsys, str(COURIER))
     assert code == 1
     assert out.index("## Summary") < out.index("## Findings") < out.index("## OTP Analysis")
-    assert "Analysed 25 files: 10 findings (1 critical, 5 high, 3 medium, 1 low)." in out
+    count = len(_planted(strict=False))
+    assert re.search(rf"Analysed 2\d files: {count} findings \(1 critical, \d high", out)
     critical = out.index("### [CRITICAL] Atoms created from runtime input")
-    assert critical < out.index("### [HIGH]") < out.index("### [MEDIUM]") < out.index("### [LOW]")
+    assert critical < out.index("### [HIGH]") < out.index("### [MEDIUM]")
     block = out[critical:].split("\n\n", 1)[0]
     assert "- **Location**: lib/courier/dispatch.ex:79" in block
+    assert "- **Confidence**: high" in block
     for label in ("- **Issue**:", "- **Impact**:", "- **Recommendation**:"):
         assert label in block
     assert "Courier.Application" in out.split("## OTP Analysis", 1)[1]
@@ -98,12 +116,16 @@ def _sarif_required(log: dict[str, Any]) -> None:
 
 
 def test_sarif_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_audit(capsys, str(COURIER), "--format", "sarif")
+    code, out, _ = run_audit(capsys, str(COURIER), "--format", "sarif", "--strict")
     log = json.loads(out)
     _sarif_required(log)
     [run] = log["runs"]
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {r.id for r in all_rules()}
-    assert len(run["results"]) == 10
+    assert len(run["results"]) == len(_planted(strict=True))
+    for result in run["results"]:
+        assert result["rank"] in (90.0, 60.0)
+        assert result["properties"]["confidence"] in ("high", "medium")
+        assert len(result["partialFingerprints"]["elixirPro/v1"]) == 20
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels["unsafe-atom-creation"] == "error" and levels["missing-impl"] == "note"
     assert code == 1

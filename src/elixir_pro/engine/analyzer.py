@@ -60,6 +60,10 @@ class AuditReport:
     files_analyzed: int
     findings: list[Finding]
     notices: list[Notice] = field(default_factory=list)
+    #: Findings left out of ``findings`` by the view (``project/service.py``): under the
+    #: minimum confidence, and listed in the baseline.
+    hidden_low: int = 0
+    hidden_baseline: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,10 +28,20 @@ def summary_line(report: AuditReport) -> str:
     total = len(report.findings)
     files = f"{report.files_analyzed} file{'s' if report.files_analyzed != 1 else ''}"
     if not total:
-        return f"Analysed {files}: no findings."
+        return f"Analysed {files}: no findings.{hidden_note(report)}"
     parts = [f"{counts[s]} {s.value}" for s in SEVERITY_ORDER if counts[s]]
     noun = "finding" if total == 1 else "findings"
-    return f"Analysed {files}: {total} {noun} ({', '.join(parts)})."
+    return f"Analysed {files}: {total} {noun} ({', '.join(parts)}).{hidden_note(report)}"
+
+
+def hidden_note(report: AuditReport) -> str:
+    """`` Not shown: 3 of lower confidence (--min-confidence low), 2 in the baseline.``"""
+    parts = []
+    if report.hidden_low:
+        parts.append(f"{report.hidden_low} of lower confidence (--min-confidence low shows them)")
+    if report.hidden_baseline:
+        parts.append(f"{report.hidden_baseline} in the baseline")
+    return f" Not shown: {', '.join(parts)}." if parts else ""
 
 
 def _finding_block(finding: Finding) -> str:
@@ -40,6 +50,7 @@ def _finding_block(finding: Finding) -> str:
     lines = [
         f"### [{finding.severity.value.upper()}] {title}",
         f"- **Location**: {finding.location}",
+        f"- **Confidence**: {finding.confidence.value}",
         f"- **Issue**: {finding.message}",
     ]
     if rule is not None:
@@ -81,7 +92,9 @@ def finding_json(finding: Finding) -> dict[str, object]:
         "end_line": finding.end_line,
         "end_column": finding.end_column,
         "message": finding.message,
+        "confidence": finding.confidence.value,
         "fixable": finding.fixable,
+        "fingerprint": finding.fingerprint,
     }
 
 
@@ -89,6 +102,7 @@ def render_json(report: AuditReport) -> str:
     document = {
         "version": JSON_VERSION,
         "files_analyzed": report.files_analyzed,
+        "hidden": {"low_confidence": report.hidden_low, "baseline": report.hidden_baseline},
         "findings": [finding_json(f) for f in report.findings],
     }
     return json.dumps(document, indent=2) + "\n"

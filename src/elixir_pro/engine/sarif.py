@@ -10,7 +10,7 @@ import json
 
 from elixir_pro import __version__
 from elixir_pro.engine.analyzer import AuditReport
-from elixir_pro.engine.findings import Severity
+from elixir_pro.engine.findings import Confidence, Severity
 from elixir_pro.engine.rule import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -46,11 +46,15 @@ def _rule_descriptor(rule: Rule) -> dict[str, object]:
         "help": {"text": help_text, "markdown": markdown},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
-            "tags": ["elixir", "otp", "reliability"],
+            "tags": ["elixir", "otp", "style" if rule.strict else "reliability"],
             "security-severity": SECURITY_SEVERITY[rule.severity],
-            "precision": "high",
+            "precision": rule.confidence.value,
         },
     }
+
+
+#: SARIF ``rank`` (0-100, how likely a result is a real problem) by confidence.
+RANK = {Confidence.HIGH: 90.0, Confidence.MEDIUM: 60.0, Confidence.LOW: 30.0}
 
 
 def render_sarif(report: AuditReport) -> str:
@@ -75,8 +79,15 @@ def render_sarif(report: AuditReport) -> str:
                     }
                 }
             ],
-            "properties": {"severity": finding.severity.value, "fixable": finding.fixable},
+            "rank": RANK[finding.confidence],
+            "properties": {
+                "severity": finding.severity.value,
+                "confidence": finding.confidence.value,
+                "fixable": finding.fixable,
+            },
         }
+        if finding.fingerprint:
+            result["partialFingerprints"] = {"elixirPro/v1": finding.fingerprint}
         if finding.rule in index:
             result["ruleIndex"] = index[finding.rule]
         results.append(result)

@@ -3,6 +3,8 @@
 - ``# elixir-pro:disable-next-line RULE[, RULE]`` silences those rules on the next line.
 - ``# elixir-pro:disable RULE[, RULE]`` silences them from that line to the end of the file,
   or up to a later ``# elixir-pro:enable RULE[, RULE]``.
+- ``# elixir-pro:disable-file RULE[, RULE]`` (anywhere in the file) silences them in the whole
+  file.
 
 ``all`` stands for every rule. Used by the analyzer after the rules have run.
 """
@@ -16,7 +18,9 @@ from elixir_pro.engine.context import FileContext, text
 from elixir_pro.engine.findings import Finding
 
 MARKER = b"elixir-pro:"
-_DIRECTIVE = re.compile(r"#\s*elixir-pro:(disable-next-line|disable|enable)\b\s*(.*)$")
+_DIRECTIVE = re.compile(
+    r"#\s*elixir-pro:(disable-next-line|disable-file|disable|enable)(?![\w-])\s*(.*)$"
+)
 _EOF = 1 << 31
 
 
@@ -58,6 +62,8 @@ def suppressions(ctx: FileContext) -> Suppressions:
         line = comment.start_point[0] + 1
         if kind == "disable-next-line":
             found.next_line.setdefault(line + 1, set()).update(ids)
+        elif kind == "disable-file":
+            found.ranges.extend((rule, 1, _EOF) for rule in ids)
         elif kind == "disable":
             for rule in ids:
                 open_ranges.setdefault(rule, line)

@@ -1,0 +1,162 @@
+"""The project service: one place that turns the engine's raw findings into what every front end
+shows, under one policy.
+
+- **scopes**: which rule reads which file (``engine/scope.py``; ``include_tests``, ``strict``,
+  the ``paths`` and ``rules.paths`` settings);
+- **confidence**: findings under the minimum confidence (default medium) are counted, not shown;
+- **baseline**: findings listed in the committed baseline file are counted, not shown;
+- **identity**: a finding keeps its fingerprint when lines move, so "new" means new.
+
+Also the supervision map and the gate facts, built from the same parse trees. Used by the
+``audit``, ``watch``, ``gates`` and ``supervision`` commands, the offline backend and the TUI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from elixir_pro.config import Config, load_config
+from elixir_pro.engine.findings import Confidence, Finding
+from elixir_pro.project.baseline import Baseline, load_baseline, write_baseline
+
+if TYPE_CHECKING:
+    from elixir_pro.engine.analyzer import AuditReport, FindingsDelta, ProjectAnalyzer
+    from elixir_pro.engine.parse import ParseCache
+    from elixir_pro.engine.scope import ScopePolicy
+    from elixir_pro.engine.supervision_model import SupervisionMap
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingsView:
+    """Which findings a front end shows: at or above ``min_confidence`` and not in the
+    ``baseline``."""
+
+    min_confidence: Confidence = Confidence.MEDIUM
+    baseline: Baseline = Baseline()
+
+    def shows(self, finding: Finding) -> bool:
+        return finding.confidence.at_least(self.min_confidence) and finding not in self.baseline
+
+    def visible(self, findings: Iterable[Finding]) -> list[Finding]:
+        return [f for f in findings if self.shows(f)]
+
+    def hidden(self, findings: Iterable[Finding]) -> tuple[int, int]:
+        """(under the minimum confidence, in the baseline) among ``findings``."""
+        low = baselined = 0
+        for f in findings:
+            if f in self.baseline:
+                baselined += 1
+            elif not f.confidence.at_least(self.min_confidence):
+                low += 1
+        return low, baselined
+
+
+class ProjectService:
+    """Findings, supervision map and gate facts of one project, under one policy.
+
+    It has the watcher's analysis shape (``analyze_all()`` and ``reanalyze(paths)``), so the
+    watcher, the TUI and the CLI all see the same findings.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        config: Config | None = None,
+        *,
+        include_tests: bool = False,
+        strict: bool = False,
+        min_confidence: Confidence | str | None = None,
+        use_baseline: bool = True,
+        jobs: int | None = None,
+        paths: Iterable[str] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.config = config if config is not None else load_config(self.root)
+        self.policy: ScopePolicy = self.config.policy(include_tests=include_tests, strict=strict)
+        level = Confidence(min_confidence) if min_confidence else self.config.min_confidence
+        baseline = load_baseline(self.baseline_path) if use_baseline else Baseline()
+        self.view = FindingsView(level, baseline)
+        self._jobs = jobs
+        self._paths = list(paths) if paths is not None else None
+        self._analyzer: ProjectAnalyzer | None = None
+
+    # -- the engine ------------------------------------------------------------------------
+
+    @property
+    def analyzer(self) -> ProjectAnalyzer:
+        if self._analyzer is None:
+            from elixir_pro.engine.analyzer import ProjectAnalyzer
+
+            self._analyzer = ProjectAnalyzer(
+                self.root, self.config, paths=self._paths, jobs=self._jobs, policy=self.policy
+            )
+        return self._analyzer
+
+    @property
+    def parse_cache(self) -> ParseCache:
+        return self.analyzer.parse_cache
+
+    @property
+    def baseline_path(self) -> Path:
+        return self.root / self.config.audit.baseline
+
+    # -- findings --------------------------------------------------------------------------
+
+    def audit(self, progress: Progress | None = None) -> AuditReport:
+        """Analyse the whole project; the report holds the visible findings and counts the
+        hidden ones."""
+        report = self.analyzer.analyze_all(progress=progress)
+        low, baselined = self.view.hidden(report.findings)
+        return replace(
+            report,
+            findings=self.view.visible(report.findings),
+            hidden_low=low,
+            hidden_baseline=baselined,
+        )
+
+    def analyze_all(self) -> AuditReport:
+        """The watcher's starting state (same as :meth:`audit`)."""
+        return self.audit()
+
+    def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
+        """Re-analyse changed files; ``new`` and ``resolved`` are by identity, so a finding
+        whose lines moved is neither."""
+        delta = self.analyzer.reanalyze(rel_paths)
+        view = self.view
+        return replace(
+            delta,
+            findings=view.visible(delta.findings),
+            new=view.visible(delta.new),
+            resolved=view.visible(delta.resolved),
+        )
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The visible findings of the last analysis."""
+        return self.view.visible(self.analyzer.findings)
+
+    def findings_for(self, rel_path: str) -> list[Finding]:
+        return [f for f in self.findings if f.path == rel_path]
+
+    def write_baseline(self) -> tuple[Path, int]:
+        """Analyse the project and write every finding in scope (any confidence) as the
+        baseline; returns its path and the number of entries."""
+        report = self.analyzer.analyze_all()
+        count = write_baseline(self.baseline_path, report.findings)
+        self.view = replace(self.view, baseline=load_baseline(self.baseline_path))
+        return self.baseline_path, count
+
+    # -- supervision map -------------------------------------------------------------------
+
+    def supervision(self) -> SupervisionMap:
+        """The project's supervision trees, read from the analyzer's parse trees when the
+        project was analysed in this process."""
+        from elixir_pro.engine.supervision import build_supervision_map
+
+        cache = self._analyzer.parse_cache if self._analyzer is not None else None
+        return build_supervision_map(self.root, cache)
