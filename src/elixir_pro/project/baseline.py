@@ -52,7 +52,8 @@ def load_baseline(path: Path) -> Baseline:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"the baseline is not valid JSON: {exc.msg}", path=path, line=exc.lineno)
+        message = f"the baseline is not valid JSON: {exc.msg}"
+        raise UserError(message, path=path, line=exc.lineno) from None
     entries = document.get("findings") if isinstance(document, dict) else None
     if not isinstance(entries, list) or document.get("version") != VERSION:
         raise UserError(

@@ -14,7 +14,7 @@ Also the supervision map and the gate facts, built from the same parse trees. Us
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ class FindingsView:
     ``baseline``."""
 
     min_confidence: Confidence = Confidence.MEDIUM
-    baseline: Baseline = Baseline()
+    baseline: Baseline = field(default_factory=Baseline)
 
     def shows(self, finding: Finding) -> bool:
         return finding.confidence.at_least(self.min_confidence) and finding not in self.baseline
