@@ -44,10 +44,10 @@ def run_analysis(
     as staged, so a review after an edit judges the edit, not the old disk text."""
     view = EngineView(scope=list(scope))
     try:
-        from elixir_pro.engine.analyzer import ProjectAnalyzer, analyze_source
+        from elixir_pro.project import ProjectService
 
-        analyzer = ProjectAnalyzer(root.resolve(), config)
-        report = analyzer.analyze_all()
+        service = ProjectService(root.resolve(), config)
+        report = service.audit()
         staged = {
             rel: proposal.new_text
             for rel, proposal in (changeset.proposals.items() if changeset is not None else ())
@@ -57,25 +57,23 @@ def run_analysis(
         for rel, text in sorted(staged.items()):
             if text is not None:
                 source = text.encode("utf-8", errors="surrogateescape")
-                findings.extend(analyze_source(rel, source, config))
+                findings.extend(service.check_source(rel, source))
     except Exception as exc:  # the engine must never take the conversation down
         view.unavailable = f"the analyser failed: {type(exc).__name__}: {exc}"
         return view
     view.findings = sorted(findings, key=Finding.sort_key)
-    files = set(analyzer.files()) | set(staged)
+    files = set(service.files()) | set(staged)
     view.files_analyzed = sum(1 for p in files if under(p, scope))
     return view
 
 
 def supervision_text(root: Path) -> tuple[str, str]:
     """(rendered map, "") or ("", why it is not available)."""
+    from elixir_pro.engine.supervision_render import render_map
+    from elixir_pro.project import ProjectService
+
     try:
-        from elixir_pro.engine.supervision import build_supervision_map
-        from elixir_pro.engine.supervision_render import render_map
-    except ImportError as exc:
-        return "", f"the supervision map is not available ({exc})"
-    try:
-        return render_map(build_supervision_map(root.resolve())), ""
+        return render_map(ProjectService(root.resolve()).supervision()), ""
     except Exception as exc:  # a parse problem must not end the answer
         return "", f"the supervision map failed: {type(exc).__name__}: {exc}"
 

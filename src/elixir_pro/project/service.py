@@ -143,6 +143,16 @@ class ProjectService:
     def findings_for(self, rel_path: str) -> list[Finding]:
         return [f for f in self.findings if f.path == rel_path]
 
+    def check_source(self, rel_path: str, source: bytes) -> list[Finding]:
+        """Visible findings of an in-memory version of ``rel_path`` (a staged edit)."""
+        from elixir_pro.engine.analyzer import analyze_source
+
+        return self.view.visible(analyze_source(rel_path, source, self.config, self.policy))
+
+    def files(self) -> list[str]:
+        """The files of the last analysis."""
+        return self.analyzer.files()
+
     def write_baseline(self) -> tuple[Path, int]:
         """Analyse the project and write every finding in scope (any confidence) as the
         baseline; returns its path and the number of entries."""

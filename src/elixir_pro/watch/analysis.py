@@ -2,8 +2,8 @@
 
 :class:`WatchService` needs only ``analyze_all()`` (the starting state) and
 ``reanalyze(rel_paths)`` (incremental: the findings of those paths, which of them are new and
-which were resolved; deleted paths drop theirs). ``elixir_pro.engine.analyzer.ProjectAnalyzer``
-has this shape; tests and benchmarks may pass anything else that does. :func:`engine_analyzer`
+which were resolved; deleted paths drop theirs). ``elixir_pro.project.ProjectService`` has
+this shape; tests and benchmarks may pass anything else that does. :func:`engine_analyzer`
 builds the real one lazily, so importing the watcher never loads tree-sitter.
 """
 
@@ -61,7 +61,9 @@ def notices_of(report: object) -> list[str]:
 
 
 def engine_analyzer(root: Path, config: Config | None = None) -> Analyzer:
-    """The engine's ``ProjectAnalyzer`` for ``root`` (imported here, on first use)."""
-    from elixir_pro.engine.analyzer import ProjectAnalyzer
+    """The project service for ``root`` (``elixir_pro.project``): the same findings policy as
+    ``audit`` and the TUI (scopes, confidence, baseline, identity). The engine itself loads on
+    the first analysis."""
+    from elixir_pro.project import ProjectService
 
-    return ProjectAnalyzer(root, config=config)
+    return ProjectService(root, config)

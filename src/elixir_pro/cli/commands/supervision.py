@@ -21,10 +21,10 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.is_dir():
         raise UserError("not a directory", path=args.path)
-    from elixir_pro.engine.supervision import build_supervision_map
     from elixir_pro.engine.supervision_render import render_map
+    from elixir_pro.project import ProjectService
 
-    smap = build_supervision_map(root)
+    smap = ProjectService(root).supervision()
     if args.json:
         print(json.dumps(smap.to_json(), indent=2))
     else:

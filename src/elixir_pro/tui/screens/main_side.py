@@ -29,7 +29,7 @@ from elixir_pro.tui.widgets.prompt_input import PromptInput, project_files
 
 if TYPE_CHECKING:
     from elixir_pro.engine.findings import Finding
-    from elixir_pro.engine.parse import ParseCache
+    from elixir_pro.project import ProjectService
     from elixir_pro.tui.services import TuiContext
     from elixir_pro.tui.widgets.context_panel import ContextPanel
     from elixir_pro.tui.widgets.findings_panel import FindingsPanel
@@ -127,36 +127,43 @@ class SidePanelsMixin(Screen[None]):
     @work(thread=True, exclusive=True, group="findings")
     def load_findings(self) -> None:
         try:
-            from elixir_pro.engine.analyzer import ProjectAnalyzer
-        except ImportError:
-            self.app.call_from_thread(self._findings_unavailable, "engine not available")
-            return
-        try:
-            analyzer = ProjectAnalyzer(self.root)
-            report = analyzer.analyze_all()
+            from elixir_pro.project import ProjectService
+
+            service = ProjectService(self.root)
+            report = service.audit()
         except UserError as exc:
             self.app.call_from_thread(self._findings_unavailable, exc.one_line())
             return
-        self.app.call_from_thread(self._baseline_loaded, report.findings, analyzer.parse_cache)
+        except Exception as exc:  # one notice; the rest of the app goes on
+            reason = f"analysis failed: {type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self._findings_unavailable, reason)
+            return
+        self.app.call_from_thread(self._baseline_loaded, report.findings, service)
 
     def _findings_unavailable(self, reason: str) -> None:
         self.findings_panel.set_unavailable(reason)
         self._supervision_after_baseline(None)
 
-    def _supervision_after_baseline(self, cache: ParseCache | None) -> None:
+    def _supervision_after_baseline(self, service: ProjectService | None) -> None:
         if self.context.analyze and not self._supervision_started:
             self._supervision_started = True
-            self.load_supervision(cache)
+            self.load_supervision(service)
 
     @work(thread=True, exclusive=True, group="supervision")
-    def load_supervision(self, cache: ParseCache | None = None) -> None:
+    def load_supervision(self, service: ProjectService | None = None) -> None:
         panel = self.supervision_panel
         try:
-            from elixir_pro.engine.supervision import build_supervision_map
+            if service is None:
+                from elixir_pro.project import ProjectService
 
-            smap = build_supervision_map(self.root, cache)
-        except (ImportError, UserError, OSError) as exc:
-            self.app.call_from_thread(panel.set_unavailable, f"not available ({exc})")
+                service = ProjectService(self.root)
+            smap = service.supervision()
+        except UserError as exc:
+            self.app.call_from_thread(panel.set_unavailable, f"not available ({exc.one_line()})")
+            return
+        except Exception as exc:  # one notice; the rest of the app goes on
+            reason = f"not available ({type(exc).__name__}: {exc})"
+            self.app.call_from_thread(panel.set_unavailable, reason)
             return
         self.app.call_from_thread(panel.set_map, smap)
 
@@ -210,15 +217,17 @@ class SidePanelsMixin(Screen[None]):
 
     @on(FindingsBaseline)
     def findings_baseline(self, message: FindingsBaseline) -> None:
-        from elixir_pro.engine.parse import ParseCache  # loaded by the watcher already
+        from elixir_pro.project import ProjectService  # loaded by the watcher already
 
         watcher = self.watcher
-        cache = getattr(watcher.analyzer, "parse_cache", None) if watcher is not None else None
-        self._baseline_loaded(message.findings, cache if isinstance(cache, ParseCache) else None)
+        service = watcher.analyzer if watcher is not None else None
+        self._baseline_loaded(
+            message.findings, service if isinstance(service, ProjectService) else None
+        )
 
-    def _baseline_loaded(self, findings: Sequence[Finding], cache: ParseCache | None) -> None:
+    def _baseline_loaded(self, findings: Sequence[Finding], service: ProjectService | None) -> None:
         self.findings_panel.set_findings(findings)
-        self._supervision_after_baseline(cache)
+        self._supervision_after_baseline(service)
         self.call_after_refresh(settle_heap)
 
     @on(FilesChanged)
