@@ -31,6 +31,7 @@ from elixir_pro.engine.nodes import text as text
 from elixir_pro.engine.scope import TEST, category
 
 DEF_KINDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
+TYPESPEC_ATTRIBUTES = frozenset({"spec", "callback", "macrocallback", "type", "typep", "opaque"})
 
 
 class FunctionDef:
@@ -313,6 +314,35 @@ class FileContext:
         at runtime. Module bodies, macros and quoted code run at compile time or elsewhere."""
         fn = self.function_at(byte)
         return fn is not None and fn.kind in ("def", "defp") and not self.in_quote(byte)
+
+    def is_signature(self, call: Node) -> bool:
+        """True when ``call`` names a function instead of running it: the head of a
+        ``def``/``defp``/``defmacro`` (``def receive(conn)``) or a call inside a typespec
+        (``@spec receive(t) :: t``). ``calls(name)`` returns those too, being a lookup by name."""
+        head, parent = call, call.parent
+        if (
+            parent is not None
+            and parent.type == "binary_operator"
+            and parent.child_by_field_name("left") == call
+            and text(parent.child_by_field_name("operator")) == "when"
+        ):
+            head, parent = parent, parent.parent
+        if parent is not None and parent.type == "arguments":
+            owner = parent.parent
+            if owner is not None and owner.type == "call" and parent.named_child(0) == head:
+                target = owner.child_by_field_name("target")
+                if target is not None and text(target) in DEF_KINDS:
+                    return True
+        node = call.parent
+        while node is not None:
+            if node.type == "unary_operator" and text(node.child_by_field_name("operator")) == "@":
+                operand = node.child_by_field_name("operand")
+                target = operand.child_by_field_name("target") if operand is not None else None
+                return target is not None and text(target) in TYPESPEC_ATTRIBUTES
+            if node.type in ("do_block", "stab_clause"):
+                return False
+            node = node.parent
+        return False
 
     # -- loops -----------------------------------------------------------------------------
 
