@@ -10,6 +10,7 @@ import pytest
 from elixir_pro.agent.envelope import parse_envelope
 from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
 from elixir_pro.changes.changeset import Changeset
+from elixir_pro.config import Config, RulesConfig
 from elixir_pro.events import CoreEvent, EditProposed, TextDelta, TurnFinished
 from elixir_pro.llm.base import TurnRequest
 from elixir_pro.llm.offline_backend import OfflineBackend, scope_paths
@@ -33,8 +34,10 @@ def request(
     )
 
 
-async def answer(root: Path, req: TurnRequest) -> tuple[str, list[CoreEvent]]:
-    events = [e async for e in OfflineBackend(root).stream_turn(req)]
+async def answer(
+    root: Path, req: TurnRequest, config: Config | None = None
+) -> tuple[str, list[CoreEvent]]:
+    events = [e async for e in OfflineBackend(root, config).stream_turn(req)]
     final = events[-1]
     assert isinstance(final, TurnFinished) and not final.interrupted
     text = "".join(e.text for e in events if isinstance(e, TextDelta))
@@ -135,7 +138,8 @@ async def test_critical_reviews_staged_changes_not_the_disk_text(project: Path) 
         "      {:reply, value} -> value\n    after\n      5_000 -> :timeout\n",
     )
     req.changeset.propose_text("lib/demo/counter.ex", fixed)
-    text, _ = await answer(project, req)
+    strict = Config(rules=RulesConfig(enable=frozenset({"missing-impl"})))
+    text, _ = await answer(project, req, strict)
     assert "receive without an after clause" not in text
     assert "Behaviour callback without @impl" in text
     assert (project / "lib/demo/counter.ex").read_text() == on_disk

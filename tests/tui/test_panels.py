@@ -141,3 +141,41 @@ async def test_review_my_last_change_sends_the_diff_to_the_critical_pane_in_audi
     assert "-    status = String.to_atom" in sent
     tools = {t["name"] for t in body.get("tools", [])}
     assert "Write" not in tools and "Edit" not in tools  # audit mode: read-only tools
+
+
+SORTING = """defmodule CourierWeb.SortController do
+  use Phoenix.Controller
+
+  def index(conn, params) do
+    field = String.to_atom(params["sort"])
+    json(conn, %{field: field})
+  end
+end
+"""
+
+
+async def test_a_finding_is_not_announced_again_when_lines_move_above_it(courier: Path) -> None:
+    app = ElixirProApp(courier, offline=True)
+    path = courier / "lib" / "courier" / "sort_controller.ex"
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        panel = screen.findings_panel
+        await wait_until(pilot, lambda: panel.state == "ready", timeout=30)
+        await wait_until(pilot, lambda: screen.query_one(StatusBar).watcher == "on", timeout=30)
+
+        def here() -> list[Any]:
+            return [f for f in panel.findings if f.path == "lib/courier/sort_controller.ex"]
+
+        def toasts() -> int:
+            return sum(1 for n in app._notifications if n.title == "New finding")
+
+        path.write_text(SORTING, encoding="utf-8")
+        await wait_until(pilot, lambda: [f.line for f in here()] == [5], timeout=30)
+        await wait_until(pilot, lambda: toasts() == 1)
+        path.write_text("# Sorting.\n\n" + SORTING, encoding="utf-8")
+        await wait_until(pilot, lambda: [f.line for f in here()] == [7], timeout=30)
+        path.write_text(SORTING, encoding="utf-8")
+        await wait_until(pilot, lambda: [f.line for f in here()] == [5], timeout=30)
+        await settle(pilot, app)
+        assert toasts() == 1  # moved twice, announced once
+        assert len(panel.new_keys) == 1  # still the one new finding, not a second

@@ -158,3 +158,42 @@ def test_the_project_folder_vanishing_ends_the_command_cleanly(
         err = _finish(proc)
     assert proc.returncode == 0, err
     assert err == ""
+
+
+CONTROLLER_MISTAKE = """defmodule ProjWeb.SortController do
+  use ProjWeb, :controller
+
+  def index(conn, params) do
+    field = String.to_atom(params["sort"])
+    json(conn, %{field: field})
+  end
+end
+"""
+
+
+def test_json_does_not_announce_a_finding_again_when_lines_move(project: Path) -> None:
+    """Lines added above a finding, then removed: the same finding, never "new" again."""
+    path = project / "lib" / "sort_controller.ex"
+    with _running(str(project), "--json") as proc:
+        reader = LineReader(proc)
+        assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
+        _json_until(reader, "baseline")
+        write(path, CONTROLLER_MISTAKE)
+        first = _json_until(reader, "findings")
+        write(
+            path,
+            "# Sorting for the index page.\n# Keep the params as given.\n\n" + CONTROLLER_MISTAKE,
+        )
+        moved = _json_until(reader, "findings")
+        write(path, CONTROLLER_MISTAKE)
+        back = _json_until(reader, "findings")
+        proc.send_signal(signal.SIGINT)
+        err = _finish(proc)
+    [finding] = first["new"]  # type: ignore[misc]
+    assert (finding["rule"], finding["line"]) == ("unsafe-atom-creation", 5)
+    assert finding["confidence"] in ("high", "medium")
+    for update in (moved, back):
+        assert update["new"] == [] and update["resolved"] == []
+    [still] = moved["findings"]  # type: ignore[misc]
+    assert still["line"] == 8 and still["fingerprint"] == finding["fingerprint"]
+    assert proc.returncode == 0, err

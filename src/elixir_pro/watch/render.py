@@ -55,7 +55,8 @@ def _listing(paths: Sequence[str]) -> str:
 
 
 def _finding_line(mark: str, finding: Finding) -> str:
-    return f"{mark} {finding.location} {finding.severity.value} {finding.rule}: {finding.message}"
+    level = f"{finding.severity.value} ({finding.confidence.value} confidence)"
+    return f"{mark} {finding.location} {level} {finding.rule}: {finding.message}"
 
 
 def event_lines(event: WatchEvent) -> list[str]:

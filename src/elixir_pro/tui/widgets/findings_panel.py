@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.identity import identity
 from elixir_pro.tui.widgets.entry_list import Entry, EntryList
 
 _SEVERITY_STYLE = {
@@ -25,8 +26,9 @@ _SEVERITY_STYLE = {
 }
 
 
-def finding_key(finding: Finding) -> tuple[str, str, int, str]:
-    return (finding.path, finding.rule, finding.line, finding.message)
+def finding_key(finding: Finding) -> tuple[str, ...]:
+    """A finding's identity, its path first: it survives lines moving above it."""
+    return (finding.path, *identity(finding))
 
 
 def _label(finding: Finding, new: bool) -> Content:
@@ -36,6 +38,7 @@ def _label(finding: Finding, new: bool) -> Content:
         (finding.severity.value.upper(), _SEVERITY_STYLE.get(finding.severity.value, "")),
         " ",
         (finding.rule, "bold"),
+        (f" · {finding.confidence.value}", "$text-muted"),
         "\n",
         (finding.location, "underline"),
         "\n",
@@ -54,7 +57,7 @@ class FindingsPanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="findings-panel", classes="side-panel")
         self.findings: list[Finding] = []
-        self.new_keys: set[tuple[str, str, int, str]] = set()
+        self.new_keys: set[tuple[str, ...]] = set()
         self.state = "loading"
         self._labels: dict[tuple[Finding, bool], Content] = {}
         self._shown: list[Finding] = []  # the findings on the list, in its order
@@ -138,5 +141,5 @@ class FindingsPanel(Vertical):
             self.post_message(self.Chosen(self._shown[event.index]))
 
 
-def _index_of(findings: list[Finding], key: tuple[str, str, int, str]) -> int | None:
+def _index_of(findings: list[Finding], key: tuple[str, ...]) -> int | None:
     return next((n for n, f in enumerate(findings) if finding_key(f) == key), None)
