@@ -1,13 +1,24 @@
-"""Rule ``unsafe-atom-creation``: atoms created from runtime input."""
+"""Rule ``unsafe-atom-creation``: atoms created from runtime input.
+
+Every conversion (``String.to_atom``, ``List.to_atom``, ``:erlang.binary_to_atom``, their
+``&String.to_atom/1`` captures, interpolated atoms ``:"x_#{y}"`` and ``keys: :atoms`` JSON
+decoding) is traced back with ``_taint.Tracer``: request data gives a finding of high
+confidence, other outside data a medium one, an untraced argument a low one; bounded, trusted
+and allowlisted values and compile-time code give none.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_pro.engine.context import FileContext, effective_arguments, keyword_value, text
-from elixir_pro.engine.findings import Finding, Severity
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, ModuleDef, effective_arguments, keyword_value
+from elixir_pro.engine.context import text as node_text
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.rule import Rule, register
-from elixir_pro.engine.rules._common import is_literal
+from elixir_pro.engine.rules._sources import Origin, Trace
+from elixir_pro.engine.rules._taint import Tracer
 
 CONVERSIONS = (
     ("String", "to_atom"),
@@ -16,6 +27,12 @@ CONVERSIONS = (
     (":erlang", "list_to_atom"),
 )
 DECODERS = (("Jason", "decode"), ("Jason", "decode!"), ("Poison", "decode"), ("Poison", "decode!"))
+#: (confidence, severity) by origin; SAFE values give no finding.
+LEVELS = {
+    Origin.REQUEST: (Confidence.HIGH, Severity.CRITICAL),
+    Origin.EXTERNAL: (Confidence.MEDIUM, Severity.HIGH),
+    Origin.UNKNOWN: (Confidence.LOW, Severity.MEDIUM),
+}
 
 
 @register
@@ -23,11 +40,23 @@ class UnsafeAtomCreation(Rule):
     id = "unsafe-atom-creation"
     severity = Severity.CRITICAL
     title = "Atoms created from runtime input"
-    triggers = (b"to_atom", b"atoms")
+    triggers = (b"to_atom", b"atoms", b':"')
+    scope_reason = (
+        "Tests, scripts and build files run once on a developer's machine: the atoms they "
+        "create die with that VM."
+    )
     rationale = (
         "Atoms are never garbage collected and the atom table is limited (1,048,576 by "
         "default). Turning user or network input into atoms lets anyone exhaust it, which "
-        "crashes the whole BEAM node, not just one process."
+        "crashes the whole BEAM node, not just one process. Confidence follows where the "
+        "value comes from. High: request data (controller action params, `conn.params` and "
+        "friends, LiveView event and URL params, Channel payloads and topics, a request body, "
+        "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin, "
+        "request data passed through a call the analyzer cannot see into). Low: an argument "
+        "of a public function or another untraced value. Values checked against an allowlist "
+        "first (a guard, `if x in @allowed`, `valid_x?(x)`), built from existing atoms, module "
+        "names or configuration, and conversions at compile time (macros, `quote`, module "
+        "bodies, Mix tasks, modules that generate code) are not reported."
     )
     impact = "A remote caller can crash the entire node by sending many distinct strings."
     recommendation = (
@@ -35,46 +64,125 @@ class UnsafeAtomCreation(Rule):
         "or keep the keys as strings (`Jason.decode(body)` or `keys: :atoms!`)."
     )
     dirty_example = """\
-def sort_by(params) do
+def index(conn, params) do
   field = String.to_atom(params["sort"])
-  Repo.all(from p in Post, order_by: ^field)
+  render(conn, :index, posts: Blog.list_posts(order_by: field))
 end
 """
     clean_example = """\
 @sortable %{"title" => :title, "inserted_at" => :inserted_at}
 
-def sort_by(params) do
+def index(conn, params) do
   field = Map.get(@sortable, params["sort"], :inserted_at)
-  Repo.all(from p in Post, order_by: ^field)
+  render(conn, :index, posts: Blog.list_posts(order_by: field))
 end
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        tracer = Tracer(ctx)
         for module, fun in CONVERSIONS:
             for call in ctx.remote(fun, module=module):
-                args = effective_arguments(call.node)
-                if not args or is_literal(args[0]) or not _at_runtime(ctx, call.node.start_byte):
+                if not _runtime(ctx, call.node):
                     continue
-                yield self.finding_on_line(
-                    ctx, call.node, f"{module}.{fun} on runtime input can exhaust the atom table"
-                )
+                args = effective_arguments(call.node)
+                if args:
+                    trace = tracer.trace(args[0])
+                else:
+                    capture = _capture(call.node)
+                    if capture is None:
+                        continue
+                    trace = tracer.elements_of(capture)
+                found = self._report(ctx, call.node, f"{module}.{fun}", trace)
+                if found is not None:
+                    yield found
+        for atom in _interpolated_atoms(ctx):
+            if _runtime(ctx, atom):
+                found = self._report(ctx, atom, "an interpolated atom", tracer.trace(atom))
+                if found is not None:
+                    yield found
         for module, fun in DECODERS:
             for call in ctx.remote(fun, module=module):
                 args = effective_arguments(call.node)
                 opts = args[-1] if len(args) >= 2 else None
                 keys = keyword_value(opts, "keys") if opts is not None else None
-                if keys is None or text(keys) != ":atoms":
+                if keys is None or node_text(keys) != ":atoms" or not _runtime(ctx, call.node):
                     continue
-                if not _at_runtime(ctx, call.node.start_byte):
-                    continue
-                yield self.finding_on_line(
-                    ctx,
-                    call.node,
-                    f"{module}.{fun} with keys: :atoms turns every key of the input into an atom",
+                trace = tracer.trace(args[0])
+                if trace.origin == Origin.UNKNOWN:
+                    trace = Trace(Origin.UNKNOWN, "its input")
+                found = self._report(
+                    ctx, call.node, f"{module}.{fun} with keys: :atoms", trace, every_key=True
                 )
+                if found is not None:
+                    yield found
+
+    def _report(
+        self, ctx: FileContext, node: Node, what: str, trace: Trace, every_key: bool = False
+    ) -> Finding | None:
+        level = LEVELS.get(trace.origin)
+        if level is None:
+            return None
+        confidence, severity = level
+        made = (
+            f"turns every key of {trace.why} into an atom"
+            if every_key
+            else (f"makes atoms from {trace.why}")
+        )
+        if trace.origin == Origin.UNKNOWN:
+            message = f"{what} {made} (not traced to outside input)"
+        else:
+            message = f"{what} {made}: each new value is an atom never freed"
+        return self.finding_on_line(ctx, node, message, confidence=confidence, severity=severity)
 
 
-def _at_runtime(ctx: FileContext, byte: int) -> bool:
-    """Code inside def/defp runs at runtime; module bodies and macros run at compile time."""
-    fn = ctx.function_at(byte)
-    return fn is not None and fn.kind in ("def", "defp")
+def _runtime(ctx: FileContext, node: Node) -> bool:
+    """Code this module runs at runtime in production: a def/defp body outside ``quote``, and
+    not in a Mix task or a code generator (a module whose functions build quoted code, as
+    template compilers and router builders do: they run at compile time)."""
+    if not ctx.at_runtime(node.start_byte):
+        return False
+    module = ctx.module_at(node.start_byte)
+    return module is None or not (_mix_module(module) or _builds_code(ctx, module))
+
+
+def _mix_module(module: ModuleDef) -> bool:
+    return module.name.startswith("Mix.") or any(used == "Mix.Task" for used, _ in module.uses)
+
+
+def _builds_code(ctx: FileContext, module: ModuleDef) -> bool:
+    for quote in ctx.calls("quote"):
+        fn = ctx.function_at(quote.start_byte)
+        if fn is not None and fn.module is module and fn.kind in ("def", "defp"):
+            return True
+    return False
+
+
+def _capture(call: Node) -> Node | None:
+    """The ``&String.to_atom/1`` capture a bare ``String.to_atom`` target belongs to."""
+    slash = call.parent
+    amp = slash.parent if slash is not None else None
+    if (
+        slash is not None
+        and amp is not None
+        and slash.type == "binary_operator"
+        and amp.type == "unary_operator"
+        and node_text(amp.child_by_field_name("operator")) == "&"
+    ):
+        return amp
+    return None
+
+
+def _interpolated_atoms(ctx: FileContext) -> Iterator[Node]:
+    """``:"prefix_#{value}"`` atoms."""
+    source = ctx.source
+    start = source.find(b':"')
+    while start >= 0:
+        node = ctx.root.named_descendant_for_byte_range(start, start + 2)
+        if (
+            node is not None
+            and node.type == "quoted_atom"
+            and node.start_byte == start
+            and any(child.type == "interpolation" for child in node.named_children)
+        ):
+            yield node
+        start = source.find(b':"', start + 2)
