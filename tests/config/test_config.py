@@ -80,3 +80,37 @@ def test_non_utf8_config(tmp_path: Path) -> None:
     (tmp_path / ".elixir-pro.yaml").write_bytes(b"llm: {model: \xff}\n")
     with pytest.raises(UserError, match="not UTF-8"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("paths: {include: 3}\n", "paths.include"),
+        ("paths: {bogus: [a]}\n", "paths.bogus"),
+        ("rules: {strict: maybe}\n", "rules.strict"),
+        ("rules: {paths: {n-plus-one: lib}}\n", "rules.paths.n-plus-one"),
+        ("audit: {min_confidence: 3}\n", "audit.min_confidence"),
+        ("audit: {baseline: [x]}\n", "audit.baseline"),
+    ],
+)
+def test_findings_policy_settings_are_checked(tmp_path: Path, text: str, field: str) -> None:
+    (tmp_path / ".elixir-pro.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_config(tmp_path)
+    assert field in caught.value.one_line() and "\n" not in caught.value.one_line()
+
+
+def test_findings_policy_settings_make_the_policy(tmp_path: Path) -> None:
+    (tmp_path / ".elixir-pro.yaml").write_text(
+        "rules: {enable: [missing-impl], paths: {n-plus-one: ['lib/**']}}\n"
+        "paths: {include: [test/support/], exclude: ['lib/legacy/**']}\n"
+        "audit: {min_confidence: low}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    policy = config.policy(include_tests=True)
+    assert policy.enable == {"missing-impl"} and policy.include_tests and not policy.strict
+    assert policy.covers("n-plus-one", frozenset({"lib"}), "lib/shop.ex")
+    assert not policy.covers("n-plus-one", frozenset({"lib"}), "web/shop.ex")
+    assert not policy.covers("unsafe-atom-creation", frozenset({"lib"}), "lib/legacy/a.ex")
+    assert config.min_confidence == "low"

@@ -2,8 +2,8 @@
 
 The fingerprint of a finding hashes its rule, its file, the definition that encloses it
 (``Module.fun/arity``, or the module for module-level code) and its code with whitespace
-collapsed; never its line, column or message (messages may name line numbers). When the same
-code occurs twice in one definition, the occurrence's rank tells them apart.
+removed (so reformatting keeps it); never its line, column or message (messages may name line
+numbers). When the same code occurs twice in one definition, its rank tells them apart.
 
 Used by the analyzer (every finding gets one), the watcher and the TUI ("new" means new), and
 the baseline (``engine/baseline.py``).
@@ -53,7 +53,8 @@ def enclosing(ctx: FileContext, byte: int) -> str:
 
 
 def code_of(ctx: FileContext, starts: list[int], finding: Finding) -> bytes:
-    """The finding's own code, whitespace collapsed (at most a few lines' worth)."""
+    """The finding's own code with all whitespace removed (at most a few lines' worth), so
+    ``mix format`` moving spaces and line breaks keeps the identity."""
     source = ctx.source
     start = byte_at(starts, source, finding.line, finding.column)
     if finding.end_line > finding.line or finding.end_column > finding.column:
@@ -62,7 +63,7 @@ def code_of(ctx: FileContext, starts: list[int], finding: Finding) -> bytes:
         end = source.find(b"\n", start)
         end = len(source) if end < 0 else end
     code = source[start : max(end, start)][: _MAX_CODE * 2]
-    return _SPACE.sub(b" ", code).strip()[:_MAX_CODE]
+    return _SPACE.sub(b"", code)[:_MAX_CODE]
 
 
 def fingerprint(rule: str, path: str, where: str, code: bytes, rank: int) -> str:

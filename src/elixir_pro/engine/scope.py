@@ -107,10 +107,6 @@ class ScopePolicy:
             return True
         return bool(self.include) and matches(path, self.include)
 
-    def everything(self) -> ScopePolicy:
-        """The same policy with every category and strict rule in scope (fixtures, tests)."""
-        return ScopePolicy(("**",), self.exclude, self.rule_paths, True, True, self.enable)
-
 
 #: Every file, every rule: used where one file is checked for its own sake (rule fixtures).
 EVERYTHING = ScopePolicy(include=("**",), include_tests=True, strict=True)
