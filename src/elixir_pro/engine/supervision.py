@@ -8,12 +8,16 @@ DynamicSupervisor, Task.Supervisor, PartitionSupervisor). Children started at ru
 ``DynamicSupervisor.start_child/2`` or ``Task.Supervisor.*`` are attached, marked dynamic, to
 the supervisor they name.
 
+Mapping is total: a file whose reading fails leaves one notice naming it and the rest of the
+project is still mapped; a supervisor that (directly or not) supervises itself is shown once,
+and trees are cut at a fixed depth and size with a notice.
+
 Used by ``elixir-pro supervision``, the audit report, the offline backend and the TUI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.nodes import arguments
 from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
-from elixir_pro.engine.sources import discover
+from elixir_pro.engine.sources import discover, read_source
 from elixir_pro.engine.supervision_model import (
     Location,
     ModuleInfo,
@@ -30,6 +34,7 @@ from elixir_pro.engine.supervision_model import (
     SupervisionMap,
 )
 from elixir_pro.engine.supervision_specs import (
+    Computed,
     atom_value,
     child_spec,
     expand_alias,
@@ -37,8 +42,14 @@ from elixir_pro.engine.supervision_specs import (
     keyword_map,
     list_items,
     module_aliases,
+    named,
     resolve_local,
 )
+
+#: Supervision levels shown below a root; deeper ones are cut with a notice.
+MAX_DEPTH = 40
+#: Processes one map holds at most; the rest are cut with a notice.
+MAX_PROCESSES = 5_000
 
 _USE_KINDS = {
     "Application": ProcessKind.APPLICATION,
@@ -78,6 +89,18 @@ class _Scan:
     dynamic: dict[str, list[ProcessNode]] = field(default_factory=dict)  # supervisor name -> kids
     app_modules: list[str] = field(default_factory=list)
 
+    def merge(self, other: _Scan) -> None:
+        """Add what one file's scan found (a later file's module of the same name wins, as
+        declared children win over an earlier declaration without any)."""
+        self.modules.update(other.modules)
+        for name, declared in other.declared.items():
+            existing = self.declared.get(name)
+            if existing is None or (not existing.children and declared.children):
+                self.declared[name] = declared
+        for sup, kids in other.dynamic.items():
+            self.dynamic.setdefault(sup, []).extend(kids)
+        self.app_modules.extend(other.app_modules)
+
 
 def _declared_from_call(
     call: Node, scope: Node, path: str, opts_index: int, aliases: dict[str, str]
@@ -103,7 +126,17 @@ def _declared_from_call(
             )
         )
     for item in children_items or []:
-        declared.children.append(child_spec(item, path, aliases))
+        if isinstance(item, Computed):
+            line = item.node.start_point[0] + 1
+            declared.children.append(
+                ProcessNode(
+                    "(more children computed at run time)",
+                    ProcessKind.UNKNOWN,
+                    location=Location(path, line),
+                )
+            )
+        else:
+            declared.children.append(child_spec(item, path, aliases))
     return declared
 
 
@@ -112,8 +145,8 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
     body = next((c for c in module.named_children if c.type == "do_block"), None)
     if body is None:
         return
-    aliases = module_aliases(body)
-    for node in walk(body):
+    aliases = {**_nested_aliases(body, name), **module_aliases(body)}
+    for node in _own_nodes(body):
         if node.type != "call":
             continue
         target = call_target(node)
@@ -161,37 +194,107 @@ def _scan_module(module: Node, name: str, path: str, scan: _Scan) -> None:
         scan.app_modules.append(name)
 
 
+def _nested_aliases(body: Node, name: str) -> dict[str, str]:
+    """``Inner`` -> ``Outer.Inner`` for each ``defmodule Inner`` right in ``Outer``'s body, the
+    alias Elixir defines for a nested module."""
+    out: dict[str, str] = {}
+    for statement in body.named_children:
+        if call_target(statement) == "defmodule":
+            args = arguments(statement)
+            if args and args[0].type == "alias":
+                head = node_text(args[0]).split(".", 1)[0]
+                out[head] = f"{name}.{head}"
+    return out
+
+
+def _own_nodes(body: Node) -> Iterator[Node]:
+    """The named nodes of a module body, depth first, leaving out the insides of the modules
+    nested in it (each is scanned on its own, so nesting costs no second walk)."""
+    cursor = body.walk()
+    descend = True
+    while True:
+        if descend:
+            node = cursor.node
+            nested = (
+                node is not None
+                and node.type == "call"
+                and node.id != body.id
+                and call_target(node) == "defmodule"
+            )
+            if node is not None and node.is_named:
+                yield node
+            if not nested and cursor.goto_first_child():
+                continue
+        if cursor.goto_next_sibling():
+            descend = True
+        elif cursor.goto_parent():
+            descend = False
+        else:
+            return
+
+
 def scan_source(rel_path: str, tree_root: Node, scan: _Scan) -> None:
+    """Scan every module of one file; a nested ``defmodule Inner`` is ``Outer.Inner``."""
+    names: dict[int, str] = {}  # defmodule node id -> full module name
     for node in walk(tree_root):
         if node.type == "call" and call_target(node) == "defmodule":
             args = arguments(node)
             if args and args[0].type == "alias":
-                _scan_module(node, node_text(args[0]), rel_path, scan)
+                name = node_text(args[0])
+                outer = _enclosing_module(node)
+                if outer is not None and outer.id in names:
+                    name = f"{names[outer.id]}.{name}"
+                names[node.id] = name
+                _scan_module(node, name, rel_path, scan)
+
+
+def _enclosing_module(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "call" and call_target(parent) == "defmodule":
+            return parent
+        parent = parent.parent
+    return None
 
 
 class _Builder:
     def __init__(self, scan: _Scan) -> None:
         self.scan = scan
         self.reached: set[str] = set()
+        self.budget = MAX_PROCESSES
+        self.cut: set[str] = set()  # why some tree was cut short (notices)
 
     def expand(self, node: ProcessNode, stack: tuple[str, ...]) -> ProcessNode:
+        """Fill ``node`` from its module and attach its children, declared and dynamic.
+        ``stack`` holds the names of the supervisors above it: a name already there is a
+        supervisor that supervises itself, shown without its children a second time."""
+        self.budget -= 1
         info = self.scan.modules.get(node.module) if node.module else None
         if info is not None:
             node.kind = info.kind if info.kind is not ProcessKind.UNKNOWN else ProcessKind.WORKER
             node.restart = node.restart or info.use_restart
             node.location = node.location or info.location
             self.reached.add(info.name)
-        key = node.module or node.registered_as
-        declared = self.scan.declared.get(node.module or "") if node.module else None
-        if declared is not None and key not in stack:
+        names = tuple(n for n in (node.module, node.registered_as) if n)
+        if any(n in stack for n in names):
+            return node
+        if len(stack) >= MAX_DEPTH:
+            self.cut.add(f"trees cut at {MAX_DEPTH} levels of supervision")
+            return node
+        if self.budget <= 0:
+            self.cut.add(f"trees cut at {MAX_PROCESSES} processes")
+            return node
+        inner = (*stack, *names)
+        declared = self.scan.declared.get(node.module) if node.module else None
+        if declared is not None:
             node.strategy = node.strategy or declared.strategy
             node.max_restarts = node.max_restarts or declared.max_restarts
             node.max_seconds = node.max_seconds or declared.max_seconds
             node.registered_as = node.registered_as or declared.registered_as
-            node.children = [self.expand(c, (*stack, key or "")) for c in declared.children]
-        for sup_name in {n for n in (node.registered_as, node.module) if n}:
+            node.children = [self.expand(replace(c, children=[]), inner) for c in declared.children]
+        for sup_name in dict.fromkeys(n for n in (node.registered_as, node.module) if n):
             for kid in self.scan.dynamic.get(sup_name, []):
-                node.children.append(self.expand(replace(kid, children=[]), (*stack, key or "")))
+                node.children.append(self.expand(replace(kid, children=[]), inner))
         return node
 
 
@@ -199,19 +302,17 @@ def _mix_app_module(root: Path) -> str | None:
     mix = root / "mix.exs"
     if not mix.is_file():
         return None
-    tree = ParseCache().get(mix.read_bytes())
+    loaded = read_source(root, "mix.exs")
+    if not isinstance(loaded, bytes):
+        return None
+    tree = ParseCache(1).get(loaded)
     for node in walk(tree.root_node):
         if node.type == "pair":
             key = node.child_by_field_name("key")
             value = node.child_by_field_name("value")
-            if (
-                key is not None
-                and node_text(key).startswith("mod:")
-                and value is not None
-                and value.type == "tuple"
-                and value.named_children
-            ):
-                return node_text(value.named_children[0])
+            items = named(value) if value is not None and value.type == "tuple" else []
+            if key is not None and node_text(key).startswith("mod:") and items:
+                return node_text(items[0])
     return None
 
 
@@ -224,33 +325,63 @@ def project_sources(root: Path) -> Iterable[tuple[str, Path]]:
 
 
 def build_supervision_map(root: Path, cache: ParseCache | None = None) -> SupervisionMap:
-    """Scan every ``.ex`` file under ``root`` (skipping _build, deps...) and build the trees."""
+    """Scan every ``.ex`` file under ``root`` (skipping _build, deps...) and build the trees.
+    Never raises on the project's contents: what cannot be read becomes a notice."""
     cache = cache or ParseCache()
     scan = _Scan()
     notices: list[str] = []
-    for rel, path in project_sources(root):
-        try:
-            source = path.read_bytes()
-        except OSError as exc:
-            notices.append(f"{rel}: not read ({exc.strerror or exc})")
+    for rel, _path in project_sources(root):
+        loaded = read_source(root, rel)
+        if not isinstance(loaded, bytes):
+            if loaded is not None:
+                notices.append(f"{rel}: not read ({loaded.message})")
             continue
-        scan_source(rel, cache.get(source).root_node, scan)
-    return build_from_scan(scan, _mix_app_module(root), notices)
+        part = _Scan()
+        try:
+            scan_source(rel, cache.get(loaded).root_node, part)
+        except Exception as exc:  # one file's failure must not lose the project's map
+            notices.append(f"{rel}: supervision not read ({one_line(exc)})")
+            continue
+        scan.merge(part)
+    try:
+        app_module = _mix_app_module(root)
+    except Exception as exc:
+        notices.append(f"mix.exs: application module not read ({one_line(exc)})")
+        app_module = None
+    return build_from_scan(scan, app_module, notices)
 
 
 def build_from_scan(scan: _Scan, app_module: str | None, notices: list[str]) -> SupervisionMap:
     builder = _Builder(scan)
     app_names = [app_module] if app_module in scan.modules else scan.app_modules
     roots: list[ProcessNode] = []
-    for name in app_names:
+    for name in dict.fromkeys(app_names):
         info = scan.modules[name]
         root = ProcessNode(name, ProcessKind.APPLICATION, module=name, location=info.location)
-        roots.append(builder.expand(root, ()))
+        roots.append(_expanded(builder, root, notices))
     unattached = [
-        builder.expand(ProcessNode(info.name, info.kind, module=info.name), ())
+        _expanded(builder, ProcessNode(info.name, info.kind, module=info.name), notices)
         for info in scan.modules.values()
         if info.kind is not ProcessKind.UNKNOWN
         and info.kind is not ProcessKind.APPLICATION
         and info.name not in builder.reached
     ]
+    notices.extend(f"supervision map: {why}" for why in sorted(builder.cut))
     return SupervisionMap(roots, scan.modules, unattached, notices)
+
+
+def _expanded(builder: _Builder, node: ProcessNode, notices: list[str]) -> ProcessNode:
+    """``node`` with its tree, or without children (and a notice) when building it fails."""
+    try:
+        return builder.expand(node, ())
+    except Exception as exc:
+        where = f" ({node.location})" if node.location else ""
+        notices.append(f"{node.label}{where}: tree not built ({one_line(exc)})")
+        node.children = []
+        return node
+
+
+def one_line(exc: BaseException) -> str:
+    """``Type: message`` on one line, at most 120 characters."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= 120 else text[:119] + "…"

@@ -3,11 +3,16 @@ lists, literals, locals bound earlier in the same function, ``++`` of lists, mod
 every common child-spec form (``Mod``, ``{Mod, arg}``, ``Supervisor.child_spec/2``,
 ``%{id:, start:}``, the built-in supervisors and Registry). Used by
 :mod:`elixir_pro.engine.supervision`.
+
+Every reader here is total on any tree: comments are never read as values, a local only ever
+resolves to a binding that ends before the place it is read (so ``children = children ++ more``
+reads the earlier ``children``), and resolution stops after a fixed number of steps, leaving
+the value "computed at run time" instead of looping or recursing without end.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
@@ -24,6 +29,17 @@ BUILTINS = {
     "Task": ProcessKind.TASK,
     "Supervisor": ProcessKind.SUPERVISOR,
 }
+
+
+#: How many locals and ``++`` operands one children list is resolved through at most.
+RESOLVE_BUDGET = 64
+#: How deeply ``Supervisor.child_spec/2`` calls are read inside one another.
+MAX_SPEC_DEPTH = 8
+
+
+def named(node: Node) -> list[Node]:
+    """``node``'s named children without comments (a comment is never a value)."""
+    return [c for c in node.named_children if c.type != "comment"]
 
 
 def keyword_map(node: Node | None) -> dict[str, Node]:
@@ -63,59 +79,99 @@ def int_value(node: Node | None) -> int | None:
 
 
 def bound_value(scope: Node, name: str, before: int) -> Node | None:
-    """The value last bound to local ``name`` in ``scope`` before byte offset ``before``."""
+    """The value last bound to local ``name`` in ``scope`` by a match that ends before byte
+    offset ``before``. In ``x = x ++ more`` the ``x`` on the right is the earlier binding,
+    never the match it sits in, so following bindings always moves back through the source."""
     found: Node | None = None
     for node in walk(scope):
         if node.start_byte >= before:
             break
-        if node.type == "binary_operator" and node.child_by_field_name("operator") is not None:
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            op = node.child_by_field_name("operator")
-            if (
-                op is not None
-                and node_text(op) == "="
-                and left is not None
-                and right is not None
-                and left.type == "identifier"
-                and node_text(left) == name
-            ):
-                found = right
+        if node.type != "binary_operator" or node.end_byte > before:
+            continue
+        op = node.child_by_field_name("operator")
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if (
+            op is not None
+            and node_text(op) == "="
+            and left is not None
+            and right is not None
+            and left.type == "identifier"
+            and node_text(left) == name
+        ):
+            found = right
     return found
 
 
-def resolve_local(node: Node | None, scope: Node) -> Node | None:
-    if node is not None and node.type == "identifier":
-        return bound_value(scope, node_text(node), node.start_byte)
+def resolve_local(node: Node | None, scope: Node, budget: list[int] | None = None) -> Node | None:
+    """``node`` itself, or for a local, the value bound to it (through ``a = b`` chains);
+    None when it has no binding the source shows. ``budget`` (one mutable count) caps the
+    bindings followed."""
+    budget = budget if budget is not None else [RESOLVE_BUDGET]
+    while node is not None and node.type == "identifier":
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        node = bound_value(scope, node_text(node), node.start_byte)
     return node
 
 
-def list_items(node: Node | None, scope: Node) -> list[Node] | None:
-    node = resolve_local(node, scope)
-    if node is None:
+@dataclass(frozen=True, slots=True)
+class Computed:
+    """A part of a ``++`` list whose items are only known at run time (``f(conf)``)."""
+
+    node: Node
+
+
+def list_items(node: Node | None, scope: Node) -> list[Node | Computed] | None:
+    """The items of a literal list, a local bound to one, or a ``++`` of those, in order; a
+    ``++`` operand known only at run time is one :class:`Computed` entry. None when nothing of
+    the list can be read from the source."""
+    budget = [RESOLVE_BUDGET]
+    return _list_items(node, scope, budget)
+
+
+def _list_items(node: Node | None, scope: Node, budget: list[int]) -> list[Node | Computed] | None:
+    budget[0] -= 1
+    if budget[0] < 0:
         return None
-    if node.type == "list":
-        return [c for c in node.named_children if c.type != "keywords"]
-    if node.type == "binary_operator":
-        op = node.child_by_field_name("operator")
-        if op is not None and node_text(op) == "++":
-            left = list_items(node.child_by_field_name("left"), scope)
-            right = list_items(node.child_by_field_name("right"), scope)
-            if left is not None and right is not None:
-                return left + right
+    value = resolve_local(node, scope, budget)
+    if value is None:
+        return None
+    if value.type == "list":
+        return [c for c in named(value) if c.type != "keywords"]
+    if value.type == "binary_operator":
+        op = value.child_by_field_name("operator")
+        left_node = value.child_by_field_name("left")
+        right_node = value.child_by_field_name("right")
+        if (
+            op is not None
+            and node_text(op) == "++"
+            and left_node is not None
+            and right_node is not None
+        ):
+            left = _list_items(left_node, scope, budget)
+            right = _list_items(right_node, scope, budget)
+            if left is None and right is None:
+                return None
+            return [
+                *(left if left is not None else [Computed(left_node)]),
+                *(right if right is not None else [Computed(right_node)]),
+            ]
     return None
 
 
-def child_spec(node: Node, path: str, aliases: dict[str, str]) -> ProcessNode:
+def child_spec(node: Node, path: str, aliases: dict[str, str], depth: int = 0) -> ProcessNode:
     """A child spec expression as a node (module-kinds are filled in when the tree is built)."""
     loc = Location(path, node.start_point[0] + 1)
     if node.type == "alias":
         name = expand_alias(node_text(node), aliases)
         kind = BUILTINS.get(name, ProcessKind.UNKNOWN)
         return ProcessNode(name, kind, module=None if name in BUILTINS else name, location=loc)
-    if node.type == "tuple" and node.named_children:
-        head, *rest = node.named_children
+    items = named(node) if node.type == "tuple" else []
+    if items:
+        head, *rest = items
         if head.type != "alias":
-            return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
+            return ProcessNode(_label(node), ProcessKind.UNKNOWN, location=loc)
         name = expand_alias(node_text(head), aliases)
         opts = keyword_map(rest[0]) if rest else {}
         if name in BUILTINS:
@@ -131,19 +187,25 @@ def child_spec(node: Node, path: str, aliases: dict[str, str]) -> ProcessNode:
                 location=loc,
             )
         return ProcessNode(name, ProcessKind.UNKNOWN, module=name, location=loc)
-    if node.type == "call" and call_target(node) == "Supervisor.child_spec":
+    if (
+        node.type == "call"
+        and depth < MAX_SPEC_DEPTH
+        and call_target(node) == "Supervisor.child_spec"
+    ):
         args = arguments(node)
         if args:
-            base = child_spec(args[0], path, aliases)
+            base = child_spec(args[0], path, aliases, depth + 1)
             overrides = keyword_map(args[1]) if len(args) > 1 else {}
             restart = atom_value(overrides.get("restart")) or base.restart
             return replace(base, restart=restart)
     if node.type == "map":
         content = next((c for c in node.named_children if c.type == "map_content"), None)
-        opts = keyword_map(content.named_children[0]) if content and content.named_children else {}
+        entries = named(content) if content is not None else []
+        opts = keyword_map(entries[0]) if entries else {}
         start = opts.get("start")
-        if start is not None and start.type == "tuple" and start.named_children:
-            module = expand_alias(node_text(start.named_children[0]), aliases)
+        start_items = named(start) if start is not None and start.type == "tuple" else []
+        if start_items:
+            module = expand_alias(node_text(start_items[0]), aliases)
             return ProcessNode(
                 module,
                 ProcessKind.UNKNOWN,
@@ -151,7 +213,12 @@ def child_spec(node: Node, path: str, aliases: dict[str, str]) -> ProcessNode:
                 restart=atom_value(opts.get("restart")),
                 location=loc,
             )
-    return ProcessNode(node_text(node)[:60], ProcessKind.UNKNOWN, location=loc)
+    return ProcessNode(_label(node), ProcessKind.UNKNOWN, location=loc)
+
+
+def _label(node: Node) -> str:
+    """A spec the map cannot name, as one line of at most 60 characters."""
+    return " ".join(node_text(node).split())[:60]
 
 
 def expand_alias(name: str, aliases: dict[str, str]) -> str:
@@ -179,7 +246,7 @@ def module_aliases(body: Node) -> dict[str, str]:
         elif first.type == "dot":
             left, right = first.child_by_field_name("left"), first.child_by_field_name("right")
             if left is not None and right is not None and right.type == "tuple":
-                for item in right.named_children:
+                for item in named(right):
                     full = f"{node_text(left)}.{node_text(item)}"
                     out[node_text(item).rsplit(".", 1)[-1]] = full
     return out
