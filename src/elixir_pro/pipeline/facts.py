@@ -1,19 +1,28 @@
 """What the gates look at, gathered once: engine findings, the supervision map, OpenSpec, and
-parsed trees of the project's files (lib/, test/, config/, mix.exs)."""
+parsed trees of the project's files (lib/, test/, config/, mix.exs).
+
+Reading the files is total: :meth:`ProjectFacts.per_file` turns a file whose reading fails into
+one notice naming it (in :attr:`ProjectFacts.notices`) and goes on with the others. Used by the
+gate modules (``gates_design``, ``gates_build``, ``gates_deploy``) and ``pipeline.gates``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from tree_sitter import Node
 
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.parse import ParseCache, call_target, node_text, walk
-from elixir_pro.engine.sources import discover
+from elixir_pro.engine.sources import discover, read_source
+from elixir_pro.engine.supervision import one_line
 from elixir_pro.engine.supervision_model import SupervisionMap
 from elixir_pro.pipeline.openspec import OpenSpec
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -23,29 +32,45 @@ class ProjectFacts:
     smap: SupervisionMap
     openspec: OpenSpec | None
     cache: ParseCache = field(default_factory=ParseCache)
+    #: Why the engine audit could not run (its findings are then unknown, not absent).
+    audit_error: str | None = None
+    #: One line per file the gates could not read, naming the file and what failed.
+    notices: list[str] = field(default_factory=list)
+    _sources: list[str] | None = field(default=None, init=False, repr=False)
 
     def files(self, folder: str, suffix: str) -> Iterator[tuple[str, Node]]:
-        """(relative path, parsed root node) of every ``*suffix`` file under ``folder``."""
+        """(relative path, parsed root node) of every ``*suffix`` file under ``folder`` that
+        the audit would read (binary, non-UTF-8 and oversized files are left out)."""
         if not (self.root / folder).is_dir():
             return
         prefix = folder.rstrip("/") + "/"
-        for rel in discover(self.root):
+        if self._sources is None:
+            self._sources = discover(self.root)
+        for rel in self._sources:
             if not (rel.startswith(prefix) and rel.endswith(suffix)):
                 continue
+            loaded = read_source(self.root, rel)
+            if isinstance(loaded, bytes):
+                yield rel, self.cache.get(loaded).root_node
+
+    def per_file(
+        self, folder: str, suffix: str, what: str, read: Callable[[str, Node], Iterable[T]]
+    ) -> list[T]:
+        """Everything ``read(rel, root)`` yields for each ``*suffix`` file under ``folder``. A
+        file whose reading raises adds one notice (``what`` names the reading) instead."""
+        out: list[T] = []
+        for rel, root in self.files(folder, suffix):
             try:
-                source = (self.root / rel).read_bytes()
-            except OSError:
-                continue
-            yield rel, self.cache.get(source).root_node
+                out.extend(read(rel, root))
+            except Exception as exc:  # one file must not stop the gates
+                self.notices.append(f"{rel}: {what} not read ({one_line(exc)})")
+        return out
 
     def mix_tree(self) -> Node | None:
-        path = self.root / "mix.exs"
-        if not path.is_file():
+        if not (self.root / "mix.exs").is_file():
             return None
-        try:
-            return self.cache.get(path.read_bytes()).root_node
-        except OSError:
-            return None
+        loaded = read_source(self.root, "mix.exs")
+        return self.cache.get(loaded).root_node if isinstance(loaded, bytes) else None
 
 
 def calls(root: Node, *targets: str) -> Iterator[Node]:
@@ -64,9 +89,10 @@ def referenced_modules(root: Node) -> set[str]:
     aliases: dict[str, str] = {}
     for node in calls(root, "alias"):
         args = next((c for c in node.named_children if c.type == "arguments"), None)
-        if args is None or not args.named_children:
+        items = [c for c in args.named_children if c.type != "comment"] if args else []
+        if not items:
             continue
-        first = args.named_children[0]
+        first = items[0]
         if first.type == "alias":
             full = node_text(first)
             aliases[full.rsplit(".", 1)[-1]] = full
@@ -74,6 +100,8 @@ def referenced_modules(root: Node) -> set[str]:
             left, right = first.child_by_field_name("left"), first.child_by_field_name("right")
             if left is not None and right is not None:
                 for item in right.named_children:
+                    if item.type == "comment":
+                        continue
                     aliases[node_text(item).rsplit(".", 1)[-1]] = (
                         f"{node_text(left)}.{node_text(item)}"
                     )

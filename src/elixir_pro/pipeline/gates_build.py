@@ -3,6 +3,8 @@ compile, the test suite, GenServers referenced by tests, and supervision recover
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from tree_sitter import Node
 
 from elixir_pro.engine.findings import Severity
@@ -34,7 +36,10 @@ def _no_high_findings(facts: ProjectFacts) -> Check:
         fix="fix or suppress (with a reason) each finding: `elixir-pro audit` explains them, "
         "`elixir-pro fix` stages the safe autofixes",
     )
-    if not serious:
+    if facts.audit_error is not None:
+        check.status = Status.UNKNOWN
+        check.evidence.append(Evidence(f"the audit did not run: {facts.audit_error}"))
+    elif not serious:
         check.evidence.append(Evidence(f"{len(facts.findings)} finding(s), none high or critical"))
     return check
 
@@ -87,10 +92,12 @@ def _tests_pass(report: TestReport | None, skipped: str | None) -> Check:
     return check
 
 
+def _references(_rel: str, root: Node) -> set[str]:
+    return referenced_modules(root)
+
+
 def _genservers_tested(facts: ProjectFacts) -> Check:
-    referenced: set[str] = set()
-    for _rel, root in facts.files("test", ".exs"):
-        referenced |= referenced_modules(root)
+    referenced = set(facts.per_file("test", ".exs", "module references", _references))
     genservers = [
         info for info in facts.smap.modules.values() if info.kind is ProcessKind.GENSERVER
     ]
@@ -113,10 +120,20 @@ def _genservers_tested(facts: ProjectFacts) -> Check:
     return check
 
 
+def _outermost(nodes: Iterable[Node]) -> Iterator[Node]:
+    """``nodes`` (in source order) without those inside an earlier one: a ``test`` or ``def``
+    cannot be nested in another, and walking each nested one again would cost quadratic time."""
+    end = -1
+    for node in nodes:
+        if node.start_byte >= end:
+            end = node.end_byte
+            yield node
+
+
 def _local_calls(root: Node) -> dict[str, set[str]]:
     """Each def/defp name in a file -> the call targets in its bodies."""
     out: dict[str, set[str]] = {}
-    for fn in calls(root, "def", "defp"):
+    for fn in _outermost(calls(root, "def", "defp")):
         args = next((c for c in fn.named_children if c.type == "arguments"), None)
         head = args.named_children[0] if args is not None and args.named_children else None
         while head is not None and head.type == "binary_operator":  # guards
@@ -133,18 +150,23 @@ def _is_probe(target: str) -> bool:
     return target in _RESTART_PROBES or target.endswith((".whereis", ".whereis_name"))
 
 
-def _recovery_tests(facts: ProjectFacts) -> Check:
+def _recovery_tests_in(rel: str, root: Node) -> list[Evidence]:
+    """The tests in one file that kill a process and then look for its replacement."""
     found: list[Evidence] = []
-    for rel, root in facts.files("test", ".exs"):
-        helpers = _local_calls(root)
-        for test in calls(root, "test"):
-            targets = {t for n in walk(test) if n.type == "call" and (t := call_target(n))}
-            for _ in range(2):  # through helpers, two levels deep
-                targets |= {x for t in list(targets) for x in helpers.get(t, ())}
-            if targets & set(_KILLS) and any(_is_probe(t) for t in targets):
-                args = next((c for c in test.named_children if c.type == "arguments"), None)
-                name = node_text(args.named_children[0]) if args and args.named_children else ""
-                found.append(Evidence(f"test {name}", rel, line_of(test)))
+    helpers = _local_calls(root)
+    for test in _outermost(calls(root, "test")):
+        targets = {t for n in walk(test) if n.type == "call" and (t := call_target(n))}
+        for _ in range(2):  # through helpers, two levels deep
+            targets |= {x for t in list(targets) for x in helpers.get(t, ())}
+        if targets & set(_KILLS) and any(_is_probe(t) for t in targets):
+            args = next((c for c in test.named_children if c.type == "arguments"), None)
+            name = node_text(args.named_children[0]) if args and args.named_children else ""
+            found.append(Evidence(f"test {name}", rel, line_of(test)))
+    return found
+
+
+def _recovery_tests(facts: ProjectFacts) -> Check:
+    found = facts.per_file("test", ".exs", "recovery tests", _recovery_tests_in)
     return Check(
         "test.supervision-recovery",
         "Supervision recovery is tested (a test kills a child and asserts the restart)",

@@ -56,9 +56,15 @@ def _telemetry(facts: ProjectFacts) -> Check:
         for node in walk(tree):
             if node.type == "atom" and node_text(node).startswith(":telemetry"):
                 evidence.append(Evidence(f"dependency {node_text(node)}", "mix.exs", line_of(node)))
-    for rel, root in facts.files("lib", ".ex"):
-        for call in calls(root, *_TELEMETRY_CALLS):
-            evidence.append(Evidence(f"{call_target(call)} call", rel, line_of(call)))
+    evidence += facts.per_file(
+        "lib",
+        ".ex",
+        "telemetry calls",
+        lambda rel, root: [
+            Evidence(f"{call_target(call)} call", rel, line_of(call))
+            for call in calls(root, *_TELEMETRY_CALLS)
+        ],
+    )
     return Check(
         "deployment.telemetry",
         "Telemetry is wired (telemetry deps or :telemetry.attach/execute calls)",
@@ -70,12 +76,18 @@ def _telemetry(facts: ProjectFacts) -> Check:
 
 
 def _no_mix_env(facts: ProjectFacts) -> Check:
-    offending = [
-        Evidence("Mix.env() read at run time (Mix is not available in a release)", rel, line_of(c))
-        for rel, root in facts.files("lib", ".ex")
-        for c in calls(root, "Mix.env")
-        if inside_function(c)
-    ]
+    offending = facts.per_file(
+        "lib",
+        ".ex",
+        "Mix.env() calls",
+        lambda rel, root: [
+            Evidence(
+                "Mix.env() read at run time (Mix is not available in a release)", rel, line_of(c)
+            )
+            for c in calls(root, "Mix.env")
+            if inside_function(c)
+        ],
+    )
     return Check(
         "deployment.no-mix-env",
         "No Mix.env() at run time",

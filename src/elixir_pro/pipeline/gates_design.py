@@ -31,7 +31,10 @@ def _supervised(facts: ProjectFacts) -> Check:
         "instead of GenServer.start/Agent.start/spawn",
     )
     check.evidence = [Evidence(f.message, f.path, f.line) for f in unsupervised]
-    if not unsupervised:
+    if facts.audit_error is not None:
+        check.status = Status.UNKNOWN
+        check.evidence.append(Evidence(f"the audit did not run: {facts.audit_error}"))
+    elif not unsupervised:
         count = sum(len(root.walk()) - 1 for root in facts.smap.roots)
         check.evidence.append(Evidence(f"{count} processes in {len(facts.smap.roots)} tree(s)"))
     return check

@@ -1,0 +1,88 @@
+"""n-plus-one through the project's own functions: a loop calling another module's public
+function that uses the Repo (``ctx.project_repo_functions``), on one file with the facts set by
+hand and on a real project folder through the analyzer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from elixir_pro.engine.analyzer import ProjectAnalyzer
+from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.findings import Confidence, Finding
+from elixir_pro.engine.parse import parse
+from elixir_pro.engine.rule import get_rule
+from elixir_pro.engine.scope import ScopePolicy
+
+ACCOUNTS = b"""\
+defmodule Shop.Accounts do
+  alias Shop.Repo
+
+  def get_profile(id), do: load(id)
+
+  def deliver_welcome(user), do: Repo.insert!(%Shop.Email{user_id: user.id})
+
+  def greeting(name), do: "hello " <> name
+
+  defp load(id), do: Repo.get(Shop.Profile, id)
+end
+"""
+
+REPORT = b"""\
+defmodule Shop.Report do
+  alias Shop.Accounts
+
+  @staff_ids [1, 2, 3]
+
+  def profiles(users) do
+    Enum.map(users, &Accounts.get_profile(&1.id))
+  end
+
+  def welcome(users) do
+    for user <- users, do: Accounts.deliver_welcome(user)
+  end
+
+  def greetings(users), do: Enum.map(users, &Accounts.greeting(&1.name))
+
+  def staff_profiles, do: Enum.map(@staff_ids, &Accounts.get_profile/1)
+
+  def one_profile(user), do: Accounts.get_profile(user.id)
+end
+"""
+
+FACTS = {"Shop.Accounts": frozenset({"get_profile", "deliver_welcome"})}
+
+
+def _check(source: bytes, facts: dict[str, frozenset[str]]) -> list[Finding]:
+    ctx = FileContext("lib/shop/report.ex", source, parse(source))
+    ctx.project_repo_functions = facts
+    rule = get_rule("n-plus-one")
+    assert rule is not None
+    return sorted(rule.check(ctx), key=lambda f: f.line)
+
+
+def test_a_loop_over_a_project_read_function_is_medium() -> None:
+    found = _check(REPORT, FACTS)
+    assert [(f.line, f.confidence) for f in found] == [
+        (7, Confidence.MEDIUM),
+        (11, Confidence.LOW),  # deliver_welcome is not named as a read: possibly a write
+    ]
+    assert "Accounts.get_profile uses the Repo (in Shop.Accounts)" in found[0].message
+    assert "Enum.map at line 7" in found[0].message
+
+
+def test_no_facts_no_findings() -> None:
+    assert _check(REPORT, {}) == []
+
+
+def test_a_module_of_the_same_file_is_left_to_the_local_analysis() -> None:
+    source = REPORT.replace(b"defmodule Shop.Report", b"defmodule Shop.Accounts")
+    assert _check(source, FACTS) == []
+
+
+def test_the_analyzer_fills_the_facts_from_the_other_file(tmp_path: Path) -> None:
+    (tmp_path / "lib" / "shop").mkdir(parents=True)
+    (tmp_path / "lib" / "shop" / "accounts.ex").write_bytes(ACCOUNTS)
+    (tmp_path / "lib" / "shop" / "report.ex").write_bytes(REPORT)
+    report = ProjectAnalyzer(tmp_path, policy=ScopePolicy(), jobs=1).analyze_all()
+    found = [(f.path, f.line, f.confidence) for f in report.findings if f.rule == "n-plus-one"]
+    assert ("lib/shop/report.ex", 7, Confidence.MEDIUM) in found
