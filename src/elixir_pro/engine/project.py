@@ -12,10 +12,10 @@ Built by the analyzer from every file's facts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from elixir_pro.engine.context import FileContext, arguments, text
-from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rules._common import functions_reaching, repo_calls
 from elixir_pro.engine.scope import LIB
 
@@ -86,17 +86,19 @@ def fact_calls(facts: RepoFunctions) -> set[str]:
 
 def loop_calls(ctx: FileContext) -> frozenset[str]:
     """``Tail.fun`` of every remote call inside a loop body of the file: the project functions
-    whose Repo facts can change this file's findings."""
+    whose Repo facts can change this file's findings. Read from the loop bodies' bytes (a
+    superset: a call in a comment or string counts too, which only costs a re-check)."""
     if not ctx.loop_bodies:
         return frozenset()
+    source = ctx.source
     out: set[str] = set()
     for _, body in ctx.loop_bodies:
-        for node in walk(body):
-            target = call_target(node) if node.type == "call" else None
-            if target is not None and "." in target:
-                module, fun = target.rsplit(".", 1)
-                out.add(f"{module.rsplit('.', 1)[-1]}.{fun}")
+        for match in _REMOTE.finditer(source, body.start_byte, body.end_byte):
+            out.add(f"{match.group(1).decode()}.{match.group(2).decode()}")
     return frozenset(out)
+
+
+_REMOTE = re.compile(rb"([A-Z][A-Za-z0-9_]*)\.([a-z_][A-Za-z0-9_]*[?!]?)")
 
 
 @dataclass(slots=True)
