@@ -235,3 +235,15 @@ def descendants(node: Node) -> Iterable[Node]:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.named_children))
+
+
+def string_keyed_binding(pattern: Node, name: str) -> bool:
+    """``name`` is bound as a value of a string-keyed map pattern (``%{"status" => name}``)."""
+    for node in descendants(pattern):
+        if node.type != "binary_operator" or text(node.child_by_field_name("operator")) != "=>":
+            continue
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is not None and left.type == "string" and right is not None and binds(right, name):
+            return True
+    return False

@@ -53,6 +53,11 @@ CONN_FIELDS = frozenset(
     }
 )
 
+#: Reads of one key of a map: with a string key, the map has the shape of request params.
+MAP_READS = frozenset(
+    {("Map", "get"), ("Map", "fetch"), ("Map", "fetch!"), ("Access", "get"), ("Map", "pop")}
+)
+
 #: JSON decoders: the result is as trustworthy as the text decoded.
 DECODERS = frozenset(
     (module, fun)

@@ -64,6 +64,15 @@ def through_call(trace: Trace, call: str) -> Trace:
     )
 
 
+def params_shaped(trace: Trace, key: Node | None) -> Trace:
+    """A value read by a string key (``attrs["email"]``) out of an untraced map: string keys
+    are the shape of request params (Elixir's own data uses atom keys), so it is likely
+    outside input."""
+    if trace.origin == Origin.UNKNOWN and key is not None and key.type == "string":
+        return Trace(Origin.EXTERNAL, f"a params-shaped map (read by the key {text(key)})")
+    return trace
+
+
 class Tracer:
     """Backward traces over one file. Results for function parameters are memoised."""
 
@@ -104,7 +113,9 @@ class Tracer:
             return self._binary(node, fn, depth)
         if kind == "access_call":
             target = node.child_by_field_name("target")
-            return self._expr(target, fn, depth + 1) if target is not None else UNTRACED
+            if target is None:
+                return UNTRACED
+            return params_shaped(self._expr(target, fn, depth + 1), node.child_by_field_name("key"))
         if kind == "call":
             return self._call(node, fn, depth)
         if kind in ("list", "tuple", "map", "map_content", "bitstring", "keywords", "pair"):
@@ -196,6 +207,8 @@ class Tracer:
         if key in src.TRUSTED_REMOTE or module in src.TRUSTED_MODULES:
             return SAFE
         inner = worst(self._expr(a, fn, depth + 1) for a in values)
+        if key in src.MAP_READS and len(values) >= 2:
+            return params_shaped(inner, values[1])
         if module in src.PASS_MODULES:
             return inner
         return through_call(inner, f"{module}.{fun}")
@@ -325,7 +338,14 @@ class Tracer:
         index = next((i for i, p in enumerate(fn.params) if flow.binds(p, name)), None)
         if index is None:
             return UNTRACED
-        return self.param(fn, index, depth)
+        trace = self.param(fn, index, depth)
+        if trace.origin == Origin.UNKNOWN and flow.string_keyed_binding(fn.params[index], name):
+            return Trace(
+                Origin.EXTERNAL,
+                f"`{name}`, matched by string key in a params-shaped argument of "
+                f"{fn.name}/{fn.arity}",
+            )
+        return trace
 
     def param(self, fn: FunctionDef, index: int, depth: int = 0) -> Trace:
         """Where parameter ``index`` of ``fn`` comes from: an entry point's request data,

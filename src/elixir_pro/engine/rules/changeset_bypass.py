@@ -42,8 +42,9 @@ class ChangesetBypass(Rule):
         "Confidence follows the fields written: high when a value comes from request data "
         "(controller params, LiveView events, Channel payloads), medium when values are read "
         'out of a params-shaped map by string keys (`attrs["email"]`) or come from other '
-        "outside data, low for internal data (literals, computed or generated values, rows "
-        "created at boot)."
+        "outside data, or when the same file writes that schema through its changeset "
+        "elsewhere (the validation exists and this write skips it); low for other internal "
+        "data (literals, computed or generated values, rows created at boot)."
     )
     impact = (
         "Unvalidated data is persisted; unique and foreign-key violations crash the caller "
@@ -117,7 +118,30 @@ def _judge(ctx: FileContext, tracer: Tracer, literal: Node) -> tuple[Confidence,
         )
         if keyed:
             return Confidence.MEDIUM, " with fields read from a params map by string keys"
+    schema = _schema(literal)
+    if schema and _changeset_used(ctx, schema):
+        tail = schema.rsplit(".", 1)[-1]
+        return Confidence.MEDIUM, f" while other {tail} writes in this file use its changeset"
     return Confidence.LOW, " (its fields are not traced to outside input)"
+
+
+def _schema(literal: Node) -> str:
+    """The struct module written: ``%Delivery{...}`` or ``struct(Delivery, ...)``."""
+    if literal.type == "call":
+        args = effective_arguments(literal)
+        return text(args[0]) if args and args[0].type == "alias" else ""
+    for child in literal.children:
+        if child.type == "struct":
+            return text(child).lstrip("%")
+    return ""
+
+
+def _changeset_used(ctx: FileContext, schema: str) -> bool:
+    """The file builds changesets of ``schema`` (``Delivery.changeset(...)``,
+    ``Delivery.status_changeset(...)``): the project's way to write it exists and is used."""
+    tail = schema.rsplit(".", 1)[-1]
+    calls = ctx.remote_module(tail, tail=True)
+    return any("changeset" in fun for fun in calls)
 
 
 def _field_values(literal: Node) -> list[Node]:
