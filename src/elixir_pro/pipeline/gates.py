@@ -16,7 +16,7 @@ from pathlib import Path
 
 from elixir_pro.config import Config
 from elixir_pro.engine.mix import CompileReport, TestReport, mix_available, mix_compile, mix_test
-from elixir_pro.engine.supervision import build_supervision_map, one_line
+from elixir_pro.engine.supervision import one_line
 from elixir_pro.pipeline.facts import ProjectFacts
 from elixir_pro.pipeline.gates_build import implementation_gate, test_gate
 from elixir_pro.pipeline.gates_deploy import deployment_gate
@@ -28,16 +28,16 @@ Progress = Callable[[str], None]
 
 
 def gather_facts(root: Path, config: Config | None = None) -> ProjectFacts:
-    from elixir_pro.engine.analyzer import ProjectAnalyzer
+    from elixir_pro.project import ProjectService
 
-    analyzer = ProjectAnalyzer(root, config)
+    service = ProjectService(root, config)
     audit_error: str | None = None
     try:
-        findings = analyzer.analyze_all().findings
+        findings = service.audit().findings
     except Exception as exc:  # the gates still judge what does not need the audit
         findings, audit_error = [], one_line(exc)
-    cache = analyzer.parse_cache  # the trees the audit built (empty after a pooled audit)
-    smap = build_supervision_map(root, cache)
+    cache = service.parse_cache  # the trees the audit built (empty after a pooled audit)
+    smap = service.supervision()
     facts = ProjectFacts(root, findings, smap, load_openspec(root), cache)
     facts.audit_error = audit_error
     return facts
