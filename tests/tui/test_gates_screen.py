@@ -178,7 +178,8 @@ async def test_an_evaluation_error_is_one_line_and_the_screen_stays(tmp_path: Pa
         text = header(screen, "#gates-progress")
         assert text.startswith("Could not evaluate the gates: ")
         assert text.endswith(
-            ".elixir-pro.yaml:2: rules.nonsense: unknown setting (known: disable, enable, strict, severity, paths)"
+            ".elixir-pro.yaml:2: rules.nonsense: unknown setting "
+            "(known: disable, enable, strict, severity, paths)"
         )
         await pilot.press("c")
         await pilot.pause()
