@@ -3,8 +3,9 @@ followed by name and arity, and the code a GenServer runs is told from its clien
 
 from __future__ import annotations
 
-from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef
 from elixir_pro.engine.parse import parse
+from elixir_pro.engine.rules._otp import DATABASE, blocking_work, call_graph, process_code
 
 
 def _ctx(source: str, path: str = "lib/x.ex") -> FileContext:
@@ -27,3 +28,110 @@ end
     found = {(c.start_point[0] + 1, ctx.is_signature(c)) for c in ctx.calls("receive")}
     # line 4 holds both the head (a signature) and the default argument (a real receive)
     assert found == {(2, True), (3, True), (4, True), (4, False), (5, True), (6, False)}
+
+
+def _module(ctx: FileContext, name: str) -> ModuleDef:
+    return next(m for m in ctx.modules if m.name == name)
+
+
+def _names(fns: set[FunctionDef] | list[FunctionDef]) -> set[str]:
+    return {f"{f.name}/{f.arity}" for f in fns}
+
+
+GRAPH_SOURCE = """\
+defmodule Store do
+  use GenServer
+
+  def fetch(id), do: GenServer.call(__MODULE__, {:fetch, id})
+
+  @impl true
+  def init(opts), do: {:ok, load(opts)}
+
+  @impl true
+  def handle_call({:fetch, id}, _from, state), do: {:reply, find(id), state}
+
+  @impl true
+  def handle_continue(:reload, state), do: {:noreply, init(state, :full)}
+
+  defp init(state, :full), do: Map.put(state, :rows, Store.Repo.all(Row))
+
+  defp load(opts), do: load(opts, [])
+  defp load(opts, acc) when is_list(acc), do: Keyword.get(opts, :rows, acc)
+
+  defp find(id, opts \\\\ [])
+  defp find(nil, _opts), do: nil
+  defp find(id, opts), do: Store.Repo.get(Row, id, opts)
+
+  def warm(ids) do
+    Task.start(fn -> Enum.each(ids, &find/1) end)
+    later = fn -> refresh() end
+    later
+  end
+
+  defp refresh, do: :ok
+end
+"""
+
+
+def test_local_calls_resolve_by_name_arity_and_default_arguments() -> None:
+    ctx = _ctx(GRAPH_SOURCE)
+    module = _module(ctx, "Store")
+    graph = call_graph(ctx, module)
+    init1 = module.clauses("init", 1)
+    # init/1 reaches load/1 and load/2, never the other function init/2
+    assert _names(graph.forward(init1)) == {"init/1", "load/1", "load/2"}
+    # find/1 lands on the clauses of find/2 (a default argument), all three of them
+    handler = [f for f in module.functions if f.name == "handle_call"]
+    assert _names(graph.forward(handler)) == {"handle_call/3", "find/2"}
+    assert len([f for f in graph.forward(handler) if f.name == "find"]) == 3
+    # callers: the Repo query in init/2 is reached from handle_continue/2, not from init/1
+    init2 = [f for f in module.functions if f.name == "init" and f.arity == 2]
+    assert "init/1" not in _names(graph.backward(init2))
+    assert "handle_continue/2" in _names(graph.backward(init2))
+
+
+def test_spawned_and_deferred_calls_are_not_callees() -> None:
+    ctx = _ctx(GRAPH_SOURCE)
+    module = _module(ctx, "Store")
+    graph = call_graph(ctx, module)
+    warm = module.clauses("warm", 1)
+    # &find/1 runs in the task; refresh/0 in a closure kept for later
+    assert _names(graph.forward(warm)) == {"warm/1"}
+    assert "find/2" in _names(graph.started)
+    code = process_code(ctx, module, "genserver")
+    assert "fetch/1" not in _names(code)  # client API: runs in the caller
+    assert {"init/1", "handle_call/3", "find/2", "init/2"} <= _names(code)
+
+
+def test_blocking_work_follows_helpers_in_the_same_process() -> None:
+    ctx = _ctx(GRAPH_SOURCE)
+    module = _module(ctx, "Store")
+    handler = [f for f in module.functions if f.name == "handle_call"]
+    found = blocking_work(ctx, module, handler)
+    assert [(kind, node.start_point[0] + 1) for kind, node in found] == [(DATABASE, 22)]
+    assert blocking_work(ctx, module, module.clauses("init", 1)) == []
+
+
+def test_recursion_through_another_function_is_recursion() -> None:
+    ctx = _ctx(
+        """\
+defmodule Loop do
+  defp loop(state) do
+    receive do
+      {:get, from} -> reply(from, state)
+    end
+  end
+
+  defp reply(from, state) do
+    send(from, state)
+    loop(state)
+  end
+
+  defp once(x), do: x
+end
+"""
+    )
+    module = _module(ctx, "Loop")
+    graph = call_graph(ctx, module)
+    assert graph.recursive(module.functions[0])
+    assert not graph.recursive(module.functions[-1])
