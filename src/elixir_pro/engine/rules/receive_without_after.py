@@ -6,10 +6,25 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, arguments, keyword_value
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    arguments,
+    keyword_value,
+    statements,
+    text,
+)
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.locate import has_word
+from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._otp import CallGraph, call_graph, links_before, spawned_by
+
+#: Calls that ask another process for something: a receive after one waits for the answer.
+REQUESTS = frozenset(
+    {"send", "Kernel.send", "Process.send", "GenServer.cast", ":gen_server.cast", ":erlang.send"}
+)
+CANCEL_TIMER = frozenset({"Process.cancel_timer", ":erlang.cancel_timer", ":timer.cancel"})
 
 
 @register
@@ -24,8 +39,20 @@ class ReceiveWithoutAfter(Rule):
 
     rationale = (
         "A receive that waits for a reply or a handshake blocks forever when the other side "
-        "dies, is slow or never answers. A process's own top-level message loop may wait "
-        "forever by design; a one-off wait may not."
+        "dies, is slow or never answers. A process's own message loop (a recursive function "
+        "whose body is the receive, started as a process) may wait forever by design; a "
+        "one-off wait may not, even when repeated by a recursive function that sends a "
+        "request and waits for its answer. Not reported: a receive with a `{:DOWN, ref, ...}` "
+        "or `{:EXIT, pid, ...}` clause (the other side's death ends the wait), receives in "
+        "`quote` (the macro's user owns them) and function heads or specs named `receive`. "
+        "Confidence is low when the wait can hang only in corner cases: the process is linked "
+        "to the one it waits for (a task waiting for its starter's go, a parent waiting for "
+        "the ack of a child it just started linked), the message is a fired timer's being "
+        "flushed after `cancel_timer`, or the receive takes whatever message comes next."
+    )
+    scope_reason = (
+        "Tests and scripts wait for messages on purpose (ExUnit's own timeouts end a stuck "
+        "test); only application code hangs in production."
     )
     impact = (
         "The process hangs forever when the reply never comes: callers time out, the "
@@ -56,11 +83,24 @@ end
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         for node in ctx.calls("receive"):
-            if _has_after(node):
+            if ctx.is_signature(node) or ctx.in_quote(node.start_byte) or _has_after(node):
                 continue
+            patterns = _patterns(node)
+            if any(_watches_exit(p) for p in patterns):
+                continue  # a :DOWN or :EXIT clause: the other side's death ends the wait
             fn = ctx.function_at(node.start_byte)
-            if fn is not None and ctx.is_recursive(fn):
-                continue  # the function is itself a receive loop: waiting is its job
+            graph = call_graph(ctx, fn.module) if fn is not None and fn.module else None
+            if fn is not None and graph is not None and _entry_loop(fn, graph, node):
+                continue  # the process's own message loop: waiting is its job
+            why = _only_possible(ctx, fn, graph, node, patterns)
+            if why:
+                yield self.finding_on_line(
+                    ctx,
+                    node,
+                    f"receive has no `after` clause ({why})",
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding_on_line(
                 ctx, node, "receive has no `after` clause: it waits forever if no reply comes"
             )
@@ -72,3 +112,112 @@ def _has_after(node: Node) -> bool:
         return any(c.type == "after_block" for c in block.children)
     args = arguments(node)  # receive(do: ..., after: ...)
     return not args or keyword_value(args[-1], "after") is not None
+
+
+def _patterns(receive: Node) -> list[tuple[Node, bool]]:
+    """(pattern, guarded) of each clause of a receive."""
+    block = next((c for c in receive.children if c.type == "do_block"), None)
+    if block is None:
+        args = arguments(receive)
+        block = keyword_value(args[-1], "do") if args else None
+    out: list[tuple[Node, bool]] = []
+    for clause in block.named_children if block is not None else []:
+        if clause.type != "stab_clause":
+            continue
+        left = clause.child_by_field_name("left")
+        guarded = False
+        if left is not None and left.type == "binary_operator":
+            guarded = text(left.child_by_field_name("operator")) == "when"
+            left = left.child_by_field_name("left") if guarded else left
+        first = left.named_child(0) if left is not None and left.type == "arguments" else left
+        if first is not None:
+            out.append((first, guarded))
+    return out
+
+
+def _watches_exit(pattern: tuple[Node, bool]) -> bool:
+    """``{:DOWN, ref, ...}`` (a monitor fired) or ``{:EXIT, pid, ...}`` (a linked process
+    exited while exits are trapped)."""
+    node = pattern[0]
+    if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "=":
+        node = node.child_by_field_name("left") or node
+    first = node.named_child(0) if node.type == "tuple" else None
+    return first is not None and text(first) in (":DOWN", ":EXIT")
+
+
+def _statement_of(fn: FunctionDef, node: Node) -> Node | None:
+    """The top-level statement of ``fn``'s body that is ``node`` or binds its value."""
+    body = fn.body
+    if body is None:
+        return None
+    for stmt in statements(body) if body.type == "do_block" else [body]:
+        if stmt == node:
+            return stmt
+        if (
+            stmt.type == "binary_operator"
+            and text(stmt.child_by_field_name("operator")) == "="
+            and stmt.child_by_field_name("right") == node
+        ):
+            return stmt
+    return None
+
+
+def _entry_loop(fn: FunctionDef, graph: CallGraph, receive: Node) -> bool:
+    """``fn`` is a process's message loop: it recurses, its receive is a statement of its own
+    body, it asks nobody for anything before waiting, and it is started as a process here (or
+    public, so it can be started elsewhere)."""
+    stmt = _statement_of(fn, receive)
+    if stmt is None or not graph.recursive(fn):
+        return False
+    body = fn.body
+    assert body is not None
+    for node in walk(body):
+        if node.start_byte >= stmt.start_byte:
+            break
+        if node.type == "call" and call_target(node) in REQUESTS:
+            return False  # a request then its reply: a one-off wait, repeated
+    return fn.kind == "def" or fn in graph.started
+
+
+def _only_possible(
+    ctx: FileContext,
+    fn: FunctionDef | None,
+    graph: CallGraph | None,
+    receive: Node,
+    patterns: list[tuple[Node, bool]],
+) -> str:
+    """Why the wait can only possibly hang, or "" when it likely can."""
+    if patterns and all(p.type == "identifier" and not guarded for p, guarded in patterns):
+        return "it takes whatever message comes next"
+    if fn is None or graph is None:
+        return ""
+    spawned = spawned_by(receive, fn.node)
+    if spawned is not None and spawned[1]:
+        return "it runs in a process linked to its starter: the starter's exit ends it too"
+    if spawned is None and _linked_callers(fn, graph):
+        return "its function runs only in processes linked to their starter"
+    before = [
+        call_target(n)
+        for n in walk(fn.node)
+        if n.type == "call" and n.start_byte < receive.start_byte
+    ]
+    if any(t in CANCEL_TIMER for t in before):
+        return "it flushes the message of a timer that already fired"
+    if any(t is not None and t.endswith(("start_link", "spawn_link")) for t in before):
+        return "it waits for a process it just started linked: that process's exit ends it too"
+    return ""
+
+
+def _linked_callers(fn: FunctionDef, graph: CallGraph) -> bool:
+    """Every local call of ``fn`` sits in a function run by a process linked to its starter
+    (``Task.start_link(fn -> wait_for_go() end)``, or a ``Process.link`` first)."""
+    sites = [site for c in graph.clauses(fn.name, fn.arity) for site in graph.sites.get(c, [])]
+    return bool(sites) and all(_in_linked_process(caller, ref) for caller, ref in sites)
+
+
+def _in_linked_process(caller: FunctionDef, ref: Node) -> bool:
+    spawned = spawned_by(ref, caller.node)
+    if spawned is None:
+        return False
+    start, linked = spawned
+    return linked or links_before(start, ref)
