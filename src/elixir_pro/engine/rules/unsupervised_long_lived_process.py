@@ -6,8 +6,15 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, FunctionDef, contains, effective_arguments, text
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    contains,
+    effective_arguments,
+    keyword_value,
+    text,
+)
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
@@ -38,7 +45,16 @@ class UnsupervisedLongLivedProcess(Rule):
         "GenServer.start, Agent.start, Task.start and spawn create processes that no "
         "supervisor knows about and that are not linked to their caller. When such a "
         "long-lived (often named) process crashes, nothing restarts it; when the "
-        "application stops, nothing stops it."
+        "application stops, nothing stops it. A `start` function defined next to "
+        "`start_link` in the same module is the standard API pair (the caller picks the "
+        "linked or the unlinked form) and is not reported. Confidence is medium for a named "
+        "(registered) process or one running a receive loop; low for an unnamed "
+        "GenServer/Agent, whose lifetime the calling code may well manage (it monitors or "
+        "stops it)."
+    )
+    scope_reason = (
+        "Tests and scripts start throwaway processes on purpose; only application code needs "
+        "its long-lived processes supervised."
     )
     impact = (
         "A crash silently removes a service the rest of the system expects to exist: calls "
@@ -66,25 +82,60 @@ Supervisor.start_link(children, strategy: :one_for_one)
             return
         for module, fun in SERVER_STARTS:
             for call in ctx.remote(fun, module=module):
-                if ctx.function_at(call.node.start_byte) is None:
+                fn = ctx.function_at(call.node.start_byte)
+                if fn is None or ctx.in_quote(call.node.start_byte) or _api_pair(fn):
                     continue
+                named = _named(call.node) or _registered_after(fn, call.node)
+                what = f"{module}.{fun} starts an unlinked, unsupervised process"
+                if named:
+                    message = f"{what} under a name: nothing restarts it when it crashes"
+                elif _wrapper(fn):
+                    message = f"{what}; whether it is supervised is up to the callers of {fn.name}"
+                else:
+                    message = f"{what}: nothing restarts it when it crashes"
                 yield self.finding_on_line(
                     ctx,
                     call.node,
-                    f"{module}.{fun} starts an unlinked, unsupervised process: nothing restarts "
-                    "it when it crashes",
+                    message,
+                    confidence=Confidence.MEDIUM if named else Confidence.LOW,
                 )
         candidates = [c.node for m, f in FUN_STARTS for c in ctx.remote(f, module=m)]
-        candidates.extend(ctx.calls("spawn"))
+        candidates.extend(c for c in ctx.calls("spawn") if not ctx.is_signature(c))
         for node in sorted(candidates, key=lambda n: n.start_byte):
             fn = ctx.function_at(node.start_byte)
-            if fn is None or ctx.loop_around(node) is not None:
+            if fn is None or ctx.loop_around(node) is not None or ctx.in_quote(node.start_byte):
+                continue
+            if _api_pair(fn):
                 continue
             reason = _long_lived(ctx, fn, node)
             if reason:
                 yield self.finding_on_line(
                     ctx, node, f"{call_target(node)} starts a {reason} outside any supervisor"
                 )
+
+
+def _wrapper(fn: FunctionDef) -> bool:
+    """``def start(...)``: the module's own start function, the unlinked twin of start_link."""
+    return fn.kind == "def" and fn.name == "start"
+
+
+def _api_pair(fn: FunctionDef) -> bool:
+    """``start`` next to ``start_link`` in the same module: the standard API pair (like
+    GenServer's own), where the caller picks the linked or the unlinked form."""
+    module = fn.module
+    return (
+        _wrapper(fn)
+        and module is not None
+        and any(f.name == "start_link" and f.kind == "def" for f in module.functions)
+    )
+
+
+def _named(call: Node) -> bool:
+    """A ``name:`` option among the call's arguments (a registered, long-lived process)."""
+    for arg in effective_arguments(call)[1:]:
+        if arg.type in ("keywords", "list") and keyword_value(arg, "name") is not None:
+            return True
+    return False
 
 
 def _long_lived(ctx: FileContext, fn: FunctionDef, spawn: Node) -> str:
@@ -113,7 +164,9 @@ def _registered_after(fn: FunctionDef, spawn: Node) -> bool:
 
 def _is_receive_loop(ctx: FileContext, clauses: list[FunctionDef]) -> bool:
     for clause in clauses:
-        has_receive = any(contains(clause.node, r) for r in ctx.calls("receive"))
+        has_receive = any(
+            contains(clause.node, r) and not ctx.is_signature(r) for r in ctx.calls("receive")
+        )
         if has_receive and ctx.is_recursive(clause):
             return True
     return False
