@@ -15,19 +15,22 @@ from elixir_pro.engine.context import (
     effective_arguments,
     text,
 )
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._otp import process_code, runs_in_process
 
-ACQUIRE: dict[str, str] = {
-    "Port.open": "an OS process (Port.open)",
-    ":erlang.open_port": "an OS process (open_port)",
-    "File.open": "an open file",
-    "File.open!": "an open file",
-    ":file.open": "an open file",
-    "File.touch": "a lock or temp file",
-    "File.touch!": "a lock or temp file",
-    ":global.set_lock": "a global lock",
+#: Resources a server can acquire, with how sure it is that they outlive the process. Open
+#: files, :global locks, ETS tables and monitors are released by the VM when their owner dies
+#: and are not listed. A port is closed too, but the OS program behind it only sees its stdin
+#: close and may keep running.
+ACQUIRE: dict[str, tuple[str, Confidence]] = {
+    "Port.open": ("an OS process (Port.open)", Confidence.LOW),
+    ":erlang.open_port": ("an OS process (open_port)", Confidence.LOW),
+    "File.touch": ("a marker file", Confidence.LOW),
+    "File.touch!": ("a marker file", Confidence.LOW),
+    ":telemetry.attach": ("a telemetry handler", Confidence.LOW),
+    ":telemetry.attach_many": ("a telemetry handler", Confidence.LOW),
 }
 RELEASE_FUNS = frozenset(
     {
@@ -41,6 +44,7 @@ RELEASE_FUNS = frozenset(
         "delete!",
         "delete_all",
         "del_lock",
+        "detach",
         "release",
         "unlock",
         "stop",
@@ -49,6 +53,12 @@ RELEASE_FUNS = frozenset(
     }
 )
 LOCK_WORDS = ("lock", "lease", "mutex")
+TIMERS = ("Process.send_after", ":erlang.send_after", ":timer.send_interval", ":timer.send_after")
+#: Words naming a write-out of buffered state.
+SAVE_WORDS = frozenset(
+    {"flush", "persist", "save", "autosave", "sync", "write", "commit", "drain", "dump"}
+    | {"checkpoint", "snapshot"}
+)
 
 
 @register
@@ -70,12 +80,29 @@ class GenServerMissingTerminate(Rule):
         b"Lease",
         b"mutex",
         b"Mutex",
+        b"telemetry",
     )
     rationale = (
         "A GenServer that acquires things the VM does not clean up for it (lock or lease "
-        "rows, lock and temp files, OS processes behind ports) must release them in "
-        "terminate/2; one that traps exits does so precisely so terminate/2 runs on "
-        "shutdown. Without it, a restart finds the lock still held and the file still there."
+        "rows in a database, lock files on disk, telemetry handlers bound to its pid) must "
+        "release them in terminate/2, and trap exits so that terminate/2 runs when its "
+        "supervisor shuts it down. Without it, a restart finds the lock still held and the "
+        "file still there. What the VM releases when the owner dies is not reported: open "
+        "files, :global locks, ETS tables, monitors, links. Only the server's own code "
+        "counts (its callbacks and the helpers they call), not its client API nor the tasks "
+        "it starts. Confidence is medium for lock and lease rows, lock files, locks taken "
+        "without handing the lock's owner this pid, and telemetry handlers bound to this "
+        "pid; low for ports (closed with the server, though the OS program behind may keep "
+        "running), plain marker files, other telemetry handlers, locks taken for `self()` "
+        "(the lock's owner can watch this process), and for exits trapped with no "
+        "terminate/2 (often on purpose: trapping alone makes shutdown wait for the message "
+        "being handled). Trapping exits and writing out buffered state on a timer "
+        "(`Process.send_after(self(), :flush, t)`) with no terminate/2 is medium: what is "
+        "pending at shutdown is lost."
+    )
+    scope_reason = (
+        "Servers started by tests and scripts die with the test run or the script; what they "
+        "leave behind does not reach production."
     )
     impact = (
         "Stale locks and leases block the restarted process or other nodes; temp files and "
@@ -118,47 +145,141 @@ def terminate(_reason, %{lock: lock}), do: File.rm(lock)
             if not traps and not resources:
                 continue
             terminate = module.clauses("terminate", 2)
-            if not terminate:
-                held = ", ".join(sorted(set(resources))) or "trapped exits"
+            held = ", ".join(sorted({what for what, _ in resources}))
+            sure = max((c for _, c in resources), key=lambda c: c.rank, default=Confidence.LOW)
+            if not terminate and resources:
                 yield self.finding_on_line(
-                    ctx, anchor, f"GenServer holds {held} but defines no terminate/2"
+                    ctx,
+                    anchor,
+                    f"GenServer holds {held} but defines no terminate/2",
+                    confidence=sure,
+                )
+            elif not terminate and (flush := _timed_flush(ctx, module)):
+                yield self.finding_on_line(
+                    ctx,
+                    anchor,
+                    f"GenServer traps exits and writes out its state on a timer ({flush}), but "
+                    "defines no terminate/2: what is pending at shutdown is lost",
+                )
+            elif not terminate:
+                yield self.finding_on_line(
+                    ctx,
+                    anchor,
+                    "GenServer traps exits but defines no terminate/2: nothing is cleaned up "
+                    "on shutdown",
+                    confidence=Confidence.LOW,
                 )
             elif resources and not _releases(module, terminate):
-                held = ", ".join(sorted(set(resources)))
                 yield self.finding_on_line(
-                    ctx, anchor, f"GenServer holds {held} but terminate/2 releases none of it"
+                    ctx,
+                    anchor,
+                    f"GenServer holds {held} but terminate/2 releases none of it",
+                    confidence=sure,
+                )
+            elif resources and not traps:
+                yield self.finding_on_line(
+                    ctx,
+                    anchor,
+                    f"terminate/2 releases {held}, but the server does not trap exits: a "
+                    "supervisor's shutdown skips terminate/2",
+                    confidence=sure,
                 )
 
 
-def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[str]]:
-    """Whether ``module`` traps exits, and what releasable resources it acquires (outside
-    terminate/2). Looks up the few calls that matter instead of walking every function."""
+def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[tuple[str, Confidence]]]:
+    """Whether the server process traps exits, and the resources it acquires that may outlive
+    it, in its own code (callbacks and the local functions they reach, terminate/2 aside;
+    neither the client API nor tasks it starts)."""
+    code = {f for f in process_code(ctx, module, "genserver") if f.name != "terminate"}
 
     def in_scope(node: Node) -> bool:
-        fn = ctx.function_at(node.start_byte)
-        return fn is not None and fn.module is module and fn.name != "terminate"
+        return runs_in_process(ctx, code, node)
 
     traps = False
     for call in ctx.remote("flag", module="Process"):
         args = arguments(call.node)
         if in_scope(call.node) and len(args) == 2 and text(args[0]) == ":trap_exit":
             traps = traps or text(args[1]) == "true"
-    resources: list[str] = []
-    for target, what in ACQUIRE.items():
+    resources: list[tuple[str, Confidence]] = []
+    for target, (what, sure) in ACQUIRE.items():
         mod, fun = target.rsplit(".", 1)
-        resources.extend(what for c in ctx.remote(fun, module=mod) if in_scope(c.node))
+        for call in ctx.remote(fun, module=mod):
+            if not in_scope(call.node):
+                continue
+            if target.startswith("File.touch") and _mentions_lock(call.node):
+                resources.append(("a lock file", Confidence.MEDIUM))
+            elif target.startswith(":telemetry") and _mentions_self(call.node):
+                resources.append(("a telemetry handler bound to this process", Confidence.MEDIUM))
+            else:
+                resources.append((what, sure))
     lowered = ctx.source.lower()
     if any(word.encode() in lowered for word in LOCK_WORDS):
-        for fn in module.functions:
-            if fn.name == "terminate":
-                continue
+        for fn in sorted(code, key=lambda f: f.start_byte):
             for node in walk(fn.node):
                 name = call_target(node) if node.type == "call" else None
-                if name is None or name in ACQUIRE:
+                if name is None or name in ACQUIRE or not in_scope(node):
                     continue
-                if _is_lock_acquire(name) or _inserts_lock_row(node, name):
-                    resources.append("a lock or lease")
+                if _inserts_lock_row(node, name):
+                    resources.append(("a lock or lease row", Confidence.MEDIUM))
+                elif _is_lock_acquire(name):
+                    # a lock taken for this pid can be freed by the lock's owner when it dies
+                    sure = Confidence.LOW if _mentions_self(node) else Confidence.MEDIUM
+                    resources.append(("a lock or lease", sure))
     return traps, resources
+
+
+def _timed_flush(ctx: FileContext, module: ModuleDef) -> str:
+    """The timer message (``:flush``) with which the server writes out what it buffered, when
+    it has one: a message it sends itself later whose name, or the name of a local function
+    its handle_info clause calls, says it saves (flush, persist, save, sync, write...)."""
+    code = process_code(ctx, module, "genserver")
+    for target in TIMERS:
+        mod, fun = target.rsplit(".", 1)
+        for call in ctx.remote(fun, module=mod):
+            if not runs_in_process(ctx, code, call.node):
+                continue
+            message = _timer_message(call.node)
+            if message is None:
+                continue
+            if _saving(text(message)) or any(
+                _saving(call_target(n) or "")
+                for clause in _handlers_of(module, text(message))
+                for n in walk(clause.node)
+                if n.type == "call" and n.start_byte >= clause.head_end
+            ):
+                return text(message)
+    return ""
+
+
+def _timer_message(call: Node) -> Node | None:
+    """The message of ``Process.send_after(self(), :flush, t)`` or ``:timer.send_interval(t,
+    :flush)``, when it is an atom."""
+    args = arguments(call)
+    candidates = [a for a in args if a.type == "atom"]
+    return candidates[0] if candidates else None
+
+
+def _handlers_of(module: ModuleDef, message: str) -> list[FunctionDef]:
+    out = []
+    for clause in module.clauses("handle_info", 2):
+        params = clause.params
+        if params and text(params[0]) == message:
+            out.append(clause)
+    return out
+
+
+def _saving(name: str) -> bool:
+    words = set(name.lstrip(":").rsplit(".", 1)[-1].rstrip("!?").split("_"))
+    return bool(words & SAVE_WORDS)
+
+
+def _mentions_lock(call: Node) -> bool:
+    args = text(call).lower()
+    return any(w in args for w in (*LOCK_WORDS, ".pid"))
+
+
+def _mentions_self(call: Node) -> bool:
+    return "self()" in text(call)
 
 
 def _is_lock_acquire(target: str) -> bool:
