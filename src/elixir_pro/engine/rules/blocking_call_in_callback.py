@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tree_sitter import Node
-
-from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.context import FileContext, RemoteCall
 from elixir_pro.engine.findings import Finding, Severity
-from elixir_pro.engine.parse import call_target
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     GENSERVER_ARITY,
     http_calls,
-    in_callbacks,
     repo_calls,
     sleep_calls,
 )
+from elixir_pro.engine.rules._otp import HTTP_BUILDERS, callbacks_reaching, elsewhere
 
-SPAWNS = frozenset({"spawn", "spawn_link", "spawn_monitor", "Process.spawn"})
 HANDLERS = ("handle_call", "handle_cast", "handle_info", "handle_continue")
 
 
@@ -33,7 +29,13 @@ class BlockingCallInCallback(Rule):
         "A GenServer handles one message at a time. Process.sleep in a callback stalls every "
         "message behind it; an HTTP request or a database query in handle_call also keeps "
         "the caller blocked, and a slow dependency turns into 5-second call timeouts that "
-        "crash callers."
+        "crash callers. Calls made through local helpers count (functions are matched by "
+        "name and arity); work handed to a Task, a spawned process or a closure kept for "
+        "later does not."
+    )
+    scope_reason = (
+        "Servers in tests and scripts serve one caller, the test itself; a blocked callback "
+        "there stalls no one else."
     )
     impact = (
         "Mailbox backlog and caller timeouts under load; one slow dependency stalls the "
@@ -68,30 +70,27 @@ end
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         groups = (
             (sleep_calls(ctx), HANDLERS, "sleeps and stalls every message behind it"),
-            (http_calls(ctx), ("handle_call",), "makes an HTTP request while the caller waits"),
+            (_requests(ctx), ("handle_call",), "makes an HTTP request while the caller waits"),
             (repo_calls(ctx), ("handle_call",), "queries the database while the caller waits"),
         )
         for calls, handlers, what in groups:
             for call in calls:
-                fn = in_callbacks(ctx, call.node, handlers, GENSERVER_ARITY)
+                fn = ctx.function_at(call.node.start_byte)
                 if fn is None or fn.module is None or ctx.is_genserver(fn.module) is None:
                     continue
-                if _runs_elsewhere(call.node, fn.node):
+                if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
+                    continue  # runs in another process, or later
+                callbacks = callbacks_reaching(ctx, fn, handlers, GENSERVER_ARITY)
+                if not callbacks:
                     continue
+                where = f"{callbacks[0].name}/{callbacks[0].arity}"
+                if fn not in callbacks:
+                    where = f"{fn.name}/{fn.arity} (called from {where})"
                 yield self.finding_on_line(
-                    ctx, call.node, f"{call.module}.{call.fun} in {fn.name}/{fn.arity} {what}"
+                    ctx, call.node, f"{call.module}.{call.fun} in {where} {what}"
                 )
 
 
-def _runs_elsewhere(node: Node, stop: Node) -> bool:
-    """True inside a function handed to Task.* or spawn: it runs in another process."""
-    current = node.parent
-    while current is not None and current != stop:
-        if current.type == "anonymous_function":
-            args = current.parent
-            owner = args.parent if args is not None and args.type == "arguments" else None
-            target = call_target(owner) if owner is not None else None
-            if target is not None and (target.startswith("Task.") or target in SPAWNS):
-                return True
-        current = current.parent
-    return False
+def _requests(ctx: FileContext) -> list[RemoteCall]:
+    """HTTP client calls that send a request (``Req.new`` only builds one)."""
+    return [c for c in http_calls(ctx) if c.fun not in HTTP_BUILDERS]

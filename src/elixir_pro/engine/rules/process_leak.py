@@ -6,8 +6,15 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, FunctionDef, contains, statements, text
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    contains,
+    effective_arguments,
+    statements,
+    text,
+)
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 
@@ -26,7 +33,13 @@ class ProcessLeak(Rule):
         "that is never awaited leaves a monitor and a stray message behind, and a crash in it "
         "takes the caller down at an arbitrary moment. Task.yield_many without shutting down "
         "the tasks that did not answer leaves them running. Spawning one process per element "
-        "of a collection creates an unbounded number of unsupervised processes."
+        "of a collection creates an unbounded number of unsupervised processes. Spawning "
+        "one process per chunk (`chunk_every`) is reported with low confidence: the count is "
+        "bounded by the chunk size the code chose."
+    )
+    scope_reason = (
+        "Tests and scripts start short-lived processes that end with the run; leaks matter "
+        "in the long-running application."
     )
     impact = (
         "Mailboxes and process counts grow without bound; memory leaks and the process limit "
@@ -62,14 +75,34 @@ end
         for name in SPAWNS:
             spawns = [*ctx.calls(name), *(c.node for c in ctx.remote(name, module="Process"))]
             for node in spawns:
+                if node.type == "call" and ctx.is_signature(node):
+                    continue
                 loop = ctx.loop_around(node)
-                if loop is not None:
+                if loop is None:
+                    continue
+                where = f"the {call_target(loop) or 'loop'} at line {loop.start_point[0] + 1}"
+                if _over_chunks(loop):
                     yield self.finding_on_line(
                         ctx,
                         node,
-                        f"{name} inside the {call_target(loop) or 'loop'} at line "
-                        f"{loop.start_point[0] + 1} starts one unsupervised process per element",
+                        f"{name} inside {where} starts one unsupervised process per chunk",
+                        confidence=Confidence.LOW,
                     )
+                    continue
+                yield self.finding_on_line(
+                    ctx, node, f"{name} inside {where} starts one unsupervised process per element"
+                )
+
+
+def _over_chunks(loop: Node) -> bool:
+    """The loop walks chunks of a collection (``chunk_every``): the number of processes is
+    the number of chunks, bounded by the chunk size the code chose."""
+    args = effective_arguments(loop)
+    if call_target(loop) == "for":
+        enumerable = " ".join(text(a) for a in args if a.type != "keywords")
+    else:
+        enumerable = text(args[0]) if args else ""
+    return "chunk_every" in enumerable or "chunk_by" in enumerable
 
 
 def _calls_in(fn: FunctionDef) -> set[str]:

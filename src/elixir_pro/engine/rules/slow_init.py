@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_pro.engine.context import FileContext
-from elixir_pro.engine.findings import Finding, Severity
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, ModuleDef, statements, text
+from elixir_pro.engine.findings import Confidence, Finding, Severity
+from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     GENSERVER_ARITY,
     http_calls,
-    in_callbacks,
     repo_calls,
     sleep_calls,
+)
+from elixir_pro.engine.rules._otp import (
+    HTTP_BUILDERS,
+    call_arity,
+    call_graph,
+    callbacks_reaching,
+    elsewhere,
 )
 
 
@@ -26,7 +35,14 @@ class SlowInit(Rule):
     rationale = (
         "init/1 runs while the supervisor waits: start_link does not return until it does. "
         "Database queries, HTTP requests or sleeps there delay the boot of every sibling "
-        "started after it, and a timeout fails the whole application start."
+        "started after it, and a timeout fails the whole application start. Calls made "
+        "through local helpers count too; work handed to a Task or kept in a closure for "
+        "later does not. An init/1 that never returns `{:ok, state}` (only `:ignore` or "
+        "`{:stop, ...}`) is a one-shot job whose blocking start is the point: low confidence."
+    )
+    scope_reason = (
+        "Servers started by tests and scripts are not under the application's supervisor; a "
+        "slow start there delays nothing in production."
     )
     impact = "Slow or failing boots; a slow dependency at start-up crashes the application."
     recommendation = (
@@ -52,14 +68,73 @@ def handle_continue(:load, state), do: {:noreply, %{state | rates: Repo.all(Rate
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        calls = [*repo_calls(ctx), *http_calls(ctx), *sleep_calls(ctx)]
+        requests = [c for c in http_calls(ctx) if c.fun not in HTTP_BUILDERS]
+        calls = [*repo_calls(ctx), *requests, *sleep_calls(ctx)]
         for call in sorted(calls, key=lambda c: c.node.start_byte):
-            fn = in_callbacks(ctx, call.node, ("init",), GENSERVER_ARITY)
+            fn = ctx.function_at(call.node.start_byte)
             if fn is None or fn.module is None or ctx.is_genserver(fn.module) is None:
+                continue
+            if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
+                continue  # runs in another process, or later
+            inits = callbacks_reaching(ctx, fn, ("init",), GENSERVER_ARITY)
+            if not inits:
+                continue
+            where = "init/1" if fn.name == "init" else f"{fn.name}/{fn.arity} (called from init/1)"
+            if not _starts_a_server(ctx, fn.module):
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{call.module}.{call.fun} in {where} blocks the supervisor, but init/1 "
+                    "never returns {:ok, state}: the work is the start itself",
+                    confidence=Confidence.LOW,
+                )
                 continue
             yield self.finding_on_line(
                 ctx,
                 call.node,
-                f"{call.module}.{call.fun} in init/1 blocks the supervisor; "
+                f"{call.module}.{call.fun} in {where} blocks the supervisor; "
                 "move it to handle_continue/2",
             )
+
+
+def _starts_a_server(ctx: FileContext, module: ModuleDef) -> bool:
+    """Whether init/1 leaves a server running: it builds an ``{:ok, ...}`` tuple (itself, or
+    a local function whose result it returns), or returns something else than
+    ``:ignore``/``{:stop, ...}``. An init/1 returning only those is a one-shot job run at
+    start-up, blocking on purpose."""
+    inits = module.clauses("init", 1)
+    graph = call_graph(ctx, module)
+    pending, seen = list(inits), set()
+    while pending:
+        fn = pending.pop()
+        if fn in seen or fn.body is None:
+            continue
+        seen.add(fn)
+        for node in walk(fn.body):
+            if (
+                node.type == "tuple"
+                and text(node.named_child(0)) == ":ok"
+                and not _in_pattern(node, fn.node)
+            ):
+                return True
+        last = statements(fn.body)[-1] if statements(fn.body) else None
+        if last is not None and last.type == "call" and "." not in (call_target(last) or "."):
+            pending.extend(graph.clauses(call_target(last) or "", call_arity(last)))
+    return not any(":ignore" in text(c.node) or ":stop" in text(c.node) for c in inits)
+
+
+def _in_pattern(node: Node, stop: Node) -> bool:
+    """``node`` is matched against, not built: in a clause head (``{:ok, n} ->``) or on the
+    left of ``=`` or ``<-``."""
+    child, current = node, node.parent
+    while current is not None and current != stop:
+        if current.type == "stab_clause" and current.child_by_field_name("left") == child:
+            return True
+        if (
+            current.type == "binary_operator"
+            and text(current.child_by_field_name("operator")) in ("=", "<-")
+            and current.child_by_field_name("left") == child
+        ):
+            return True
+        child, current = current, current.parent
+    return False
