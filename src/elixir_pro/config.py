@@ -18,6 +18,9 @@ Example ``.elixir-pro.yaml``::
     verify: {format: true, compile: true, test_stale: true}
     llm: {model: opus, max_tool_rounds: 20}
     tools: {allow_secrets: [".env.example"], bash_timeout: 60, allow_bash: ["mix test*"]}
+    mcp_servers:                      # MCP servers whose tools Claude may use (docs/protocols.md)
+      tidewave: {url: "http://localhost:4000/tidewave/mcp", allow: [get_docs]}
+      notes: {command: notes-mcp, args: [--stdio], env: {NOTES_DIR: notes}, timeout: 10}
 """
 
 from __future__ import annotations
@@ -112,6 +115,22 @@ class ToolsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class McpServerConfig:
+    """One MCP server: a stdio ``command`` (with ``args``, ``env``) or a streamable-HTTP ``url``
+    (with ``headers``). ``allow`` names tools that run without asking although not annotated
+    read-only; ``timeout`` bounds connecting and each call, in seconds."""
+
+    name: str
+    command: str = ""
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
@@ -120,6 +139,7 @@ class Config:
     tools: ToolsConfig = field(default_factory=ToolsConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     audit: AuditConfig = field(default_factory=AuditConfig)
+    mcp_servers: tuple[McpServerConfig, ...] = ()
     sources: tuple[str, ...] = ()
 
     def policy(self, *, include_tests: bool = False, strict: bool = False) -> ScopePolicy:
@@ -262,6 +282,40 @@ def _llm(reader: _Reader, node: yaml.Node, current: LlmConfig) -> LlmConfig:
     return replace(updated, prices=prices)
 
 
+def _mcp_servers(
+    reader: _Reader, node: yaml.Node, current: tuple[McpServerConfig, ...]
+) -> tuple[McpServerConfig, ...]:
+    """``mcp_servers: {NAME: {...}}``; a project's server replaces the user's of that name."""
+    servers = {s.name: s for s in current}
+    for name, server_node in reader.mapping(node, "mcp_servers").items():
+        dotted = f"mcp_servers.{name}"
+        if not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
+            raise reader.fail(
+                server_node, dotted, "a server name holds only letters, digits, - and _"
+            )
+        maps = {}
+        flat = []
+        for key, value in reader.mapping(server_node, dotted).items():
+            if key == "name":
+                raise reader.fail(value, f"{dotted}.name", "the name is the key above it")
+            if key in ("env", "headers"):
+                items = reader.mapping(value, f"{dotted}.{key}").items()
+                maps[key] = {k: reader.scalar(v, f"{dotted}.{key}.{k}", str) for k, v in items}
+            else:
+                flat.append((yaml.ScalarNode("tag:yaml.org,2002:str", key), value))
+        flat_node = yaml.MappingNode("tag:yaml.org,2002:map", flat)
+        server = _section(reader, flat_node, dotted, McpServerConfig(name))
+        server = replace(server, **maps)
+        if bool(server.command) == bool(server.url):
+            raise reader.fail(server_node, dotted, "give either command (stdio) or url (HTTP)")
+        if server.url and not server.url.startswith(("http://", "https://")):
+            raise reader.fail(server_node, f"{dotted}.url", "expected an http:// or https:// URL")
+        if server.timeout <= 0:
+            raise reader.fail(server_node, f"{dotted}.timeout", "expected a positive number")
+        servers[name] = server
+    return tuple(servers.values())
+
+
 def _apply_file(config: Config, path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
@@ -285,8 +339,10 @@ def _apply_file(config: Config, path: Path) -> Config:
             config = replace(config, llm=_llm(reader, node, config.llm))
         elif key in ("watch", "verify", "tools", "paths", "audit"):
             config = replace(config, **{key: _section(reader, node, key, getattr(config, key))})
+        elif key == "mcp_servers":
+            config = replace(config, mcp_servers=_mcp_servers(reader, node, config.mcp_servers))
         else:
-            known = "rules, paths, audit, watch, verify, llm, tools"
+            known = "rules, paths, audit, watch, verify, llm, tools, mcp_servers"
             raise reader.fail(node, key, f"unknown section (known: {known})")
     confidences = tuple(c.value for c in Confidence)
     if config.audit.min_confidence not in confidences:
