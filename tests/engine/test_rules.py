@@ -1,5 +1,9 @@
 """Each rule against its fixtures: dirty files must give exactly the lines marked ``# expect``,
-clean files (the near-misses) must give nothing for that rule."""
+clean files (the near-misses) must give nothing for that rule.
+
+A ``no-releases`` fixture is analysed as ``mix.exs``; the deployment files beside it (Procfile,
+Dockerfile, fly.toml, ...) are the files of the folder named like the fixture with ``.deploy``
+(``dirty_app.exs`` -> ``dirty_app.deploy/Procfile``), read by the engine's own reader."""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from elixir_pro.engine.analyzer import analyze_source
+from elixir_pro.engine.context import FileContext
+from elixir_pro.engine.deploy import deploy_files
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.rule import all_rules
+from elixir_pro.engine.parse import parse
+from elixir_pro.engine.rule import all_rules, get_rule
 from elixir_pro.engine.scope import ScopePolicy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "engine"
@@ -36,7 +43,16 @@ def _rel_path(rule_id: str, path: Path) -> str:
 
 
 def _findings(rule_id: str, path: Path) -> list[Finding]:
-    findings = analyze_source(_rel_path(rule_id, path), path.read_bytes(), policy=POLICY)
+    rel_path, source = _rel_path(rule_id, path), path.read_bytes()
+    deploy = path.with_suffix(".deploy")
+    if deploy.is_dir():
+        ctx = FileContext(rel_path, source, parse(source))
+        ctx.deploy_files = deploy_files(deploy, rel_path)
+        rule = get_rule(rule_id)
+        assert rule is not None
+        findings = list(rule.check(ctx)) if rule.applies(ctx) else []
+    else:
+        findings = analyze_source(rel_path, source, policy=POLICY)
     return sorted((f for f in findings if f.rule == rule_id), key=lambda f: f.line)
 
 

@@ -1,4 +1,8 @@
-"""Rule ``no-releases``: an OTP application's mix.exs without a ``releases:`` config."""
+"""Rule ``no-releases``: a deployed application started with Mix instead of a release.
+
+Reads the deployment files beside ``mix.exs`` (``ctx.deploy_files``, see ``_deploy_start.py``);
+the finding sits on ``def project`` and names the file and line that run Mix.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,50 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, text
-from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.context import FileContext, FunctionDef, text
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._deploy_start import mix_starts
 from elixir_pro.engine.scope import BUILD
-
-UMBRELLA_CHILD_KEYS = frozenset({"in_umbrella", "build_path", "apps_path"})
 
 
 @register
 class NoReleases(Rule):
     id = "no-releases"
     severity = Severity.MEDIUM
-    title = "OTP application without a release configuration"
+    title = "Deployed without a release"
     mix_exs_only = True
     scopes = frozenset({BUILD})
-    triggers = (b"mod:",)
+    triggers = (b"mod:", b"apps_path")
+    scope_reason = "The deployment is described by the project's mix.exs and the files beside it."
     rationale = (
-        "An application with a `mod:` callback is meant to run as a service. Without a "
-        "`releases:` entry in `project/0` it is deployed with `mix run`, which needs the "
-        "whole build toolchain on the server and gives no runtime configuration, no "
-        "hot-upgrade-safe boot scripts and no `bin/app remote` console."
+        "An application deployed with `mix phx.server`, `mix run --no-halt` or `iex -S mix` "
+        "runs its build tool in production: the server needs Elixir, Mix, the sources and the "
+        "dependencies' build, boots by compiling, reads config the way development does, and "
+        "has no `bin/app remote` console or `bin/app eval` for migrations. A release "
+        "(`MIX_ENV=prod mix release`, then `bin/app start`) is a self-contained build of the "
+        "application and the runtime. The rule reads the deployment files beside mix.exs "
+        "(Dockerfile: the final stage's CMD/ENTRYPOINT; Procfile; fly.toml; render.yaml; "
+        "app.json; heroku.yml; railway and nixpacks files; systemd units; compose files). "
+        "Confidence is high on a production platform (Procfile, fly.toml, ...) or with "
+        "`MIX_ENV=prod`, medium for a Dockerfile or compose file that does not say, low for "
+        "a development setup (a `.dev` file, `MIX_ENV=dev`). Libraries (no `mod:` in "
+        "application/0) and projects without deployment files are never reported."
     )
     impact = (
-        "Deployments depend on Mix and source code in production; boot configuration and "
-        "runtime.exs handling differ from what the team tests."
+        "Production depends on Mix and the source tree; boot is slow and configuration "
+        "differs from what a release would load; operators lose the release's remote console "
+        "and eval commands."
     )
     recommendation = (
-        "Add `releases: [my_app: [include_executables_for: [:unix]]]` to `project/0` and "
-        "build with `MIX_ENV=prod mix release`."
+        "Build a release (`MIX_ENV=prod mix release`, `mix phx.gen.release --docker` for "
+        "Phoenix) and start it with `bin/<app> start` (Procfile: "
+        "`web: _build/prod/rel/<app>/bin/<app> start`)."
     )
     dirty_example = """\
+# Procfile, beside mix.exs:
+#   web: MIX_ENV=prod mix phx.server
 def project do
   [app: :shop, version: "0.1.0", deps: deps()]
 end
@@ -47,6 +63,8 @@ def application do
 end
 """
     clean_example = """\
+# Procfile, beside mix.exs:
+#   web: _build/prod/rel/shop/bin/shop start
 def project do
   [app: :shop, version: "0.1.0", deps: deps(), releases: [shop: []]]
 end
@@ -57,21 +75,31 @@ end
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        if not ctx.deploy_files:
+            return
         for module in ctx.modules:
-            project = next((f for f in module.clauses("project", 0)), None)
-            application = next((f for f in module.clauses("application", 0)), None)
-            if project is None or application is None:
+            project = next(iter(module.clauses("project", 0)), None)
+            if project is None or not _application(module.clauses("application", 0), project):
                 continue
-            if "mod" not in _keys(application.node):
-                continue  # a library
-            keys = _keys(project.node)
-            if "releases" in keys or keys & UMBRELLA_CHILD_KEYS:
+            starts = mix_starts(ctx.deploy_files)
+            if not starts:
                 continue
-            yield self.finding_on_line(
-                ctx,
-                project.node,
-                "an OTP application (has `mod:`) with no `releases:` in project/0",
+            first = starts[0]
+            where = f"{first.path} line {first.line} starts the application with `{first.command}`"
+            message = (
+                f"{where}: a development setup? If this file deploys the application, it "
+                "runs without a release"
+                if first.confidence == Confidence.LOW
+                else f"deployed without a release: {where}"
             )
+            yield self.finding_on_line(ctx, project.node, message, confidence=first.confidence)
+
+
+def _application(application: list[FunctionDef], project: FunctionDef) -> bool:
+    """An OTP application (``mod:`` in application/0) or an umbrella root (``apps_path:``)."""
+    if any("mod" in _keys(clause.node) for clause in application):
+        return True
+    return "apps_path" in _keys(project.node)
 
 
 def _keys(node: Node) -> set[str]:
