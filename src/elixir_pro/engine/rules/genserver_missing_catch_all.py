@@ -40,7 +40,9 @@ class GenServerMissingCatchAll(Rule):
         "an endpoint broadcast carries whatever any publisher sends, telemetry handlers and "
         "node monitors send their own events, monitors send :DOWN, tasks send their replies, "
         "ports their output. Confidence is medium when the process subscribes to such a "
-        "source (in its own callbacks) and its clauses do not cover it; low for a GenServer "
+        "source (in its own callbacks) and its clauses do not cover it; low when its only "
+        "subscription goes through another module's `subscribe` function (that module "
+        "publishes the messages and may send only the handled ones), and for a GenServer "
         "whose messages all come from itself (timers, sends to self) or from processes it "
         "talks to on purpose. LiveViews and Channels are reported only when they subscribe. "
         "handle_call/handle_cast are checked when the client API forwards caller-supplied "
@@ -117,10 +119,11 @@ end
                 if not sources and kind != "genserver":
                     continue
                 what = "the process" if kind != "genserver" else "the server"
+                sure = any(strong for _, strong in sources)
                 if sources:
                     message = (
-                        f"handle_info/2 has no catch-all clause, and {sources[0]}: a message "
-                        f"no clause matches crashes {what}"
+                        f"handle_info/2 has no catch-all clause, and {sources[0][0]}: a "
+                        f"message no clause matches crashes {what}"
                     )
                 else:
                     message = (
@@ -131,7 +134,7 @@ end
                     ctx,
                     clauses[0].node,
                     message,
-                    confidence=Confidence.MEDIUM if sources else Confidence.LOW,
+                    confidence=Confidence.MEDIUM if sure else Confidence.LOW,
                 )
 
 
@@ -167,23 +170,35 @@ def _two_tuples_with_variable_head(clauses: list[FunctionDef]) -> bool:
 
 def _uncovered_sources(
     ctx: FileContext, module: ModuleDef, kind: str, clauses: list[FunctionDef]
-) -> list[str]:
+) -> list[tuple[str, bool]]:
     """The message sources the process subscribes to in its own code that its handle_info
-    clauses do not cover, described for the message."""
+    clauses do not cover, described for the message, strongest first: (description, strong).
+    A subscription through another module's own ``subscribe`` function is weak: that module
+    publishes the messages and may well send only the ones handled here."""
     code = process_code(ctx, module, kind)
     if kind != "genserver":  # a LiveView's or Channel's helpers all run in its process
         code |= {f for f in module.functions if f.kind in ("def", "defp")}
     atoms = _first_atoms(clauses)
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     for fn in sorted(code, key=lambda f: f.start_byte):
         for node in walk(fn.node):
             if node.type != "call" or not runs_in_process(ctx, code, node):
                 continue
             target = call_target(node) or ""
             label = _source(ctx, node, target, atoms, clauses)
-            if label and label not in found:
-                found.append(label)
+            if label:
+                found.append((label, not _wrapped_subscription(target)))
+    found.sort(key=lambda item: not item[1])
     return found
+
+
+def _wrapped_subscription(target: str) -> bool:
+    """``Accounts.subscribe()``: a module's own subscribe function, not a PubSub or an
+    endpoint (``Phoenix.PubSub.subscribe``, ``MyAppWeb.Endpoint.subscribe``)."""
+    if not target.endswith(".subscribe"):
+        return False
+    module = target.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return module not in ("PubSub", "Endpoint")
 
 
 def _source(
