@@ -8,6 +8,7 @@ from tree_sitter import Node
 
 from elixir_pro.engine.context import FileContext, ModuleDef, arguments, text
 from elixir_pro.engine.findings import Finding, Severity
+from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
 
 Callbacks = frozenset[tuple[str, int]]
@@ -129,13 +130,15 @@ def init(opts), do: {:ok, opts}
             names = {name for name, _ in callbacks}
             seen: set[tuple[str, int]] = set()
             for fn in module.functions:
-                if fn.kind != "def" or fn.name not in names:
-                    continue
+                if fn.kind != "def" or fn.name not in names or ctx.in_quote(fn.start_byte):
+                    continue  # a def inside `quote` belongs to the module that uses it
                 key = (fn.name, fn.arity)
                 if key in seen:
                     continue
                 seen.add(key)
-                if key in callbacks and not _has_impl(fn.node):
+                generated = _generated_before(fn.node, fn.name)
+                first = generated if generated is not None else fn.node
+                if key in callbacks and not _has_impl(first):
                     yield self.finding_on_line(
                         ctx, fn.node, f"{fn.name}/{fn.arity} is a callback but has no @impl"
                     )
@@ -155,8 +158,14 @@ def _callbacks(ctx: FileContext, module: ModuleDef) -> set[tuple[str, int]]:
 
 
 def _has_impl(def_node: Node) -> bool:
-    """True when an ``@impl`` attribute sits among the attributes right above ``def_node``."""
-    node = def_node.prev_named_sibling
+    """True when an ``@impl`` attribute sits among the attributes right above ``def_node``,
+    or above the ``for`` comprehension whose body starts with it (``@impl true`` then
+    ``for x <- ..., do: def callback(unquote(x))``)."""
+    comprehension = _generating_for(def_node)
+    in_keyword = def_node.parent is not None and def_node.parent.type == "pair"
+    node = None if comprehension is not None and in_keyword else _previous(def_node)
+    if node is None and comprehension is not None:
+        return _has_impl(comprehension)
     while node is not None:
         if node.type == "comment":
             node = node.prev_named_sibling
@@ -169,3 +178,47 @@ def _has_impl(def_node: Node) -> bool:
             return True
         node = node.prev_named_sibling
     return False
+
+
+def _previous(node: Node) -> Node | None:
+    sibling = node.prev_named_sibling
+    while sibling is not None and sibling.type == "comment":
+        sibling = sibling.prev_named_sibling
+    return sibling
+
+
+def _generating_for(def_node: Node) -> Node | None:
+    """The ``for`` call whose body ``def_node`` opens (``for ... do def ...`` or
+    ``for ..., do: def ...``), else None."""
+    parent = def_node.parent
+    if parent is not None and parent.type == "pair":  # do: def ...
+        keywords = parent.parent
+        args = keywords.parent if keywords is not None else None
+        call = args.parent if args is not None else None
+    elif parent is not None and parent.type == "do_block":
+        call = parent.parent
+    else:
+        return None
+    if call is None or call.type != "call":
+        return None
+    return call if text(call.child_by_field_name("target")) == "for" else None
+
+
+def _generated_before(def_node: Node, name: str) -> Node | None:
+    """A ``for`` comprehension above ``def_node`` in the same body that generates clauses of
+    ``name`` (``for tag <- @tags, do: def(void?(unquote(tag)), do: true)``): it holds the
+    function's first clause, and the ``@impl`` belongs above it."""
+    sibling = def_node.prev_named_sibling
+    while sibling is not None:
+        if sibling.type == "call" and text(sibling.child_by_field_name("target")) == "for":
+            for node in walk(sibling):
+                if node.type != "call" or text(node.child_by_field_name("target")) != "def":
+                    continue
+                args = arguments(node)
+                head = args[0] if args else None
+                if head is not None and head.type == "binary_operator":  # def f(x) when ...
+                    head = head.child_by_field_name("left")
+                if head is not None and text(head.child_by_field_name("target")) == name:
+                    return sibling
+        sibling = sibling.prev_named_sibling
+    return None
