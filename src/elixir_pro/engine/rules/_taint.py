@@ -9,9 +9,9 @@ and into the callers of a private function, until it reaches
 - a request: controller action params, LiveView event and URL params, Channel payloads,
   ``conn.params`` and friends, decoded JSON of a request, socket data (:attr:`Origin.REQUEST`);
 - outside data that is not proven attacker-controlled (an HTTP response, JSON of unknown
-  origin, request data passed through a call we cannot see into) (:attr:`Origin.EXTERNAL`);
-- something untraced: an argument of a public function, the result of a call
-  (:attr:`Origin.UNKNOWN`);
+  origin, a value read by string key from a params-shaped map) (:attr:`Origin.EXTERNAL`);
+- something untraced: an argument of a public function, the result of a call we cannot see
+  into, even of outside data (it may bound it) (:attr:`Origin.UNKNOWN`);
 - something bounded or trusted: literals, module attributes, names of existing atoms,
   environment and application configuration, a value checked against an allowlist
   (:attr:`Origin.SAFE`).
@@ -55,13 +55,12 @@ def worst(traces: Iterable[Trace]) -> Trace:
 
 
 def through_call(trace: Trace, call: str) -> Trace:
-    """A value computed by a call we cannot see into from ``trace``: at least untraced, and
-    request data is only likely to survive it."""
-    if trace.origin == Origin.REQUEST:
-        return Trace(Origin.EXTERNAL, f"{trace.why} (through {call})")
-    return (
-        trace if trace.origin > Origin.UNKNOWN else Trace(Origin.UNKNOWN, f"the result of {call}")
-    )
+    """A value computed by a call we cannot see into: untraced. Outside data passed in is
+    named in the reason, but the call may well bound it (a normaliser, a lookup, a
+    validation), so it proves nothing."""
+    if trace.origin > Origin.UNKNOWN:
+        return Trace(Origin.UNKNOWN, f"the result of {call} on {trace.why}")
+    return Trace(Origin.UNKNOWN, f"the result of {call}")
 
 
 def params_shaped(trace: Trace, key: Node | None) -> Trace:

@@ -52,8 +52,9 @@ class UnsafeAtomCreation(Rule):
         "value comes from. High: request data (controller action params, `conn.params` and "
         "friends, LiveView event and URL params, Channel payloads and topics, a request body, "
         "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin, "
-        "request data passed through a call the analyzer cannot see into). Low: an argument "
-        "of a public function or another untraced value. Values checked against an allowlist "
+        "a value read by string key from a params-shaped map argument). Low: an argument of "
+        "a public function, or the result of a call the analyzer cannot see into (even of "
+        "request data: the call may bound it). Values checked against an allowlist "
         "first (a guard, `if x in @allowed`, `valid_x?(x)`), built from existing atoms, module "
         "names or configuration, and conversions at compile time (macros, `quote`, module "
         "bodies, Mix tasks, modules that generate code) are not reported."
@@ -129,7 +130,7 @@ end
             else (f"makes atoms from {trace.why}")
         )
         if trace.origin == Origin.UNKNOWN:
-            message = f"{what} {made} (not traced to outside input)"
+            message = f"{what} {made}, not proven to be outside input"
         else:
             message = f"{what} {made}: each new value is an atom never freed"
         return self.finding_on_line(ctx, node, message, confidence=confidence, severity=severity)
