@@ -18,6 +18,12 @@ defmodule Courier.Metrics do
     GenServer.cast(__MODULE__, {:increment, name})
   end
 
+  @doc "Counts `pid`'s exit under `:exits` when it stops."
+  @spec watch(pid()) :: :ok
+  def watch(pid) when is_pid(pid) do
+    GenServer.cast(__MODULE__, {:watch, pid})
+  end
+
   @doc "The current counters."
   @spec snapshot() :: %{atom() => non_neg_integer()}
   def snapshot do
@@ -36,6 +42,11 @@ defmodule Courier.Metrics do
   @impl true
   def handle_cast({:increment, name}, state) do
     {:noreply, %{state | counters: Map.update(state.counters, name, 1, &(&1 + 1))}}
+  end
+
+  def handle_cast({:watch, pid}, state) do
+    Process.monitor(pid)
+    {:noreply, state}
   end
 
   @impl true
