@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from elixir_pro.agent import AgentDefinition, compose_system_prompt
 from elixir_pro.agent.envelope import parse_envelope
@@ -32,6 +32,9 @@ from elixir_pro.llm.base import Backend, TurnRequest
 from elixir_pro.llm.context import relative_context
 from elixir_pro.llm.usage import UsageTotals
 from elixir_pro.tools import ApproveBash, BashDecision, BashRequest, ToolContext, build_toolset
+
+if TYPE_CHECKING:
+    from elixir_pro.tools.mcp_hub import ApproveMcp, McpHub, McpToolRequest
 
 Record = CoreEvent | UserPrompt
 TurnListener = Callable[[Turn, Record], None]
@@ -67,6 +70,22 @@ class _Approval:
         return prompts.BASH_DENIED
 
 
+def _awaiting(session: Session, approve: ApproveMcp) -> ApproveMcp:
+    """``approve`` with the turn in awaiting-approval while the user decides."""
+
+    async def ask(request: McpToolRequest) -> BashDecision:
+        turn = session.current
+        if turn is not None and turn.state is TurnState.STREAMING:
+            turn.move(TurnState.AWAITING_APPROVAL)
+        try:
+            return await approve(request)
+        finally:
+            if turn is not None and turn.state is TurnState.AWAITING_APPROVAL:
+                turn.move(TurnState.STREAMING)
+
+    return ask
+
+
 class Session:
     def __init__(
         self,
@@ -81,6 +100,8 @@ class Session:
         role: EnsembleRole | None = None,
         approve_bash: ApproveBash | None = None,
         listener: TurnListener | None = None,
+        mcp: McpHub | None = None,
+        approve_mcp: ApproveMcp | None = None,
     ) -> None:
         self.mode = mode
         self.agent = agent
@@ -104,7 +125,9 @@ class Session:
             _Approval(self),
             allow_secrets=self.config.tools.allow_secrets,
             bash_timeout=self.config.tools.bash_timeout,
+            mcp=mcp,
         )
+        self.set_approve_mcp(approve_mcp)
 
     @property
     def state(self) -> TurnState:
@@ -116,6 +139,11 @@ class Session:
     @property
     def busy(self) -> bool:
         return self.state is not TurnState.IDLE
+
+    def set_approve_mcp(self, approve: ApproveMcp | None) -> None:
+        """Who decides on MCP tools that are not read-only (None: they are refused)."""
+        self.approve_mcp = approve
+        self.tool_context.approve_mcp = _awaiting(self, approve) if approve else None
 
     def system_prompt(self, tool_mode: ToolMode, role: EnsembleRole) -> str:
         return compose_system_prompt(self.agent, self.mode, tool_mode, role)
@@ -200,6 +228,8 @@ class Session:
         turn.move(TurnState.STREAMING)
         try:
             try:
+                for notice in await self._connect_mcp(turn):
+                    yield notice
                 async for event in self.backend.stream_turn(request):
                     if isinstance(event, TurnFinished):
                         out: CoreEvent = await self._finish(turn, event)
@@ -217,6 +247,17 @@ class Session:
         finally:
             if not turn.done:
                 self._fail(turn, TurnError("interrupted", prompts.STOPPED, retryable=True))
+
+    async def _connect_mcp(self, turn: Turn) -> list[Notice]:
+        """Connect the MCP servers at the first Claude turn (the offline engine uses no
+        tools); a server that is down or slow is one notice, never a stuck turn."""
+        hub = self.tool_context.mcp
+        if hub is None or not hub.configured or self.backend.is_offline:
+            return []
+        notices = [Notice(message, "warning") for message in await hub.ensure()]
+        for notice in notices:
+            self._notify(turn, notice)
+        return notices
 
     def _track(self, turn: Turn, event: CoreEvent) -> CoreEvent:
         if isinstance(event, TextDelta):

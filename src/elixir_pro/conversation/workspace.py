@@ -28,6 +28,7 @@ from elixir_pro.tools import ApproveBash
 if TYPE_CHECKING:
     from elixir_pro.conversation.store import SessionStore
     from elixir_pro.conversation.store_model import SessionRecord
+    from elixir_pro.tools.mcp_hub import ApproveMcp
 
 EventSink = Callable[[str, str, Record], None]
 CHANGESET_SOURCE = "conversation"
@@ -45,7 +46,11 @@ class Workspace:
         sink: EventSink | None = None,
         tool_mode: ToolMode | None = None,
         notices: tuple[str, ...] = (),
+        approve_mcp: ApproveMcp | None = None,
     ) -> None:
+        from elixir_pro.paths import project_state_dir
+        from elixir_pro.tools.mcp_hub import McpHub
+
         self.root = root.resolve()
         self.agent = agent
         self.backend = backend
@@ -53,6 +58,8 @@ class Workspace:
         self.sink = sink
         self.notices = notices
         self.changeset = Changeset(self.root, source=CHANGESET_SOURCE)
+        # the MCP servers of the settings; connected at the first Claude turn, not here
+        self.mcp = McpHub(self.config.mcp_servers, self.root, project_state_dir(self.root))
         self.sessions: dict[CognitiveMode, Session] = {
             mode: Session(
                 mode=mode,
@@ -64,6 +71,8 @@ class Workspace:
                 tool_mode=tool_mode,
                 approve_bash=approve_bash,
                 listener=self._listener(mode),
+                mcp=self.mcp,
+                approve_mcp=approve_mcp,
             )
             for mode in COGNITIVE_MODES
         }
@@ -89,6 +98,10 @@ class Workspace:
         for session in self.sessions.values():
             session.approve_bash = approve_bash
 
+    def set_approve_mcp(self, approve_mcp: ApproveMcp | None) -> None:
+        for session in self.sessions.values():
+            session.set_approve_mcp(approve_mcp)
+
     def set_backend(self, backend: Backend) -> None:
         self.backend = backend
         for session in self.sessions.values():
@@ -103,7 +116,9 @@ class Workspace:
         return self.changeset
 
     async def aclose(self) -> None:
-        """Close the backend's connections (at the end of ``ask`` or when the app exits)."""
+        """Close the backend's and the MCP servers' connections (at the end of ``ask`` or
+        when the app exits)."""
+        await self.mcp.aclose()
         await self.backend.aclose()
 
     def restore(self, record: SessionRecord) -> None:
@@ -154,6 +169,7 @@ async def open_workspace(
     approve_bash: ApproveBash | None = None,
     sink: EventSink | None = None,
     env: Mapping[str, str] | None = None,
+    approve_mcp: ApproveMcp | None = None,
 ) -> Workspace:
     """Config, agent and backend for ``root`` (UserError for a bad config or agent)."""
     from elixir_pro.llm.factory import create_backend
@@ -172,4 +188,5 @@ async def open_workspace(
         sink=sink,
         tool_mode=tool_mode,
         notices=choice.notices,
+        approve_mcp=approve_mcp,
     )

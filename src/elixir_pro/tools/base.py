@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.events import EditProposed
@@ -19,6 +19,13 @@ from elixir_pro.tools.approval import ApproveBash
 from elixir_pro.tools.params import Args, Param, input_schema
 from elixir_pro.tools.prompts import PARAM_DESCRIPTIONS, TOOL_DESCRIPTIONS
 from elixir_pro.tools.workspace import Workspace
+
+if TYPE_CHECKING:
+    from elixir_pro.tools.mcp_hub import ApproveMcp, McpHub
+
+ReadThrough = Callable[[str], Awaitable[str | None]]
+"""Reads a root-relative file through the editor (ACP ``fs/read_text_file``: unsaved buffers
+included); None falls back to the disk."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,9 @@ class ToolContext:
     ``read_state`` maps a root-relative path to the hash of the text the model last read (or
     staged) there: Write/Edit of an existing file require a Read first, as in Claude Code.
     ``bash_allowed`` holds the commands the user allowed "always for this session".
+    ``mcp`` offers the MCP servers' tools (gated through ``approve_mcp``; ``mcp_allowed``
+    holds the tools allowed "always for this session"); ``read_through`` makes Read ask the
+    editor for a file's text.
     """
 
     root: Path
@@ -47,6 +57,10 @@ class ToolContext:
     web_max_uses: int = 5
     read_state: dict[str, str] = field(default_factory=dict)
     bash_allowed: set[str] = field(default_factory=set)
+    mcp: McpHub | None = None
+    approve_mcp: ApproveMcp | None = None
+    mcp_allowed: set[str] = field(default_factory=set)
+    read_through: ReadThrough | None = None
     workspace: Workspace = field(init=False)
 
     def __post_init__(self) -> None:

@@ -44,6 +44,9 @@ class ReadTool(Tool):
         text = current_text(self.ctx, res)
         if text is None:
             raise ToolError(f"File does not exist: {res.rel}.")
+        if self.ctx.read_through is not None and res.rel not in self.ctx.changeset.proposals:
+            buffer = await self.ctx.read_through(res.rel)  # the editor's, unsaved edits included
+            text = text if buffer is None else buffer
         self.ctx.remember_read(res.rel, text)
         lines = split_lines(text)
         if not lines:

@@ -37,8 +37,10 @@ class Toolset:
         return self._names
 
     def definitions(self) -> list[dict[str, Any]]:
-        """Client tool params for the Messages API: name, description, input_schema."""
-        return [tool.definition() for tool in self._tools.values()]
+        """Client tool params for the Messages API: name, description, input_schema (the
+        connected MCP servers' tools after ours)."""
+        own = [tool.definition() for tool in self._tools.values()]
+        return own + (self.ctx.mcp.definitions() if self.ctx.mcp is not None else [])
 
     def server_tools(self) -> list[dict[str, Any]]:
         """web_search / web_fetch declarations (only when the mode lists WebSearch/WebFetch)."""
@@ -46,6 +48,14 @@ class Toolset:
 
     async def run(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
         tool = self._tools.get(name)
+        mcp = self.ctx.mcp
+        if tool is None and mcp is not None and mcp.owns(name):
+            approve, allowed = self.ctx.approve_mcp, self.ctx.mcp_allowed
+            try:
+                return await mcp.run(name, tool_input, approve=approve, allowed=allowed)
+            except Exception as exc:  # a failing approver or server must not end the turn
+                log.exception("MCP tool %s failed", name)
+                return ToolOutcome(f"{name} failed: {type(exc).__name__}: {exc}", is_error=True)
         if tool is None:
             return ToolOutcome(self._unavailable(name), is_error=True)
         try:
