@@ -19,9 +19,7 @@ SQL = "mcp__phoenix__execute_sql_query"
 
 
 def _settings(root: Path, **servers: dict[str, object]) -> None:
-    (root / ".elixir-pro.yaml").write_text(
-        json.dumps({"mcp_servers": servers}), encoding="utf-8"
-    )
+    (root / ".elixir-pro.yaml").write_text(json.dumps({"mcp_servers": servers}), encoding="utf-8")
 
 
 def _tool_results(request_body: dict[str, object]) -> dict[str, dict[str, object]]:
