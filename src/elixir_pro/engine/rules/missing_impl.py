@@ -146,15 +146,20 @@ def init(opts), do: {:ok, opts}
 
 
 def _callbacks(ctx: FileContext, module: ModuleDef) -> set[tuple[str, int]]:
+    """The callbacks of the behaviours ``module`` itself adopts (a ``use`` or ``@behaviour``
+    inside ``quote`` is for the modules that use it)."""
     out: set[tuple[str, int]] = set()
     for used, node in module.uses:
+        if ctx.in_quote(node.start_byte):
+            continue
         if used in KNOWN:
             out |= KNOWN[used]
         args = arguments(node)
         if len(args) >= 2 and text(args[1]) in WEB_KINDS:
             out |= KNOWN[WEB_KINDS[text(args[1])]]
-    for name, _ in ctx.behaviours(module):
-        out |= KNOWN.get(name) or ctx.project_callbacks.get(name, frozenset())
+    for name, attr in ctx.behaviours(module):
+        if not ctx.in_quote(attr.start_byte):
+            out |= KNOWN.get(name) or ctx.project_callbacks.get(name, frozenset())
     return out
 
 
