@@ -91,3 +91,32 @@ def test_a_changed_definition_rechecks_its_callers(tmp_path: Path, sees_facts: N
     (tmp_path / "lib/accounts.ex").write_bytes(ACCOUNTS)
     delta = analyzer.reanalyze(["lib/accounts.ex"])
     assert _seen(delta.new) == {"lib/report.ex"}
+
+
+MULTI = b"""\
+defmodule Shop.Catalog do
+  alias Shop.Repo
+
+  def init(opts), do: {:ok, opts}
+
+  def price(id), do: fetch(id, :price)
+
+  def warm(ids), do: Task.start(fn -> Enum.each(ids, &load/1) end)
+
+  defp init(id, :full), do: Repo.get(Shop.Item, id)
+
+  defp fetch(id, field), do: Map.get(init(id, :full), field)
+
+  defp load(id), do: Repo.get(Shop.Item, id)
+end
+"""
+
+
+def test_repo_functions_follow_name_and_arity_and_the_callers_process() -> None:
+    from elixir_pro.engine.context import FileContext
+    from elixir_pro.engine.parse import parse
+    from elixir_pro.engine.project import repo_functions
+
+    ctx = FileContext("lib/shop/catalog.ex", MULTI, parse(MULTI))
+    # init/1 is not init/2; warm/1 queries only inside a task it starts
+    assert repo_functions(ctx) == {"Shop.Catalog": frozenset({"price"})}

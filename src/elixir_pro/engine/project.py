@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from elixir_pro.engine.context import FileContext, arguments, text
-from elixir_pro.engine.rules._common import functions_reaching, repo_calls
+from elixir_pro.engine.rules._common import repo_calls
+from elixir_pro.engine.rules._otp import call_graph, elsewhere
 from elixir_pro.engine.scope import LIB
 
 Callbacks = dict[str, frozenset[tuple[str, int]]]
@@ -70,8 +71,15 @@ def repo_functions(ctx: FileContext) -> RepoFunctions:
         return {}
     out: RepoFunctions = {}
     for module in ctx.modules:
-        reach = functions_reaching(ctx, module, calls)
-        public = {f.name for f in module.functions if f.kind == "def" and f.name in reach}
+        graph = call_graph(ctx, module)
+        seeds = {
+            fn
+            for call in calls
+            if (fn := ctx.function_at(call.start_byte)) is not None
+            and fn.module is module
+            and not elsewhere(call, fn.node)
+        }
+        public = {f.name for f in graph.backward(seeds) if f.kind == "def"}
         if public:
             out[module.name] = frozenset(public)
     return out

@@ -132,18 +132,42 @@ def functions_reaching(
     ctx: FileContext, module: ModuleDef | None, seeds: Iterable[Node]
 ) -> dict[str, list[Node]]:
     """Names of ``module``'s functions whose bodies contain one of ``seeds`` directly or through
-    other local functions of the same module, mapped to the seed nodes they reach."""
+    other local functions of the same module, mapped to the seed nodes they reach.
+
+    Calls are resolved by name and arity (default arguments included, function heads and specs
+    skipped), and only through code that runs in the caller's own process: a seed inside a
+    function handed to ``Task.start``/``spawn`` or stored for later does not count, nor does a
+    call made there (see ``_otp.call_graph``)."""
+    if module is None:
+        return _reaching_by_name(ctx, seeds)
+    from elixir_pro.engine.rules._otp import call_graph, elsewhere
+
+    graph = call_graph(ctx, module)
     reach: dict[str, list[Node]] = {}
     for seed in seeds:
         fn = ctx.function_at(seed.start_byte)
-        if fn is not None and fn.module is module:
+        if fn is None or fn.module is not module or elsewhere(seed, fn.node):
+            continue
+        for caller in graph.backward([fn]):
+            known = reach.setdefault(caller.name, [])
+            if seed not in known:
+                known.append(seed)
+    return reach
+
+
+def _reaching_by_name(ctx: FileContext, seeds: Iterable[Node]) -> dict[str, list[Node]]:
+    """:func:`functions_reaching` for functions outside any module (by name only)."""
+    reach: dict[str, list[Node]] = {}
+    for seed in seeds:
+        fn = ctx.function_at(seed.start_byte)
+        if fn is not None and fn.module is None:
             reach.setdefault(fn.name, []).append(seed)
     frontier = list(reach)
     while frontier:
         target = frontier.pop()
         for ref in local_refs(ctx, target):
             caller = ctx.function_at(ref.start_byte)
-            if caller is None or caller.module is not module or caller.name == target:
+            if caller is None or caller.module is not None or caller.name == target:
                 continue
             known = reach.setdefault(caller.name, [])
             added = [s for s in reach[target] if s not in known]
