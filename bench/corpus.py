@@ -93,8 +93,15 @@ def sources(files: int = 2000, seed: int = 7) -> dict[str, bytes]:
     return out
 
 
+#: How the generated application is deployed: with Mix instead of a release (no-releases).
+PROCFILE = "web: MIX_ENV=prod mix phx.server\n"
+
+
 def generate(root: Path, files: int = 2000, seed: int = 7) -> list[str]:
-    """Write the corpus under ``root``; returns the relative paths written."""
+    """Write the corpus under ``root`` (and its Procfile); returns the relative source paths
+    written."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "Procfile").write_text(PROCFILE, encoding="utf-8")
     written = []
     for rel, data in sources(files, seed).items():
         path = root / rel

@@ -13,6 +13,7 @@ import pytest
 from elixir_pro.config import Config
 from elixir_pro.engine.analyzer import ProjectAnalyzer
 from elixir_pro.engine.parse import parse
+from elixir_pro.engine.scope import ScopePolicy
 
 
 @pytest.fixture
@@ -36,7 +37,8 @@ def test_corpus_is_deterministic_and_parses(corpus: ModuleType) -> None:
 
 def test_planted_mistakes_are_found(corpus: ModuleType, tmp_path: Path) -> None:
     written = corpus.generate(tmp_path, files=300, seed=3)
-    report = ProjectAnalyzer(tmp_path, Config()).analyze_all()
+    strict = ScopePolicy(strict=True)  # missing-impl is in the strict set
+    report = ProjectAnalyzer(tmp_path, Config(), policy=strict).analyze_all()
     assert report.files_analyzed == len(written) == 300
     rules = {f.rule for f in report.findings}
     assert {"no-releases", "missing-impl", "genserver-missing-catch-all"} <= rules
