@@ -103,7 +103,7 @@ TRUSTED_REMOTE = frozenset(
 )
 TRUSTED_MODULES = frozenset(
     {"Atom", "Date", "Time", "DateTime", "NaiveDateTime", "System"}
-    | {"Application", "Node", "Mix", "Mix.Project", "Code", "Version"}
+    | {"Application", "Node", "Mix", "Mix.Project", "Code", "Version", ":code"}
 )
 TRUSTED_LOCAL = frozenset({"node", "self", "make_ref", "__MODULE__"})
 #: Library functions that hand their input back transformed: the result is as trustworthy
@@ -111,6 +111,7 @@ TRUSTED_LOCAL = frozenset({"node", "self", "make_ref", "__MODULE__"})
 PASS_MODULES = frozenset(
     {"String", "Enum", "List", "Map", "Keyword", "Path", "URI", "Base", "Stream", "Access"}
     | {"Tuple", "MapSet", "Kernel", "Macro", "Regex", "Plug.Conn.Query", "Phoenix.Naming"}
+    | {"File"}  # a file's content is as trusted as the choice of the file
     | {":binary", ":string", ":lists", ":unicode", ":maps", ":proplists"}
 )
 PASS_LOCAL = frozenset(

@@ -1,6 +1,5 @@
 """Where a value comes from: a backward trace inside one file, used by the rules that judge how
-dangerous a use of a value is (``unsafe-atom-creation``, ``changeset-bypass``) and by
-``n-plus-one`` to find what a loop runs over.
+dangerous a use of a value is (``unsafe-atom-creation``, ``changeset-bypass``).
 
 :class:`Tracer` follows a value back through matches, ``with``/``for``/``case`` clauses, the
 elements of an ``Enum`` callback, pipes and the pure library functions that pass data along,
@@ -77,8 +76,8 @@ class Tracer:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self._params: dict[tuple[int, int], Trace] = {}
-        self._active: set[tuple[int, int]] = set()
+        self._params: dict[tuple[int, str, int, int], Trace] = {}
+        self._active: set[tuple[int, str, int, int]] = set()
 
     def trace(self, node: Node) -> Trace:
         """Where the value of the expression ``node`` comes from."""
@@ -352,7 +351,7 @@ class Tracer:
         entry = src.entry_point(self.ctx, fn, index)
         if entry is not None:
             return entry
-        key = (id(fn.module), hash((fn.name, fn.arity, index)))
+        key = (id(fn.module), fn.name, fn.arity, index)
         known = self._params.get(key)
         if known is not None:
             return known

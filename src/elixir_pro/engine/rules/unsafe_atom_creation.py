@@ -51,7 +51,8 @@ class UnsafeAtomCreation(Rule):
         "crashes the whole BEAM node, not just one process. Confidence follows where the "
         "value comes from. High: request data (controller action params, `conn.params` and "
         "friends, LiveView event and URL params, Channel payloads and topics, a request body, "
-        "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin, "
+        "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin "
+        "(also `keys: :atoms` decoding of untraced text), "
         "a value read by string key from a params-shaped map argument). Low: an argument of "
         "a public function, or the result of a call the analyzer cannot see into (even of "
         "request data: the call may bound it). Values checked against an allowlist "
@@ -109,8 +110,8 @@ end
                 if keys is None or node_text(keys) != ":atoms" or not _runtime(ctx, call.node):
                     continue
                 trace = tracer.trace(args[0])
-                if trace.origin == Origin.UNKNOWN:
-                    trace = Trace(Origin.UNKNOWN, "its input")
+                if trace.origin == Origin.UNKNOWN:  # JSON text is data from elsewhere
+                    trace = Trace(Origin.EXTERNAL, "JSON text of unknown origin")
                 found = self._report(
                     ctx, call.node, f"{module}.{fun} with keys: :atoms", trace, every_key=True
                 )
