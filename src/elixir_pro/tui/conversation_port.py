@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from elixir_pro.pipeline.context import PipelineContext
     from elixir_pro.pipeline.taskmaster import Task
     from elixir_pro.tools.approval import ApproveBash
+    from elixir_pro.tools.mcp_hub import ApproveMcp
 
 
 class WorkspacePort:
@@ -38,10 +39,12 @@ class WorkspacePort:
         model: str | None,
         offline: bool,
         label: str,
+        approve_mcp: ApproveMcp | None = None,
     ) -> None:
         self.root = root
         self.agent = agent
         self.approve_bash = approve_bash
+        self.approve_mcp = approve_mcp
         self.model = model
         self.offline = offline
         self._label = label
@@ -134,6 +137,7 @@ class WorkspacePort:
             model=self.model,
             offline=self.offline,
             approve_bash=self.approve_bash,
+            approve_mcp=self.approve_mcp,
         )
         for mode, history in self._histories.items():
             workspace.session(mode).restore(history)

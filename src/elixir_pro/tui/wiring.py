@@ -41,12 +41,13 @@ def build_conversation(
         port = importlib.import_module("elixir_pro.tui.conversation_port")
     except ImportError as exc:
         return UnavailableConversation(f"the conversation package is missing ({exc.name})")
-    from elixir_pro.tui.screens.bash_approval import modal_approver
+    from elixir_pro.tui.screens.bash_approval import mcp_modal_approver, modal_approver
 
     source: TurnSource = port.WorkspacePort(
         root,
         agent,
         approve_bash=modal_approver(app),
+        approve_mcp=mcp_modal_approver(app),
         model=model,
         offline=offline,
         label=backend_label(model, offline, agent.definition.model if agent.definition else None),

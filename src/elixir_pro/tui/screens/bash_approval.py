@@ -1,8 +1,10 @@
-"""The Bash approval modal: the command and where it runs; approve once (``y``), always for this
-session (``s``) or deny (``n`` / escape). Dismisses with a ``BashDecision``.
+"""The approval modal for a shell command or an MCP server's tool: what would run and where (for
+an MCP tool, its arguments too); approve once (``y``), always for this session (``s``) or deny
+(``n`` / escape). Dismisses with a ``BashDecision``.
 
-:func:`modal_approver` turns it into the tools' ``ApproveBash`` callback: the callback awaits
-the modal's result. Used by the App when it builds the conversation.
+:func:`modal_approver` and :func:`mcp_modal_approver` turn it into the tools' ``ApproveBash``
+and ``ApproveMcp`` callbacks: the callback awaits the modal's result. Used by the App when it
+builds the conversation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
     from elixir_pro.tools.approval import ApproveBash, BashDecision, BashRequest
+    from elixir_pro.tools.mcp_hub import ApproveMcp, McpToolRequest
 
 
 class BashApprovalScreen(ModalScreen["BashDecision"]):
@@ -29,17 +32,27 @@ class BashApprovalScreen(ModalScreen["BashDecision"]):
         Binding("n,escape", "decide('deny')", "deny"),
     ]
 
-    def __init__(self, request: BashRequest) -> None:
+    def __init__(self, request: BashRequest | McpToolRequest) -> None:
         super().__init__()
         self.request = request
 
     def compose(self) -> ComposeResult:
+        from elixir_pro.tools.mcp_hub import McpToolRequest
+
+        request = self.request
         with Vertical(id="dialog"):
-            yield Static("Run this command?", classes="dialog-title")
-            yield Static(Text(self.request.command), id="command")
-            yield Static(Text(f"in {self.request.cwd}"), id="cwd")
-            if self.request.description:
-                yield Static(Text(self.request.description), id="why")
+            if isinstance(request, McpToolRequest):
+                danger = " It may change data." if request.destructive else ""
+                yield Static(f"Run this MCP tool?{danger}", classes="dialog-title")
+                yield Static(Text(request.title), id="command")
+                yield Static(Text(f"on {request.location}"), id="cwd")
+                yield Static(Text(request.arguments_text()), id="arguments")
+            else:
+                yield Static("Run this command?", classes="dialog-title")
+                yield Static(Text(request.command), id="command")
+                yield Static(Text(f"in {request.cwd}"), id="cwd")
+                if request.description:
+                    yield Static(Text(request.description), id="why")
             with Horizontal(classes="buttons"):
                 yield Button("Once (y)", id="allow_once", variant="primary")
                 yield Button("This session (s)", id="allow_session")
@@ -54,19 +67,32 @@ class BashApprovalScreen(ModalScreen["BashDecision"]):
         self.dismiss(BashDecision(decision))
 
 
+async def _ask(app: App[Any], request: BashRequest | McpToolRequest) -> BashDecision:
+    from elixir_pro.tools.approval import BashDecision
+
+    future: asyncio.Future[BashDecision] = asyncio.get_running_loop().create_future()
+
+    def done(decision: BashDecision | None) -> None:
+        if not future.done():
+            future.set_result(decision if decision is not None else BashDecision.DENY)
+
+    app.push_screen(BashApprovalScreen(request), done)
+    return await future
+
+
 def modal_approver(app: App[Any]) -> ApproveBash:
     """An ``ApproveBash`` callback that shows :class:`BashApprovalScreen` and awaits the choice."""
 
     async def approve(request: BashRequest) -> BashDecision:
-        from elixir_pro.tools.approval import BashDecision
+        return await _ask(app, request)
 
-        future: asyncio.Future[BashDecision] = asyncio.get_running_loop().create_future()
+    return approve
 
-        def done(decision: BashDecision | None) -> None:
-            if not future.done():
-                future.set_result(decision if decision is not None else BashDecision.DENY)
 
-        app.push_screen(BashApprovalScreen(request), done)
-        return await future
+def mcp_modal_approver(app: App[Any]) -> ApproveMcp:
+    """The same modal for an MCP server's tool that is not read-only, arguments shown."""
+
+    async def approve(request: McpToolRequest) -> BashDecision:
+        return await _ask(app, request)
 
     return approve
