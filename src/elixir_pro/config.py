@@ -16,8 +16,8 @@ Example ``.elixir-pro.yaml``::
     audit: {baseline: .elixir-pro-baseline.json, min_confidence: medium}
     watch: {review: on-save, debounce_ms: 200}
     verify: {format: true, compile: true, test_stale: true}
-    llm: {model: opus, max_tool_rounds: 20}
-    tools: {allow_secrets: [".env.example"], bash_timeout: 60, allow_bash: ["mix test*"]}
+    llm: {model: opus, max_tool_rounds: 20, idle_timeout_s: 90}
+    tools: {allow_secrets: [".env.example"], bash_timeout: 60, allow_bash: ["mix test *"]}
     mcp_servers:                      # MCP servers whose tools Claude may use (docs/protocols.md)
       tidewave: {url: "http://localhost:4000/tidewave/mcp", allow: [get_docs]}
       notes: {command: notes-mcp, args: [--stdio], env: {NOTES_DIR: notes}, timeout: 10}
@@ -99,6 +99,9 @@ class LlmConfig:
     model: str | None = None
     max_tool_rounds: int = 25
     max_tokens: int = 8192
+    connect_timeout_s: float = 10.0
+    idle_timeout_s: float = 90.0  # no byte from the API for this long: the attempt failed
+    retry_budget_s: float = 300.0  # retries stop once a request has taken this long in all
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     def price_for(self, model_id: str) -> Price | None:
@@ -112,6 +115,7 @@ class ToolsConfig:
     allow_secrets: tuple[str, ...] = ()
     bash_timeout: float = 120.0
     allow_bash: tuple[str, ...] = ()
+    bash_network: bool = False  # Bash commands get the network from the start of a session
 
 
 @dataclass(frozen=True, slots=True)

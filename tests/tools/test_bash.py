@@ -1,16 +1,19 @@
 """Bash: approval (allow once, allow for the session, deny), the headless policy, the
-timeout killing the process group, the output cap, and where commands run."""
+timeout killing the process group (and the sandbox's PID namespace with it), the output cap,
+and where commands run. The sandbox itself is tested in test_bash_sandbox.py."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 
 import pytest
 from tools_support import MakeToolset, Project
 
 from elixir_pro.tools import BashDecision, BashRequest, HeadlessBashPolicy
+from elixir_pro.tools.sandbox import Sandbox
 
 
 class Approver:
@@ -36,7 +39,14 @@ async def test_allow_once_runs_and_asks_every_time(
     assert first.output == f"Exit code: 0\n\nstdout:\n{project.root}\n\nstderr:\noops"
     await tools.run("Bash", cmd)
     assert len(approver.requests) == 2
-    assert approver.requests[0] == BashRequest("pwd; echo oops >&2", project.root, "Where am I")
+    asked = approver.requests[0]
+    assert (asked.command, asked.cwd, asked.description) == (
+        "pwd; echo oops >&2",
+        project.root,
+        "Where am I",
+    )
+    assert [c.display for c in asked.script.commands] == ["pwd", "echo oops"]
+    assert asked.sandboxed and asked.sandbox.startswith("sandboxed (bwrap): project writable")
 
 
 async def test_allow_for_the_session_is_remembered_per_exact_command(
@@ -74,9 +84,9 @@ async def test_headless_policy_allows_only_matching_commands(
     refused = await tools.run("Bash", {"command": "touch made.txt"})
     assert refused.is_error
     assert "--allow-bash" in refused.output and "'mix test*'" in refused.output
-    assert "'touch made.txt' matches none" in refused.output
-    chained = await tools.run("Bash", {"command": "touch made.txt; echo x"})
-    assert chained.is_error
+    assert "'touch made.txt' matches no allow rule" in refused.output
+    chained = await tools.run("Bash", {"command": "echo x; touch made.txt"})
+    assert chained.is_error and "'touch made.txt' matches no allow rule" in chained.output
     assert not (project.root / "made.txt").exists()
     nothing = make_toolset(approve=HeadlessBashPolicy([]))
     none = await nothing.run("Bash", {"command": "echo hi"})
@@ -99,27 +109,46 @@ def _alive(pid: int) -> bool:
         return False
 
 
-async def _wait_until_dead(pid: int, within: float) -> bool:
+def _pids_running(marker: str) -> list[int]:
+    """Host PIDs of processes whose command line holds ``marker`` (the sandbox's own PIDs are
+    namespaced, so its children are found by what they run)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    if marker.encode() in fh.read().split(b"\0") and _alive(int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+async def _wait_until_gone(marker: str, within: float) -> bool:
     deadline = time.monotonic() + within
-    while _alive(pid):
+    while _pids_running(marker):
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(0.02)
     return True
 
 
-async def test_timeout_kills_the_process_group(make_toolset: MakeToolset, project: Project) -> None:
-    tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE))
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "unsandboxed"])
+async def test_timeout_kills_the_process_group(
+    make_toolset: MakeToolset, project: Project, sandboxed: bool
+) -> None:
+    sandbox = None if sandboxed else Sandbox(bwrap="/nonexistent/bwrap")
+    tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE), sandbox=sandbox)
+    seconds = f"30.{os.getpid()}{int(sandboxed)}"
     started = time.monotonic()
     out = await tools.run(
         "Bash",
-        {"command": "sleep 30 & echo $! > child.pid; echo started; wait", "timeout": 500},
+        {"command": f"sleep {seconds} & echo started; wait", "timeout": 500},
     )
     assert time.monotonic() - started < 10
     assert out.is_error and "timed out after 0.5 s" in out.output and "killed" in out.output
     assert "started" in out.output
-    child = int((project.root / "child.pid").read_text())
-    assert await _wait_until_dead(child, within=5.0)
+    assert await _wait_until_gone(seconds, within=5.0)
 
 
 async def test_default_timeout_comes_from_the_context(make_toolset: MakeToolset) -> None:
@@ -134,17 +163,19 @@ async def test_cancelling_the_call_kills_the_process_group(
     make_toolset: MakeToolset, project: Project
 ) -> None:
     tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE))
-    task = asyncio.create_task(tools.run("Bash", {"command": "sleep 30 & echo $! > bg.pid; wait"}))
-    pid_file = project.root / "bg.pid"
+    seconds = f"30.{os.getpid()}7"
+    command = f"sleep {seconds} & touch bg.started; wait"
+    task = asyncio.create_task(tools.run("Bash", {"command": command}))
+    started = project.root / "bg.started"
     deadline = time.monotonic() + 10
-    while not (pid_file.exists() and pid_file.read_text().strip()):
+    while not (started.exists() and _pids_running(seconds)):
         assert time.monotonic() < deadline
         await asyncio.sleep(0.02)
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
     assert task.cancelled()
-    assert await _wait_until_dead(int(pid_file.read_text()), within=5.0)
+    assert await _wait_until_gone(seconds, within=5.0)
 
 
 async def test_output_is_capped_keeping_head_and_tail(make_toolset: MakeToolset) -> None:
@@ -164,20 +195,29 @@ async def test_bash_absent_from_the_mode_never_asks(make_toolset: MakeToolset) -
     assert approver.requests == []
 
 
-def test_headless_policy_matches_the_whole_command() -> None:
+def test_headless_policy_matches_every_simple_command(project: Project) -> None:
     policy = HeadlessBashPolicy(["mix *", " git status "])
-    assert policy.allows("mix test test/a_test.exs")
-    assert policy.allows("git status")
-    assert not policy.allows("git status && rm -rf x")
-    assert not policy.allows("echo mix test")
+    assert policy.allows("mix test test/a_test.exs", project.root)
+    assert policy.allows("git status", project.root)
+    assert not policy.allows("git status && rm -rf x", project.root)
+    assert not policy.allows("git status --short", project.root)
+    assert not policy.allows("echo mix test", project.root)
 
 
-async def test_commands_do_not_see_anthropic_credentials(
-    make_toolset: MakeToolset, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "unsandboxed"])
+async def test_commands_get_a_minimal_environment(
+    make_toolset: MakeToolset, monkeypatch: pytest.MonkeyPatch, sandboxed: bool
 ) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-very-secret")
-    monkeypatch.setenv("ELIXIR_PRO_VISIBLE", "yes")
-    tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE))
+    monkeypatch.setenv("MY_SERVICE_TOKEN", "tok-123")
+    monkeypatch.setenv("HEX_API_KEY", "hex-123")
+    monkeypatch.setenv("ELIXIR_PRO_INVISIBLE", "no")
+    monkeypatch.setenv("MIX_ENV", "test")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    sandbox = None if sandboxed else Sandbox(bwrap="/nonexistent/bwrap")
+    tools = make_toolset(approve=Approver(BashDecision.ALLOW_ONCE), sandbox=sandbox)
     out = await tools.run("Bash", {"command": "env; echo pager=$PAGER"})
-    assert "sk-ant-very-secret" not in out.output and "ANTHROPIC_API_KEY" not in out.output
-    assert "ELIXIR_PRO_VISIBLE=yes" in out.output and "pager=cat" in out.output
+    for hidden in ("sk-ant-very-secret", "ANTHROPIC_API_KEY", "tok-123", "hex-123", "INVISIBLE"):
+        assert hidden not in out.output
+    assert "MIX_ENV=test" in out.output and "LC_ALL=C.UTF-8" in out.output
+    assert "pager=cat" in out.output and "PATH=" in out.output

@@ -14,6 +14,7 @@ from elixir_pro.agent.modes import ToolMode
 from elixir_pro.agent.parse import load_agent
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.tools import ApproveBash, ToolContext, Toolset, build_toolset
+from elixir_pro.tools.sandbox import Sandbox
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "tools" / "sample_project"
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -73,6 +74,9 @@ def toolset_factory(project: Project) -> MakeToolset:
         allow_secrets: tuple[str, ...] = (),
         bash_timeout: float = 120.0,
         root: Path | None = None,
+        writable: bool = True,
+        sandbox: Sandbox | None = None,
+        network: bool = False,
     ) -> Toolset:
         where = root or project.root
         ctx = ToolContext(
@@ -81,7 +85,9 @@ def toolset_factory(project: Project) -> MakeToolset:
             approve,
             allow_secrets=allow_secrets,
             bash_timeout=bash_timeout,
+            bash_network=network,
+            sandbox=sandbox or Sandbox(),
         )
-        return build_toolset(names, ctx)
+        return build_toolset(names, ctx, project_writable=writable)
 
     return make

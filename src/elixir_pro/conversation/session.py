@@ -125,6 +125,7 @@ class Session:
             _Approval(self),
             allow_secrets=self.config.tools.allow_secrets,
             bash_timeout=self.config.tools.bash_timeout,
+            bash_network=self.config.tools.bash_network,
             mcp=mcp,
         )
         self.set_approve_mcp(approve_mcp)
@@ -211,7 +212,11 @@ class Session:
             context_files=list(turn.context_files),
             extra_context=turn.extra_context,
             system_prompt=self.system_prompt(turn.tool_mode, turn.role),
-            toolset=build_toolset(self.agent.tools.for_mode(turn.tool_mode), self.tool_context),
+            toolset=build_toolset(
+                self.agent.tools.for_mode(turn.tool_mode),
+                self.tool_context,
+                project_writable=turn.tool_mode is ToolMode.SOLUTION,
+            ),
             changeset=self.changeset,
             turn_id=turn.id,
             resume_messages=resume,

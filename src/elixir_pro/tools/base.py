@@ -18,6 +18,7 @@ from elixir_pro.events import EditProposed
 from elixir_pro.tools.approval import ApproveBash
 from elixir_pro.tools.params import Args, Param, input_schema
 from elixir_pro.tools.prompts import PARAM_DESCRIPTIONS, TOOL_DESCRIPTIONS
+from elixir_pro.tools.sandbox import Sandbox
 from elixir_pro.tools.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class ToolContext:
     allow_secrets: tuple[str, ...] = ()
     bash_timeout: float = 120.0
     web_max_uses: int = 5
+    bash_network: bool = False
+    sandbox: Sandbox = field(default_factory=Sandbox)
     read_state: dict[str, str] = field(default_factory=dict)
     bash_allowed: set[str] = field(default_factory=set)
     mcp: McpHub | None = None
@@ -84,13 +87,16 @@ class Tool(ABC):
 
     ``run`` receives validated arguments and raises ``ToolError`` for anything the model
     should see as an error; the toolset turns that into an ``is_error`` outcome.
+    ``project_writable`` is whether the turn's tool mode may change files (solution mode):
+    Bash mounts the project read-only otherwise.
     """
 
     name: ClassVar[str]
     params: ClassVar[tuple[Param, ...]]
 
-    def __init__(self, ctx: ToolContext) -> None:
+    def __init__(self, ctx: ToolContext, *, project_writable: bool = False) -> None:
         self.ctx = ctx
+        self.project_writable = project_writable
 
     def definition(self) -> dict[str, Any]:
         return {

@@ -1,7 +1,11 @@
-"""The Bash tool: a shell command run in the project root, only after the user approved it
-(the context's ``approve_bash`` callback, or an earlier "always for this session" for the
-exact same command). Timeout (default from the config, at most 600 s) kills the whole
-process group; output is read incrementally and capped, keeping its head and tail.
+"""The Bash tool: a shell command parsed (:mod:`.shell_parse`), approved by the user (the
+context's ``approve_bash`` callback, or an earlier "always for this session" for the exact
+same command) and run in the OS sandbox (:mod:`.sandbox`): bwrap with its own PID namespace,
+no network unless allowed for the session, the project writable only in a mode that may change
+files. Without a working sandbox every command is asked for (never remembered) and says it
+runs unsandboxed. Timeout (default from the config, at most 600 s) kills the whole process
+group (and with it the sandbox's PID namespace); output is read incrementally and capped,
+keeping its head and tail.
 
 Registered in the tool registry; run through ``Toolset``.
 """
@@ -17,19 +21,11 @@ from dataclasses import dataclass, field
 from elixir_pro.tools.approval import BashDecision, BashRequest
 from elixir_pro.tools.base import Tool, ToolOutcome, register
 from elixir_pro.tools.params import Args, Param, ToolError
+from elixir_pro.tools.sandbox import command_env, shell_argv
 
 MAX_TIMEOUT_MS = 600_000
 MAX_OUTPUT_CHARS = 30_000
 _KEEP_BYTES = MAX_OUTPUT_CHARS * 4  # per stream, head and tail each: enough for any encoding
-_ENV_OVERRIDES = {"PAGER": "cat", "GIT_PAGER": "cat", "TERM": "dumb"}
-_ENV_HIDDEN_PREFIXES = ("ANTHROPIC_",)  # the user's key never reaches a command's output
-
-
-def command_env() -> dict[str, str]:
-    """The environment commands run with: the user's, without Anthropic credentials, with
-    pagers off."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_ENV_HIDDEN_PREFIXES)}
-    return {**env, **_ENV_OVERRIDES}
 
 
 @dataclass(slots=True)
@@ -98,15 +94,30 @@ class BashTool(Tool):
         command = args.string("command")
         if not command.strip():
             raise ToolError("Invalid input: Bash.command must not be empty.")
-        request = BashRequest(command, self.ctx.root, args.opt_string("description") or "")
+        ctx = self.ctx
+        status = await asyncio.to_thread(ctx.sandbox.status)
+        network = ctx.bash_network
+        request = BashRequest(
+            command,
+            ctx.root,
+            args.opt_string("description") or "",
+            sandbox=status.describe(writable=self.project_writable, network=network),
+            sandboxed=status.available,
+        )
         await self._approve(request)
         timeout_ms = args.opt_int("timeout")
-        timeout = timeout_ms / 1000 if timeout_ms is not None else self.ctx.bash_timeout
+        timeout = timeout_ms / 1000 if timeout_ms is not None else ctx.bash_timeout
         timeout = min(max(timeout, 0.001), MAX_TIMEOUT_MS / 1000)
-        return await self._execute(request, timeout)
+        if status.available:
+            argv = ctx.sandbox.argv(
+                command, root=ctx.root, writable=self.project_writable, network=ctx.bash_network
+            )
+        else:
+            argv = shell_argv(command)
+        return await self._execute(argv, request, timeout)
 
     async def _approve(self, request: BashRequest) -> None:
-        if request.command in self.ctx.bash_allowed:
+        if request.sandboxed and request.command in self.ctx.bash_allowed:
             return
         approve = self.ctx.approve_bash
         if approve is None:
@@ -123,13 +134,15 @@ class BashTool(Tool):
                 "Command refused: the user denied running it. Do not retry it; continue "
                 "without it or ask the user what to do."
             )
-        if decision is BashDecision.ALLOW_SESSION:
+        if decision is BashDecision.ALLOW_SESSION and request.sandboxed:
             self.ctx.bash_allowed.add(request.command)
+        if decision is BashDecision.ALLOW_NETWORK:
+            self.ctx.bash_network = True
 
-    async def _execute(self, request: BashRequest, timeout: float) -> ToolOutcome:
+    async def _execute(self, argv: list[str], request: BashRequest, timeout: float) -> ToolOutcome:
         try:
-            proc = await asyncio.create_subprocess_shell(
-                request.command,
+            proc = await asyncio.create_subprocess_exec(
+                *argv,
                 cwd=request.cwd,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
@@ -161,6 +174,8 @@ class BashTool(Tool):
             parts.append(f"Command timed out after {timeout:g} s; its process group was killed.")
         else:
             parts.append(f"Exit code: {code}")
+        if not request.sandboxed:
+            parts.append("(ran without the sandbox, with the user's approval)")
         stdout, stderr = out.text(), err.text()
         if stdout:
             parts.append("stdout:\n" + stdout.rstrip("\n"))

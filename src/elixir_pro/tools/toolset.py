@@ -26,10 +26,15 @@ KNOWN_TOOLS: tuple[str, ...] = ("Read", "Write", "Edit", "Grep", "Glob", "Bash",
 class Toolset:
     """The tools one request may use, bound to one session's :class:`ToolContext`."""
 
-    def __init__(self, names: tuple[str, ...], ctx: ToolContext) -> None:
+    def __init__(
+        self, names: tuple[str, ...], ctx: ToolContext, *, project_writable: bool = False
+    ) -> None:
         self.ctx = ctx
         self._names = names
-        self._tools: dict[str, Tool] = {n: REGISTRY[n](ctx) for n in names if n in REGISTRY}
+        self.project_writable = project_writable
+        self._tools: dict[str, Tool] = {
+            n: REGISTRY[n](ctx, project_writable=project_writable) for n in names if n in REGISTRY
+        }
         self._server = [n for n in names if n in SERVER_TOOLS]
 
     @property
@@ -84,8 +89,11 @@ class Toolset:
         return f"<tool_use_error>Error: {why}. Available tools: {available}.</tool_use_error>"
 
 
-def build_toolset(tool_names: Sequence[str], ctx: ToolContext) -> Toolset:
+def build_toolset(
+    tool_names: Sequence[str], ctx: ToolContext, *, project_writable: bool = False
+) -> Toolset:
     """The toolset for a mode's tool list (e.g. ``agent.tools.for_mode(ToolMode.AUDIT)``).
+    ``project_writable``: the mode may change files (solution), so Bash may write the project.
 
     Raises UserError naming the tool for a name that is not a known tool.
     """
@@ -98,4 +106,4 @@ def build_toolset(tool_names: Sequence[str], ctx: ToolContext) -> Toolset:
             )
         if name not in names:
             names.append(name)
-    return Toolset(tuple(names), ctx)
+    return Toolset(tuple(names), ctx, project_writable=project_writable)

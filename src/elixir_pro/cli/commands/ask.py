@@ -36,7 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="PAT",
-        help="allow Bash commands matching this pattern (fnmatch, repeatable)",
+        help="allow Bash commands whose every part matches this rule ('mix test *'; "
+        "repeatable; see docs/tools.md)",
+    )
+    parser.add_argument(
+        "--bash-network",
+        action="store_true",
+        help="give allowed Bash commands the network (the sandbox has none by default)",
     )
     parser.add_argument("--project", default=".", help="project root (default: .)")
     parser.add_argument("--agent", help="agent name (default: elixir-pro)")
@@ -65,13 +71,17 @@ async def _ask(args: argparse.Namespace, root: Path) -> int:
     from elixir_pro.conversation.headless import Renderer
     from elixir_pro.conversation.workspace import open_workspace
     from elixir_pro.tools import HeadlessBashPolicy
+    from elixir_pro.tools.bash_rules import parse_rules
 
     config = load_config(root)
     for rel in args.context:
         target = (root / rel).resolve()
         if not target.is_relative_to(root.resolve()) or not target.is_file():
             raise UserError("not a file inside the project", path=rel, field="--context")
-    policy = HeadlessBashPolicy([*config.tools.allow_bash, *args.allow_bash])
+    parse_rules(config.tools.allow_bash, origin="tools.allow_bash")  # a bad rule: one line
+    policy = HeadlessBashPolicy(
+        [*config.tools.allow_bash, *args.allow_bash], network=args.bash_network
+    )
     workspace = await open_workspace(
         root,
         agent_name=args.agent,
