@@ -22,6 +22,7 @@ from elixir_pro.engine.scope import EVERYTHING, ScopePolicy, category, matches
         ("examples/todo/lib/todo.ex", "script"),
         ("priv/repo/seeds.exs", "script"),
         ("priv/templates/phx.gen.live/index.ex", "script"),
+        (".github/scripts/release.exs", "script"),
         ("config/runtime.exs", "config"),
         ("apps/shop/config/config.exs", "config"),
         ("mix.exs", "build"),

@@ -5,7 +5,8 @@ Every file falls in one category, read from its path alone:
 - ``lib``: application code (everything not listed below);
 - ``test``: ``test/`` and ``integration_test/`` folders, ``*_test.exs``, ``test_helper.exs``;
 - ``script``: ``bench/``, ``benchmarks/``, ``examples/``, ``priv/`` (seeds, templates, migration
-  scripts) and ``dev/`` code that never runs in the deployed application;
+  scripts), ``dev/`` and dot-folders (``.github/`` scripts): code that never runs in the
+  deployed application;
 - ``config``: ``config/`` files;
 - ``build``: ``mix.exs``, ``.formatter.exs``, ``.credo.exs`` and other dot-files.
 
@@ -42,7 +43,7 @@ def category(path: str) -> str:
     name, dirs = parts[-1], parts[:-1]
     if name.endswith("_test.exs") or name == "test_helper.exs" or TEST_DIRS.intersection(dirs):
         return TEST
-    if SCRIPT_DIRS.intersection(dirs):
+    if SCRIPT_DIRS.intersection(dirs) or any(d.startswith(".") for d in dirs):
         return SCRIPT
     if "config" in dirs and _config_folder(dirs):
         return CONFIG
