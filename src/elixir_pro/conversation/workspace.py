@@ -9,6 +9,7 @@ ensemble and the TUI (which builds one with :func:`open_workspace`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from elixir_pro.events import TurnFinished
 from elixir_pro.llm.base import Backend
 from elixir_pro.llm.usage import UsageTotals
 from elixir_pro.tools import ApproveBash
+from elixir_pro.tools.sandbox import sandbox_notice
 
 if TYPE_CHECKING:
     from elixir_pro.conversation.store import SessionStore
@@ -179,6 +181,10 @@ async def open_workspace(
     choice = await create_backend(
         root, config, agent_model=agent.model, model_override=model, offline=offline, env=env
     )
+    notices = choice.notices
+    if not choice.backend.is_offline and "Bash" in agent.tools.all_tools:
+        warning = await asyncio.to_thread(sandbox_notice)
+        notices = (*notices, warning) if warning else notices
     return Workspace(
         root,
         agent,
@@ -187,6 +193,6 @@ async def open_workspace(
         approve_bash=approve_bash,
         sink=sink,
         tool_mode=tool_mode,
-        notices=choice.notices,
+        notices=notices,
         approve_mcp=approve_mcp,
     )

@@ -25,18 +25,23 @@ from elixir_pro.tools.shell_parse import ShellScript, parse_script
 @dataclass(frozen=True, slots=True)
 class BashRequest:
     """What the user is asked to approve. ``script`` is the parsed command (parsed here when
-    not given); ``sandbox`` says where it will run (one line, see ``SandboxStatus``)."""
+    not given); ``sandbox`` says where it will run (one line, see ``SandboxStatus``);
+    ``no_sandbox`` why it would run without one (empty when sandboxed)."""
 
     command: str
     cwd: Path
     description: str = ""
     script: ShellScript = field(default=None, compare=False)  # type: ignore[assignment]
     sandbox: str = ""
-    sandboxed: bool = True
+    no_sandbox: str = ""
 
     def __post_init__(self) -> None:
         if self.script is None:
             object.__setattr__(self, "script", parse_script(self.command))
+
+    @property
+    def sandboxed(self) -> bool:
+        return not self.no_sandbox
 
 
 class BashDecision(StrEnum):
@@ -74,7 +79,7 @@ class HeadlessBashPolicy:
     def denial_message(self, request: BashRequest) -> str:
         if not request.sandboxed:
             return (
-                f"Command refused: {request.sandbox or 'the sandbox is unavailable'}, and a "
+                f"Command refused: the Bash sandbox is unavailable ({request.no_sandbox}) and a "
                 "headless run cannot ask the user, so no shell command runs. Do the work with "
                 "Read, Grep and Glob."
             )

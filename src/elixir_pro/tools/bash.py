@@ -102,7 +102,7 @@ class BashTool(Tool):
             ctx.root,
             args.opt_string("description") or "",
             sandbox=status.describe(writable=self.project_writable, network=network),
-            sandboxed=status.available,
+            no_sandbox=status.reason,
         )
         await self._approve(request)
         timeout_ms = args.opt_int("timeout")

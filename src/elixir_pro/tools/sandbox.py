@@ -79,7 +79,7 @@ def command_env(
 @dataclass(frozen=True, slots=True)
 class SandboxStatus:
     available: bool
-    reason: str = ""  # why not, when unavailable
+    reason: str = ""  # why not, when unavailable (empty when available)
 
     def describe(self, *, writable: bool, network: bool) -> str:
         """One line for the approval modal and the docs."""
@@ -104,6 +104,8 @@ class Sandbox:
         """Whether commands can run sandboxed (blocking: call it off the event loop)."""
         if self.bwrap is None:
             return SandboxStatus(False, "bwrap is not installed; install bubblewrap")
+        if not os.access(self.bwrap, os.X_OK):
+            return SandboxStatus(False, f"bwrap is not installed at {self.bwrap}")
         with _PROBE_LOCK:
             known = _PROBES.get(self.bwrap)
             if known is None:
@@ -169,6 +171,18 @@ class Sandbox:
             args += ["--setenv", "MIX_BUILD_PATH", PRIVATE_BUILD_PATH]
         args += ["--chdir", str(root), "--", *shell_argv(script)]
         return args
+
+
+def sandbox_notice(sandbox: Sandbox | None = None) -> str | None:
+    """The one warning to show when a session starts without a working sandbox, else None
+    (blocking: it may probe bwrap)."""
+    status = (sandbox or Sandbox()).status()
+    if status.available:
+        return None
+    return (
+        f"The Bash sandbox is unavailable ({status.reason}): every shell command will be "
+        "asked for and runs without it; headless runs refuse shell commands."
+    )
 
 
 def shell_argv(script: str) -> list[str]:
