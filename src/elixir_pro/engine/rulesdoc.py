@@ -29,8 +29,9 @@ Like Credo and Sobelow, the default output aims to be worth reading on day one:
   mistake (column *looks at*). The parts are read from the path: `lib` (application code),
   `test` (`test/`, `integration_test/`, `*_test.exs`, `test_helper.exs`), `script` (`bench/`,
   `examples/`, `priv/` with seeds and templates, `dev/`, dot-folders such as `.github/`),
-  `config` (`config/`) and `build` (`mix.exs` and dot-files). A bare `receive` in a test helper, a struct written straight to the
-  Repo in `priv/repo/seeds.exs` or a query per element in a test's setup are idiomatic there.
+  `config` (`config/`) and `build` (`mix.exs` and dot-files). A bare `receive` in a test
+  helper, a struct written straight to the Repo in `priv/repo/seeds.exs` or a query per element
+  in a test's setup are idiomatic there.
   `elixir-pro audit --include-tests` (or `paths.include` in the settings) brings test and script
   code back; `deps/` and `_build/` are never read. Generated code (inside `quote`) and
   module-level code run at compile time are left to the rules that understand them.
