@@ -47,7 +47,6 @@ from elixir_pro.engine.project import (
     defined_callbacks,
     fact_calls,
     loop_calls,
-    remote_calls,
     repo_functions,
 )
 from elixir_pro.engine.scope import ScopePolicy
@@ -163,9 +162,14 @@ class ProjectAnalyzer:
         syntax = syntax_notice(ctx)
         if syntax is not None:
             notices.insert(0, syntax)
-        # every remote call of the file (a cheap superset of its calls in loops, narrowed only
-        # when a Repo fact it names changes: see _recheck)
-        return _FileState(digest, findings, notices, behaviour_refs(ctx), remote_calls(ctx.source))
+        calls = loop_calls(ctx) if self._reads_facts(ctx.path) else frozenset()
+        return _FileState(digest, findings, notices, behaviour_refs(ctx), calls)
+
+    def _reads_facts(self, rel_path: str) -> bool:
+        """Whether a rule that reads the project's Repo facts looks at ``rel_path``."""
+        return any(
+            r.uses_repo_facts and self.policy.covers(r.id, r.scopes, rel_path) for r in self._rules
+        )
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
         """Analyse every source file from scratch, one file at a time (parse results stay
@@ -284,14 +288,8 @@ class ProjectAnalyzer:
             loaded = read_source(self.root, rel)
             if not isinstance(loaded, bytes):
                 continue
-            ctx = self._context(rel, loaded)
-            if not state.behaviours & behaviours:
-                precise = loop_calls(ctx)
-                if not precise & calls:  # named outside its loops only: nothing changes
-                    state.loop_calls = precise
-                    continue
             before[rel] = state.findings
-            self._files[rel] = self._check(ctx, content_hash(loaded))
+            self._files[rel] = self._check(self._context(rel, loaded), content_hash(loaded))
 
     def _delta(
         self, paths: list[str], before: Mapping[str, list[Finding]], notices: list[Notice]

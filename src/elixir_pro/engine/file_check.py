@@ -133,7 +133,9 @@ def check_source_file(
         ctx.deploy_files = deploy_files(root, rel_path)
     callbacks = defined_callbacks(ctx)
     ctx.project_callbacks = callbacks
-    findings, notices = run_rules(ctx, enabled_rules(config, policy), config, policy)
+    rules = enabled_rules(config, policy)
+    findings, notices = run_rules(ctx, rules, config, policy)
+    reads_facts = any(r.uses_repo_facts and policy.covers(r.id, r.scopes, rel_path) for r in rules)
     syntax = syntax_notice(ctx)
     if syntax is not None:
         notices.insert(0, syntax)
@@ -145,5 +147,5 @@ def check_source_file(
         behaviour_refs(ctx),
         callbacks,
         repo_functions(ctx),
-        loop_calls(ctx),
+        loop_calls(ctx) if reads_facts else frozenset(),
     )

@@ -106,12 +106,6 @@ def loop_calls(ctx: FileContext) -> frozenset[str]:
     return frozenset(out)
 
 
-def remote_calls(source: bytes) -> frozenset[str]:
-    """``Tail.fun`` of every remote call named anywhere in ``source`` (a superset of
-    :func:`loop_calls`, read from the bytes without the tree)."""
-    return frozenset(f"{m.decode()}.{f.decode()}" for m, f in set(_REMOTE.findall(source)))
-
-
 _REMOTE = re.compile(rb"([A-Z][A-Za-z0-9_]*)\.([a-z_][A-Za-z0-9_]*[?!]?)")
 
 

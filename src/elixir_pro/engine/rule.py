@@ -50,6 +50,9 @@ class Rule:
     scope_reason: ClassVar[str] = ""
     #: An opt-in rule of the ``strict`` set (style checks): runs only when asked for.
     strict: ClassVar[bool] = False
+    #: The rule reads ``ctx.project_repo_functions``: files it looks at are checked again when
+    #: the project's Repo-querying functions they call in loops change.
+    uses_repo_facts: ClassVar[bool] = False
     #: The confidence of a finding when the rule does not say otherwise.
     confidence: ClassVar[Confidence] = Confidence.MEDIUM
 

@@ -48,6 +48,7 @@ COLLECTION_READS = frozenset({"all", "preload", "stream"})
 @register
 class NPlusOne(Rule):
     id = "n-plus-one"
+    uses_repo_facts = True
     severity = Severity.HIGH
     title = "N+1 query: Repo call inside a loop"
     triggers = (b"Enum.", b"Stream.", b"for ", b"async_stream")
