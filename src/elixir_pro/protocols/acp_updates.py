@@ -192,7 +192,7 @@ def replay(record: SessionRecord, root: Path) -> tuple[list[Update], CognitiveMo
     for _ts, pane, _seq, item in entries:
         if isinstance(item, UserPrompt):
             updates.append(update_user_message_text(item.text))
-            last_mode = CognitiveMode(pane)
+            last_mode = CognitiveMode(pane) if pane in CognitiveMode.__members__.values() else None
         elif isinstance(item, TextDelta | ToolRequested | ToolFinished | TurnError):
             updates.extend(event_updates(item, root))
     return updates, last_mode

@@ -24,6 +24,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    import os
+    import stat
+    import sys
+
+    from elixir_pro.errors import UserError
+    from elixir_pro.protocols.stderr_log import one_line_logging
+
+    for stream in (sys.stdin, sys.stdout):
+        mode = os.fstat(stream.fileno()).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+            raise UserError("stdin and stdout must be pipes: an ACP client starts this command")
+    one_line_logging("elixir-pro acp")
     from acp import run_agent
 
     from elixir_pro.protocols.acp_agent import ElixirProAgent

@@ -26,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
     from elixir_pro.config import load_config
 
     load_config(root.resolve())  # a bad settings file is one line before serving
+    from elixir_pro.protocols.stderr_log import one_line_logging
+
+    one_line_logging("elixir-pro mcp")
     from elixir_pro.protocols.mcp_server import serve_stdio
 
     anyio.run(serve_stdio, root)
