@@ -59,9 +59,13 @@ async def _call(client: Client, name: str, arguments: dict[str, Any] | None = No
     return result.structured_content
 
 
-async def test_tools_are_listed_with_input_and_output_schemas(courier: Path) -> None:
+async def test_tools_are_listed_with_schemas_and_bad_input_is_one_clear_error(
+    courier: Path,
+) -> None:
     async with connect(courier) as client:
         listing = await client.list_tools()
+        outside = await client.call_tool("findings_for_file", {"path": "../../etc/passwd"})
+        wrong = await client.call_tool("audit", {"min_severity": "urgent"})
     tools = {t.name: t for t in listing.tools}
     assert set(tools) == TOOLS
     for tool in tools.values():
@@ -75,6 +79,11 @@ async def test_tools_are_listed_with_input_and_output_schemas(courier: Path) -> 
     assert tools["findings_for_file"].input_schema["required"] == ["path"]
     assert tools["docs"].input_schema["required"] == ["symbol"]
     assert "findings" in tools["audit"].output_schema["properties"]
+
+    assert outside.is_error
+    (block,) = outside.content
+    assert "not inside the project" in block.text and "Traceback" not in block.text  # type: ignore[union-attr]
+    assert wrong.is_error and "Traceback" not in str(wrong.content)
 
 
 async def test_each_tool_matches_the_cli(courier: Path) -> None:
@@ -121,13 +130,3 @@ async def _check_each_tool(client: Client, courier: Path) -> None:
     one = await _call(client, "propose_fix", {"path": "lib/courier/locator.ex"})
     assert one["files"] == ["lib/courier/locator.ex"]
     assert _tree_hashes(courier) == before  # nothing was written
-
-
-async def test_bad_input_is_one_clear_error(courier: Path) -> None:
-    async with connect(courier) as client:
-        outside = await client.call_tool("findings_for_file", {"path": "../../etc/passwd"})
-        wrong = await client.call_tool("audit", {"min_severity": "urgent"})
-    assert outside.is_error
-    (block,) = outside.content
-    assert "not inside the project" in block.text and "Traceback" not in block.text  # type: ignore[union-attr]
-    assert wrong.is_error and "Traceback" not in str(wrong.content)
