@@ -8,7 +8,10 @@ callers) with the builders below and read back every request it received
 Wire format (see the design TECH-NOTES): ``POST /v1/messages`` with ``"stream": true`` answers
 ``text/event-stream`` frames ``event: <type>\\ndata: <json>\\n\\n``; errors are JSON with a
 content-length; ``retry-after-ms`` keeps the SDK's (or our) retries fast. ``GET /v1/models``
-serves ``models`` (or ``models_error``).
+serves ``models`` (or ``models_error``). Like the real API it answers a request carrying an
+empty message with a 400. The reply types and the failure scripts (cut, stalled and empty
+streams, invalid tool JSON) are in :mod:`fakeclaude.replies`, the frames in
+:mod:`fakeclaude.frames`.
 
 Used by tests/llm, tests/conversation and the TUI tests (through ``fakeclaude.fixtures``).
 """
@@ -19,97 +22,47 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fakeclaude.frames import empty_message_problem, frames
+from fakeclaude.replies import (
+    Block,
+    EmptyStream,
+    ErrorReply,
+    HangUp,
+    Reply,
+    ServerToolBlock,
+    StreamReply,
+    TextBlock,
+    ThinkingBlock,
+    ToolUseBlock,
+    error_reply,
+    model_info,
+    text_reply,
+    tool_reply,
+)
 
-@dataclass(frozen=True)
-class TextBlock:
-    text: str
-    chunk: int = 8  # characters per text_delta
-
-
-@dataclass(frozen=True)
-class ToolUseBlock:
-    name: str
-    input: dict[str, Any]
-    id: str = ""
-
-
-@dataclass(frozen=True)
-class ThinkingBlock:
-    thinking: str
-
-
-@dataclass
-class StreamReply:
-    """A streamed message: its blocks become SSE frames. ``delay`` is slept between frames
-    (a slow token stream); ``error_after`` cuts the stream with an ``event: error`` frame
-    after that many frames."""
-
-    blocks: Sequence[TextBlock | ToolUseBlock | ThinkingBlock]
-    stop_reason: str = "end_turn"
-    model: str = "claude-sonnet-fake"
-    input_tokens: int = 100
-    output_tokens: int = 20
-    cache_creation_input_tokens: int = 0
-    cache_read_input_tokens: int = 0
-    delay: float = 0.0
-    error_after: int | None = None
-    error_type: str = "overloaded_error"
-    error_message: str = "Overloaded"
-
-
-@dataclass
-class ErrorReply:
-    """A JSON error before any stream (status + error body)."""
-
-    status: int
-    error_type: str
-    message: str
-    retry_after_ms: int | None = 1
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class HangUp:
-    """Close the connection without answering (a connection failure)."""
-
-
-Reply = StreamReply | ErrorReply | HangUp
-
-
-def text_reply(text: str, **kwargs: Any) -> StreamReply:
-    chunk = kwargs.pop("chunk", 8)
-    return StreamReply([TextBlock(text, chunk)], **kwargs)
-
-
-def tool_reply(*calls: tuple[str, dict[str, Any]], text: str = "", **kwargs: Any) -> StreamReply:
-    blocks: list[TextBlock | ToolUseBlock | ThinkingBlock] = [TextBlock(text)] if text else []
-    blocks += [ToolUseBlock(name, inp) for name, inp in calls]
-    kwargs.setdefault("stop_reason", "tool_use")
-    return StreamReply(blocks, **kwargs)
-
-
-def error_reply(status: int, error_type: str, message: str = "", **kwargs: Any) -> ErrorReply:
-    return ErrorReply(status, error_type, message or error_type.replace("_", " "), **kwargs)
-
-
-def model_info(
-    model_id: str, line: str | None, created: str, lifecycle: str = "active"
-) -> dict[str, Any]:
-    return {
-        "type": "model",
-        "id": model_id,
-        "display_name": model_id,
-        "created_at": created,
-        "lifecycle": lifecycle,
-        "line": line,
-        "max_input_tokens": 200000,
-        "max_tokens": 64000,
-    }
+__all__ = [
+    "Block",
+    "EmptyStream",
+    "ErrorReply",
+    "FakeClaude",
+    "HangUp",
+    "RecordedRequest",
+    "Reply",
+    "ServerToolBlock",
+    "StreamReply",
+    "TextBlock",
+    "ThinkingBlock",
+    "ToolUseBlock",
+    "error_reply",
+    "model_info",
+    "text_reply",
+    "tool_reply",
+]
 
 
 @dataclass(frozen=True)
@@ -140,7 +93,9 @@ class FakeClaude:
         handler = _make_handler(self)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -252,6 +207,10 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             if not self.path.startswith("/v1/messages"):
                 self._json_error(ErrorReply(404, "not_found_error", f"no route {self.path}", None))
                 return
+            problem = empty_message_problem(body)
+            if problem is not None:  # what the real API says about an empty message
+                self._json_error(ErrorReply(400, "invalid_request_error", problem, None))
+                return
             reply = fake._next_reply(body)
             if reply is None:
                 self._json_error(
@@ -262,6 +221,8 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
                 self.connection.close()
             elif isinstance(reply, ErrorReply):
                 self._json_error(reply)
+            elif isinstance(reply, EmptyStream):
+                self._stream_headers()
             else:
                 self._stream(reply, str(body.get("model", reply.model)))
 
@@ -292,7 +253,7 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             }
             self._json(reply.status, payload, headers)
 
-        def _stream(self, reply: StreamReply, model: str) -> None:
+        def _stream_headers(self) -> None:
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")
             self.send_header("cache-control", "no-cache")
@@ -300,9 +261,15 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             self.send_header("request-id", fake._next_id("req"))
             self.end_headers()
             self.close_connection = True
-            frames = list(_frames(fake, reply, model))
+
+        def _stream(self, reply: StreamReply, model: str) -> None:
+            self._stream_headers()
             try:
-                for index, (event, data) in enumerate(frames):
+                for index, (event, data) in enumerate(frames(reply, model, fake._next_id)):
+                    if reply.cut_after is not None and index == reply.cut_after:
+                        return
+                    if reply.stall_after is not None and index == reply.stall_after:
+                        time.sleep(reply.stall_s)
                     if reply.error_after is not None and index == reply.error_after:
                         error = {
                             "type": "error",
@@ -321,77 +288,3 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return Handler
-
-
-def _frames(
-    fake: FakeClaude, reply: StreamReply, model: str
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    usage = {
-        "input_tokens": reply.input_tokens,
-        "output_tokens": 1,
-        "cache_creation_input_tokens": reply.cache_creation_input_tokens,
-        "cache_read_input_tokens": reply.cache_read_input_tokens,
-    }
-    message: dict[str, Any] = {
-        "id": fake._next_id("msg"),
-        "type": "message",
-        "role": "assistant",
-        "model": model,
-        "content": [],
-        "stop_reason": None,
-        "stop_sequence": None,
-        "usage": usage,
-    }
-    yield "message_start", {"type": "message_start", "message": message}
-    yield "ping", {"type": "ping"}
-    for index, block in enumerate(reply.blocks):
-        if isinstance(block, TextBlock):
-            yield "content_block_start", _start(index, {"type": "text", "text": ""})
-            for i in range(0, len(block.text), max(1, block.chunk)):
-                piece = block.text[i : i + max(1, block.chunk)]
-                yield "content_block_delta", _delta(index, {"type": "text_delta", "text": piece})
-        elif isinstance(block, ThinkingBlock):
-            yield (
-                "content_block_start",
-                _start(index, {"type": "thinking", "thinking": "", "signature": ""}),
-            )
-            yield (
-                "content_block_delta",
-                _delta(index, {"type": "thinking_delta", "thinking": block.thinking}),
-            )
-            yield (
-                "content_block_delta",
-                _delta(index, {"type": "signature_delta", "signature": "sig"}),
-            )
-        else:
-            tool_id = block.id or fake._next_id("toolu")
-            yield (
-                "content_block_start",
-                _start(index, {"type": "tool_use", "id": tool_id, "name": block.name, "input": {}}),
-            )
-            raw = json.dumps(block.input)
-            half = len(raw) // 2
-            for part in (raw[:half], raw[half:]):
-                yield (
-                    "content_block_delta",
-                    _delta(index, {"type": "input_json_delta", "partial_json": part}),
-                )
-        yield "content_block_stop", {"type": "content_block_stop", "index": index}
-    final_usage = {**usage, "output_tokens": reply.output_tokens}
-    yield (
-        "message_delta",
-        {
-            "type": "message_delta",
-            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
-            "usage": final_usage,
-        },
-    )
-    yield "message_stop", {"type": "message_stop"}
-
-
-def _start(index: int, block: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "content_block_start", "index": index, "content_block": block}
-
-
-def _delta(index: int, delta: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "content_block_delta", "index": index, "delta": delta}

@@ -437,5 +437,5 @@ async def test_dropped_connection_is_retried(
     fake_claude.enqueue(HangUp(), text_reply("Back again."))
     events = await run(make_backend(), request_for(agent, project, "hi"))
     notices = [e.message for e in events if isinstance(e, Notice)]
-    assert notices == ["Cannot reach the API; waiting 1.0 s before retry 1 of 4"]
+    assert notices == ["The connection to the API failed; waiting 1.0 s before retry 1 of 4"]
     assert waits == [1.0] and finished(events).text == "Back again."

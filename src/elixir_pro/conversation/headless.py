@@ -30,6 +30,8 @@ from elixir_pro.events import (
 
 PROG = "elixir-pro"
 TOOL_PREVIEW = 120
+EXIT_OK, EXIT_ERROR, EXIT_TRUNCATED = 0, 1, 4
+TRUNCATED_STOPS = frozenset({"max_tokens", "pause_turn"})
 
 
 def _jsonable(value: Any) -> Any:
@@ -83,6 +85,16 @@ class Renderer:
 
     def notice(self, message: str) -> None:
         self.event(Notice(message))
+
+    @property
+    def exit_status(self) -> int:
+        """0: answered; 1: the turn failed or was interrupted (an API error, a broken
+        stream); 4: the answer was cut off at the continuation cap (see docs/claude.md)."""
+        if self.error is not None or (self.finished is not None and self.finished.interrupted):
+            return EXIT_ERROR
+        if self.finished is not None and self.finished.stop_reason in TRUNCATED_STOPS:
+            return EXIT_TRUNCATED
+        return EXIT_OK
 
     def event(self, event: CoreEvent) -> None:
         if isinstance(event, TurnError):

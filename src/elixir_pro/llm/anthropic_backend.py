@@ -2,10 +2,15 @@
 
 The loop: stream a reply (text deltas as they come), and while Claude stops for ``tool_use``
 run each call through the turn's toolset, send the ``tool_result`` blocks back and stream
-again, until ``end_turn``. ``pause_turn`` (a long server-tool run) is resent to continue;
-``max_tokens`` asks Claude to continue the answer; ``refusal`` and a context overflow end the
+again, until ``end_turn``. A tool call whose input is not a JSON object is answered with an
+``is_error`` result and the loop goes on; a ``tool_use`` stop without a client tool call ends
+the turn (never an empty message). ``pause_turn`` (a long server-tool run) is resent to
+continue and ``max_tokens`` asks Claude to continue the answer, at most
+:data:`MAX_CONTINUATIONS` times, after which the turn ends with a warning and stop reason
+``max_tokens``/``pause_turn`` (``ask`` exits 4). ``refusal`` and a context overflow end the
 turn with a clear error; a per-turn cap on tool rounds (config ``llm.max_tool_rounds``) stops
-runaway loops. Retries with visible waits live in :mod:`elixir_pro.llm.api_errors`.
+runaway loops. Requests, timeouts and retries with visible waits live in
+:mod:`elixir_pro.llm.requests` and :mod:`elixir_pro.llm.api_errors`.
 
 Every turn ends with ``TurnFinished``; a failure is ``TurnError`` then ``TurnFinished`` with
 ``interrupted=True``, keeping the partial answer and the messages completed so far (so a
@@ -26,7 +31,6 @@ from elixir_pro.events import (
     CoreEvent,
     Notice,
     TextDelta,
-    ThinkingDelta,
     ToolFinished,
     ToolRequested,
     TurnError,
@@ -36,6 +40,8 @@ from elixir_pro.events import (
 from elixir_pro.llm import api_errors, prompts, wire
 from elixir_pro.llm.base import TurnRequest
 from elixir_pro.llm.context import user_message
+from elixir_pro.llm.requests import Reply, RequestFailed, stream_request
+from elixir_pro.llm.stream import StreamedReply
 from elixir_pro.llm.usage import cost_usd
 
 MAX_CONTINUATIONS = 3
@@ -66,12 +72,6 @@ class _TurnState:
             interrupted=interrupted,
             extra=extra,
         )
-
-
-class _RequestFailed(Exception):
-    def __init__(self, error: TurnError) -> None:
-        super().__init__(error.message)
-        self.error = error
 
 
 class AnthropicBackend:
@@ -110,25 +110,29 @@ class AnthropicBackend:
         state = _TurnState(messages=[*request.history, *new], new=new, model=self.model)
         limit = self.settings.max_tool_rounds
         while True:
-            reply: Any = None
+            reply: StreamedReply | None = None
             try:
                 async for event in self._one_request(request, state):
-                    if isinstance(event, _Reply):
+                    if isinstance(event, Reply):
                         reply = event.message
                     else:
                         yield event
-            except _RequestFailed as failed:
+            except RequestFailed as failed:
                 yield failed.error
                 yield state.finished(interrupted=True, stop_reason="error")
                 return
-            assert reply is not None
-            stop = str(reply.stop_reason or "end_turn")
-            assistant = wire.assistant_param(reply)
+            assert reply is not None and reply.stop_reason is not None
+            stop = reply.stop_reason
+            blocks = reply.blocks
             if stop == "max_tokens":  # a tool call cut off mid-input cannot be answered
-                assistant["content"] = [b for b in assistant["content"] if b["type"] != "tool_use"]
-            if assistant["content"]:  # the API rejects an empty assistant turn
-                state.add(assistant)
+                blocks = [b for b in blocks if b.get("type") != "tool_use"]
+            if blocks:  # the API rejects an empty assistant turn
+                state.add({"role": "assistant", "content": blocks})
             state.stop_reason = stop
+            if stop == "tool_use" and not reply.client_tool_calls():
+                yield Notice(prompts.NO_TOOL_CALL_NOTICE, "warning")
+                yield state.finished()
+                return
             if stop == "tool_use":
                 state.tool_rounds += 1
                 over = state.tool_rounds > limit
@@ -152,23 +156,14 @@ class AnthropicBackend:
                             yield item
                 state.add({"role": "user", "content": results})
                 continue
-            if stop in ("pause_turn", "max_tokens") and state.continuations < MAX_CONTINUATIONS:
-                state.continuations += 1
-                if stop == "max_tokens":
-                    yield Notice(
-                        prompts.CONTINUING_NOTICE.format(max_tokens=self.settings.max_tokens)
-                    )
-                    state.add(
-                        {
-                            "role": "user",
-                            "content": [
-                                {"type": "text", "text": prompts.CONTINUE_AFTER_MAX_TOKENS}
-                            ],
-                        }
-                    )
-                else:
-                    yield Notice(prompts.PAUSE_NOTICE)
-                continue
+            if stop in ("pause_turn", "max_tokens"):
+                if state.continuations < MAX_CONTINUATIONS:
+                    state.continuations += 1
+                    yield self._continue(state, stop)
+                    continue
+                yield Notice(self._truncated(stop), "warning")
+                yield state.finished(stop_reason=stop)
+                return
             if stop == "refusal":
                 yield TurnError("refusal", prompts.ERR_REFUSAL)
             elif stop == "model_context_window_exceeded":
@@ -178,9 +173,32 @@ class AnthropicBackend:
             yield state.finished()
             return
 
+    def _continue(self, state: _TurnState, stop: str) -> Notice:
+        """Ask Claude to go on after ``max_tokens`` (``pause_turn`` is resent as is)."""
+        if stop == "pause_turn":
+            return Notice(prompts.PAUSE_NOTICE)
+        text = {"type": "text", "text": prompts.CONTINUE_AFTER_MAX_TOKENS}
+        state.add({"role": "user", "content": [text]})
+        return Notice(prompts.CONTINUING_NOTICE.format(max_tokens=self.settings.max_tokens))
+
+    def _truncated(self, stop: str) -> str:
+        if stop == "pause_turn":
+            return prompts.PAUSED_NOTICE.format(limit=MAX_CONTINUATIONS)
+        return prompts.TRUNCATED_NOTICE.format(
+            max_tokens=self.settings.max_tokens, limit=MAX_CONTINUATIONS
+        )
+
+    @property
+    def timeouts(self) -> api_errors.Timeouts:
+        return api_errors.Timeouts(
+            connect_s=self.settings.connect_timeout_s,
+            idle_s=self.settings.idle_timeout_s,
+            budget_s=self.settings.retry_budget_s,
+        )
+
     async def _one_request(
         self, request: TurnRequest, state: _TurnState
-    ) -> AsyncIterator[CoreEvent | _Reply]:
+    ) -> AsyncIterator[CoreEvent | Reply]:
         body = wire.request_body(
             model=self.model,
             max_tokens=self.settings.max_tokens,
@@ -188,81 +206,50 @@ class AnthropicBackend:
             toolset=request.toolset,
             messages=state.messages,
         )
-        attempt = 0
-        while True:
-            attempt += 1
-            streamed = False
-            try:
-                async with self.client.messages.stream(**body) as stream:
-                    async for event in stream:
-                        if event.type == "text" and event.text:
-                            streamed = True
-                            state.text.append(event.text)
-                            yield TextDelta(event.text)
-                        elif event.type == "thinking" and event.thinking:
-                            streamed = True
-                            yield ThinkingDelta(event.thinking)
-                    message = await stream.get_final_message()
-            except Exception as exc:  # every failure becomes one TurnError line
-                plan = None if streamed else api_errors.retry_plan(exc, attempt)
-                if plan is None:
-                    error = api_errors.turn_error(
-                        exc, attempts=attempt, base_url=self.base_url, partial=streamed
-                    )
-                    if streamed and error.kind not in ("interrupted",):
-                        error = TurnError("interrupted", error.message, True)
-                    raise _RequestFailed(error) from exc
-                yield Notice(api_errors.retry_notice(plan, attempt), "warning")
-                await self._sleep(plan.wait_s)
-                continue
-            yield self._usage(message)
-            yield _Reply(message)
-            return
+        async for item in stream_request(
+            self.client, body, self.timeouts, sleep=self._sleep, base_url=self.base_url
+        ):
+            if isinstance(item, Reply):
+                yield self._usage(item.message)
+            elif isinstance(item, TextDelta):
+                state.text.append(item.text)
+            yield item
 
-    def _usage(self, message: Any) -> UsageReported:
-        usage = message.usage
-        model_id = str(message.model or self.model)
-        counts = {
-            "input_tokens": int(usage.input_tokens or 0),
-            "output_tokens": int(usage.output_tokens or 0),
-            "cache_creation_input_tokens": int(usage.cache_creation_input_tokens or 0),
-            "cache_read_input_tokens": int(usage.cache_read_input_tokens or 0),
-        }
+    def _usage(self, message: StreamedReply) -> UsageReported:
+        model_id = message.model or self.model
+        counts = dict(message.usage)
         price = self.settings.price_for(model_id) or self.settings.price_for(self.model)
         return UsageReported(**counts, cost_usd=cost_usd(price, **counts), model=model_id)
 
     async def _run_tools(
-        self, request: TurnRequest, reply: Any
+        self, request: TurnRequest, reply: StreamedReply
     ) -> AsyncIterator[CoreEvent | dict[str, Any]]:
-        for block in reply.content:
-            if getattr(block, "type", "") != "tool_use":
-                continue
-            tool_input = block.input if isinstance(block.input, dict) else {}
-            yield ToolRequested(block.id, block.name, dict(tool_input))
-            if request.toolset is None:
-                output, is_error = f"No tools are available; {block.name} was not run.", True
+        for block in reply.client_tool_calls():
+            call_id, name = str(block.get("id", "")), str(block.get("name", ""))
+            tool_input = block.get("input")
+            tool_input = dict(tool_input) if isinstance(tool_input, dict) else {}
+            yield ToolRequested(call_id, name, tool_input)
+            bad = reply.bad_inputs.get(call_id)
+            if bad is not None:
+                output, is_error = prompts.BAD_TOOL_INPUT.format(name=name, why=bad), True
+            elif request.toolset is None:
+                output, is_error = f"No tools are available; {name} was not run.", True
             else:
                 try:
-                    outcome = await request.toolset.run(block.name, dict(tool_input))
+                    outcome = await request.toolset.run(name, dict(tool_input))
                 except Exception as exc:  # a tool bug must not end the turn with a traceback
-                    output, is_error = f"{block.name} failed: {type(exc).__name__}: {exc}", True
+                    output, is_error = f"{name} failed: {type(exc).__name__}: {exc}", True
                 else:
                     output, is_error = outcome.output, outcome.is_error
                     if outcome.edit is not None:
                         yield outcome.edit
-            yield ToolFinished(block.id, block.name, output, is_error)
-            yield wire.tool_result(block.id, output, is_error)
+            yield ToolFinished(call_id, name, output, is_error)
+            yield wire.tool_result(call_id, output, is_error)
 
     @staticmethod
-    def _refuse_tools(reply: Any, limit: int) -> list[dict[str, Any]]:
+    def _refuse_tools(reply: StreamedReply, limit: int) -> list[dict[str, Any]]:
         text = prompts.TOOL_ROUNDS_EXCEEDED.format(limit=limit)
         return [
-            wire.tool_result(block.id, text, True)
-            for block in reply.content
-            if getattr(block, "type", "") == "tool_use"
+            wire.tool_result(str(block.get("id", "")), text, True)
+            for block in reply.client_tool_calls()
         ]
-
-
-@dataclass(frozen=True, slots=True)
-class _Reply:
-    message: Any

@@ -1,13 +1,16 @@
-"""Anthropic SDK exceptions turned into one-line :class:`~elixir_pro.events.TurnError`s, and
-the retry policy for the failures worth retrying.
+"""Anthropic SDK exceptions (and broken streams) turned into one-line
+:class:`~elixir_pro.events.TurnError`s, and the retry policy for the failures worth retrying.
 
 We retry ourselves (the client is built with ``max_retries=0``) so that every wait is a
-:class:`~elixir_pro.events.Notice` the user sees: 408, 409, 429, every status >= 500 (529
-overloaded included) and connection failures, before any part of the answer has streamed. The
-wait honours ``retry-after-ms`` / ``retry-after`` (capped at :data:`MAX_WAIT_S`), otherwise
-backs off exponentially. An ``event: error`` in the middle of a stream (an ``APIStatusError``
-with status 200) is never retried automatically: the partial answer is kept and the turn is
-marked interrupted. Used by the Anthropic backend.
+:class:`~elixir_pro.events.Notice` saying what happened and what comes next: 408, 409, 429,
+every status >= 500 (529 overloaded included), connection failures, a connect timeout, an idle
+stream (no byte for ``llm.idle_timeout_s``), an empty 200 response and a stream cut before
+``message_stop``, as long as no part of the answer has streamed. The wait honours
+``retry-after-ms`` / ``retry-after`` (capped at :data:`MAX_WAIT_S`), otherwise backs off
+exponentially; retries stop after :data:`MAX_ATTEMPTS` attempts or once the request has taken
+``llm.retry_budget_s`` in all. A failure after part of the answer streamed (an ``event: error``,
+a cut stream, an idle stream) is never retried automatically: the partial answer is kept and
+the turn is marked interrupted. Used by the Anthropic backend's requests.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 import anthropic
+import httpx2
 
 from elixir_pro.events import TurnError
 from elixir_pro.llm import prompts
@@ -33,16 +37,31 @@ CONTEXT_TOO_LONG_MARKERS = (
 )
 
 
+class EmptyStream(Exception):
+    """A 200 response whose stream ended without a single event."""
+
+
+class CutStream(Exception):
+    """A stream that ended (cleanly, as far as HTTP goes) before ``message_stop``."""
+
+    def __init__(self, received: int) -> None:
+        super().__init__(f"the stream ended before message_stop ({received} characters received)")
+        self.received = received
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """The limits a request runs under (from ``llm.*`` settings), for the messages."""
+
+    connect_s: float = 10.0
+    idle_s: float = 90.0
+    budget_s: float = 300.0
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPlan:
     wait_s: float
     what: str  # "Rate limited (429)" / "Claude is overloaded (529)" / ...
-
-
-def _status(exc: BaseException) -> int | None:
-    if isinstance(exc, anthropic.APIStatusError):
-        return exc.status_code
-    return None
 
 
 def _detail(exc: anthropic.APIError) -> str:
@@ -52,6 +71,17 @@ def _detail(exc: anthropic.APIError) -> str:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return " ".join(str(error["message"]).split())
     return " ".join(str(exc.message).split())
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a clause inside a longer line: one line, no final period."""
+    return " ".join(text.split()).rstrip(". ")
+
+
+def is_connect_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, anthropic.APITimeoutError) and isinstance(
+        exc.__cause__, httpx2.ConnectTimeout | httpx2.PoolTimeout
+    )
 
 
 def retry_after(exc: anthropic.APIStatusError) -> float | None:
@@ -72,19 +102,25 @@ def retry_after(exc: anthropic.APIStatusError) -> float | None:
         return None if parsed is None else float(email.utils.mktime_tz(parsed) - time.time())
 
 
-def retry_plan(exc: BaseException, attempt: int) -> RetryPlan | None:
+def retry_plan(
+    exc: BaseException, attempt: int, timeouts: Timeouts | None = None
+) -> RetryPlan | None:
     """How long to wait before the next attempt (``attempt`` is the one that just failed,
     1-based), or None when this failure is not retried."""
     if attempt >= MAX_ATTEMPTS:
         return None
+    limits = timeouts or Timeouts()
     backoff = min(BASE_WAIT_S * 2 ** (attempt - 1), MAX_WAIT_S)
+    if isinstance(exc, EmptyStream):
+        return RetryPlan(backoff, "The API sent an empty response")
+    if isinstance(exc, CutStream):
+        return RetryPlan(backoff, "The API's stream ended early")
+    if isinstance(exc, anthropic.APITimeoutError):
+        if is_connect_timeout(exc):
+            return RetryPlan(backoff, f"Could not connect to the API within {limits.connect_s:g} s")
+        return RetryPlan(backoff, f"No data from the API for {limits.idle_s:g} s")
     if isinstance(exc, anthropic.APIConnectionError):
-        what = (
-            "The API did not answer in time"
-            if isinstance(exc, anthropic.APITimeoutError)
-            else "Cannot reach the API"
-        )
-        return RetryPlan(backoff, what)
+        return RetryPlan(backoff, "The connection to the API failed")
     if not isinstance(exc, anthropic.APIStatusError):
         return None
     status = exc.status_code
@@ -114,13 +150,47 @@ def is_context_too_long(exc: BaseException) -> bool:
     return any(marker in text for marker in CONTEXT_TOO_LONG_MARKERS)
 
 
-def turn_error(exc: BaseException, *, attempts: int, base_url: str, partial: bool) -> TurnError:
-    """The one-line error for a failed request. ``partial``: some answer already streamed."""
+def turn_error(
+    exc: BaseException,
+    *,
+    attempts: int,
+    base_url: str,
+    partial: bool,
+    timeouts: Timeouts | None = None,
+    budget_spent: bool = False,
+) -> TurnError:
+    """The one-line error for a failed request. ``partial``: some answer already streamed;
+    ``budget_spent``: retries stopped because the retry budget ran out."""
+    error = _turn_error(exc, attempts, base_url, partial, timeouts or Timeouts())
+    if budget_spent:
+        limits = timeouts or Timeouts()
+        note = prompts.BUDGET_SPENT.format(attempts=attempts, budget=limits.budget_s)
+        return TurnError(error.kind, f"{error.message} ({note})", error.retryable)
+    return error
+
+
+def _turn_error(
+    exc: BaseException, attempts: int, base_url: str, partial: bool, limits: Timeouts
+) -> TurnError:
+    if isinstance(exc, EmptyStream):
+        return TurnError("api", prompts.ERR_EMPTY_STREAM.format(attempts=attempts), True)
+    if isinstance(exc, CutStream):
+        return TurnError("interrupted", prompts.ERR_CUT_STREAM.format(detail=str(exc)), True)
     if isinstance(exc, anthropic.APITimeoutError):
-        return TurnError("connection", prompts.ERR_TIMEOUT.format(url=base_url), retryable=True)
+        if is_connect_timeout(exc):
+            text = prompts.ERR_CONNECT_TIMEOUT.format(url=base_url, seconds=limits.connect_s)
+            return TurnError("connection", text, retryable=True)
+        if partial:
+            text = prompts.ERR_IDLE_PARTIAL.format(seconds=limits.idle_s)
+            return TurnError("interrupted", text, retryable=True)
+        text = prompts.ERR_IDLE.format(url=base_url, seconds=limits.idle_s, attempts=attempts)
+        return TurnError("connection", text, retryable=True)
     if isinstance(exc, anthropic.APIConnectionError):
         cause = exc.__cause__
-        detail = " ".join(str(cause or exc.message).split()) or type(cause).__name__
+        detail = _sentence(str(cause or "")) or _sentence(exc.message) or type(exc).__name__
+        if partial:
+            text = prompts.ERR_INTERRUPTED.format(detail=detail)
+            return TurnError("interrupted", text, retryable=True)
         message = prompts.ERR_CONNECTION.format(url=base_url, detail=detail)
         return TurnError("connection", message, retryable=True)
     if not isinstance(exc, anthropic.APIStatusError):
@@ -130,7 +200,7 @@ def turn_error(exc: BaseException, *, attempts: int, base_url: str, partial: boo
     detail = _detail(exc)
     if status == 200:
         kind = getattr(exc, "type", None) or "stream error"
-        text = prompts.ERR_INTERRUPTED.format(detail=f"{kind}: {detail}")
+        text = prompts.ERR_INTERRUPTED.format(detail=f"{kind}: {_sentence(detail)}")
         return TurnError("interrupted", text, retryable=True)
     if status == 401:
         return TurnError("auth", prompts.ERR_AUTH.format(status=status))
@@ -140,10 +210,12 @@ def turn_error(exc: BaseException, *, attempts: int, base_url: str, partial: boo
         return TurnError(
             "rate_limit", prompts.ERR_RATE_LIMIT.format(attempts=attempts), retryable=True
         )
-    if status == 529 or status >= 500:
+    if status == 529:
         message = prompts.ERR_OVERLOADED.format(status=status, attempts=attempts)
-        kind = "overloaded" if status == 529 else "api"
-        return TurnError(kind, message, retryable=True)
+        return TurnError("overloaded", message, retryable=True)
+    if status >= 500:
+        message = prompts.ERR_SERVER.format(status=status, attempts=attempts)
+        return TurnError("api", message, retryable=True)
     if is_context_too_long(exc):
         return TurnError("context_too_long", prompts.ERR_CONTEXT)
     if status == 404:

@@ -17,6 +17,10 @@ CONTINUE_AFTER_MAX_TOKENS = (
     "Your answer was cut off by the output limit. Continue exactly where you stopped, "
     "without repeating anything."
 )
+BAD_TOOL_INPUT = (
+    "Invalid input: {name} was not run because {why}. Send the call again with its input as "
+    "one JSON object."
+)
 TOOL_ROUNDS_EXCEEDED = (
     "Not run: the limit of {limit} tool rounds for this request is reached. "
     "Answer now with what you have found so far."
@@ -29,6 +33,18 @@ CONTINUING_NOTICE = (
     "The answer hit the output limit ({max_tokens} tokens); asking Claude to continue."
 )
 PAUSE_NOTICE = "Claude paused a long server-side tool run; resuming it."
+TRUNCATED_NOTICE = (
+    "The answer is cut off: it hit the output limit ({max_tokens} tokens) again after "
+    "{limit} continuations; what is shown is incomplete (ask for the rest, or raise "
+    "llm.max_tokens)."
+)
+PAUSED_NOTICE = (
+    "Stopped after {limit} resumptions of a long server-side tool run; the answer is "
+    "incomplete (ask again to go on)."
+)
+NO_TOOL_CALL_NOTICE = (
+    "Claude stopped to use a tool but asked for none this app runs; the turn ends here."
+)
 MODEL_FALLBACK = "Could not list models ({reason}); using {model}."
 MODEL_NO_LINE = "No active '{line}' model was listed; using {model}."
 
@@ -37,8 +53,34 @@ ERR_AUTH = "Claude rejected the API key (HTTP {status}): check ANTHROPIC_API_KEY
 ERR_PERMISSION = "The API key may not use this model or feature (HTTP 403): {detail}"
 ERR_RATE_LIMIT = "Rate limited by the Anthropic API after {attempts} attempts: retry in a moment."
 ERR_OVERLOADED = "The Anthropic API is overloaded (HTTP {status}) after {attempts} attempts: retry."
-ERR_CONNECTION = "Cannot reach the Anthropic API at {url}: {detail}. Retry when connected."
-ERR_TIMEOUT = "The Anthropic API did not answer in time ({url}). Retry when it responds."
+ERR_SERVER = (
+    "The Anthropic API failed with a server error (HTTP {status}) after {attempts} attempts: "
+    "retry in a moment."
+)
+ERR_CONNECTION = (
+    "The connection to the Anthropic API at {url} failed ({detail}): retry when connected."
+)
+ERR_CONNECT_TIMEOUT = (
+    "Could not connect to the Anthropic API at {url} within {seconds:g} s "
+    "(llm.connect_timeout_s): retry when connected."
+)
+ERR_IDLE = (
+    "The Anthropic API at {url} sent nothing for {seconds:g} s (llm.idle_timeout_s) on "
+    "{attempts} attempts: retry when it responds."
+)
+ERR_IDLE_PARTIAL = (
+    "The answer stalled: nothing arrived for {seconds:g} s (llm.idle_timeout_s); the partial "
+    "answer is kept, marked interrupted: retry to continue."
+)
+ERR_EMPTY_STREAM = (
+    "The Anthropic API answered with an empty stream (HTTP 200, no events) {attempts} times: "
+    "retry in a moment."
+)
+ERR_CUT_STREAM = (
+    "The answer broke off: {detail}; the partial answer is kept, marked interrupted: retry to "
+    "continue."
+)
+BUDGET_SPENT = "stopped retrying after {attempts} attempts: llm.retry_budget_s is {budget:g} s"
 ERR_CONTEXT = (
     "The conversation is too long for the model's context window: start a new session or "
     "drop context files."

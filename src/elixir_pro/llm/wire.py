@@ -1,5 +1,8 @@
-"""The request body of one Messages API call and the conversion of replies back to plain
-message params.
+"""The request body of one Messages API call, and tool results in message-param form.
+
+No request carries an empty message: a message without content (or with only empty text
+blocks) is left out before consecutive messages of one role are merged (the API answers such
+a request with a 400).
 
 Prompt caching: ``cache_control: {"type": "ephemeral"}`` goes on the (single, last) system
 block and on the last tool definition (client tools first, then server tools), so the system
@@ -18,7 +21,6 @@ from typing import Any
 from elixir_pro.llm.base import Toolset
 
 EPHEMERAL: dict[str, str] = {"type": "ephemeral"}
-DROP_KEYS = frozenset({"parsed_output"})
 
 
 def system_blocks(system_prompt: str) -> list[dict[str, Any]]:
@@ -82,6 +84,8 @@ def merge_consecutive(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     followed by a new prompt), which the API would otherwise treat as one turn anyway."""
     merged: list[dict[str, Any]] = []
     for message in messages:
+        if not _has_content(message["content"]):
+            continue
         if merged and merged[-1]["role"] == message["role"]:
             previous = merged[-1]
             merged[-1] = {
@@ -93,21 +97,12 @@ def merge_consecutive(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
-def block_param(block: Any) -> dict[str, Any]:
-    """A content block of a reply as a plain JSON-able param dict."""
-    if isinstance(block, dict):
-        return {k: v for k, v in block.items() if k not in DROP_KEYS and v is not None}
-    dumped: dict[str, Any] = block.model_dump(mode="json", exclude_none=True)
-    return {k: v for k, v in dumped.items() if k not in DROP_KEYS}
-
-
-def assistant_param(message: Any) -> dict[str, Any]:
-    """The assistant turn to send back (``Message.to_param()`` with plain dict blocks), without
-    empty text blocks, which the API rejects."""
-    param = message.to_param()
-    blocks = [block_param(b) for b in param["content"]]
-    kept = [b for b in blocks if not (b.get("type") == "text" and not b.get("text"))]
-    return {"role": "assistant", "content": kept}
+def _has_content(content: Any) -> bool:
+    if isinstance(content, str):
+        return bool(content)
+    return any(
+        not (isinstance(b, dict) and b.get("type") == "text" and not b.get("text")) for b in content
+    )
 
 
 def tool_result(call_id: str, output: str, is_error: bool) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """``elixir-pro ask "question"``: one headless turn in a cognitive mode, streamed to stdout.
 
 Staged changes are printed as a unified diff at the end (never applied); an escalated turn
-ends with ``escalated: <reasons>``. Exit 0 on success, 1 on an API error, 2 on bad usage.
+ends with ``escalated: <reasons>``. Exit 0 on success, 1 on an API error or an interrupted
+turn, 2 on bad usage, 4 when the answer was cut off at the continuation cap.
 Without an API key (or with ``--offline``) the offline engine answers.
 """
 
@@ -106,4 +107,4 @@ async def _ask(args: argparse.Namespace, root: Path) -> int:
         renderer.closing(workspace.changeset, workspace.status)
     finally:
         await workspace.aclose()
-    return 1 if renderer.error is not None else 0
+    return renderer.exit_status
