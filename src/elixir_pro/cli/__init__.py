@@ -66,13 +66,14 @@ def build_parser(modules: dict[str, ModuleType]) -> OneLineParser:
 
 def _crash_log(exc: BaseException) -> str:
     from elixir_pro.paths import state_dir
+    from elixir_pro.tools.redact import redact
 
     try:
         log_dir = state_dir()
         log_dir.mkdir(parents=True, exist_ok=True)
         log = log_dir / "crash.log"
         with log.open("a", encoding="utf-8") as handle:
-            handle.write("".join(traceback.format_exception(exc)))
+            handle.write(redact("".join(traceback.format_exception(exc))))
             handle.write("\n")
         return str(log)
     except OSError:
@@ -102,9 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
+        from elixir_pro.tools.redact import redact
+
         log = _crash_log(exc)
         print(
-            f"{PROG}: internal error: {type(exc).__name__}: {exc} (traceback in {log})",
+            redact(f"{PROG}: internal error: {type(exc).__name__}: {exc} (traceback in {log})"),
             file=sys.stderr,
         )
         return 3

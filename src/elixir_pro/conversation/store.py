@@ -37,6 +37,7 @@ from elixir_pro.conversation.store_model import PaneRecord, SessionInfo, Session
 from elixir_pro.errors import UserError
 from elixir_pro.events import CoreEvent
 from elixir_pro.paths import project_state_dir
+from elixir_pro.tools.redact import redact
 
 DB_NAME = "sessions.sqlite3"
 SCHEMA_VERSION = 1
@@ -199,7 +200,7 @@ class SessionStore:
         Messages API) in one transaction; ``load`` returns them in order for resuming."""
         try:
             payloads = [
-                json.dumps(to_json_value(m), ensure_ascii=False, separators=(",", ":"))
+                redact(json.dumps(to_json_value(m), ensure_ascii=False, separators=(",", ":")))
                 for m in messages
             ]
         except (TypeError, ValueError) as exc:
@@ -226,6 +227,7 @@ class SessionStore:
 
     def _append(self, session_id: str, pane: str, turn_id: str, record: Record) -> int:
         kind, payload = encode(record)
+        payload = redact(payload)  # never the user's Anthropic key on disk
         now = time.time()
         with self._guard() as conn:
             if self._bumped.get(session_id, 0.0) + _UPDATED_EVERY > now:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from elixir_pro.config import Config
+from elixir_pro.config import Config, LlmConfig
 from elixir_pro.llm.base import Backend
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ NO_KEY_NOTICE = (
     "No ANTHROPIC_API_KEY: answering with the offline engine (set the key to talk to Claude)."
 )
 OFFLINE_NOTICE = "Offline mode: answering with the offline engine."
-REQUEST_TIMEOUT_S = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +54,24 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     )
 
 
-def make_client(creds: Credentials) -> anthropic.AsyncAnthropic:
+def make_client(creds: Credentials, settings: LlmConfig | None = None) -> anthropic.AsyncAnthropic:
+    """The SDK client: no SDK retries (ours show a notice), and the connect and idle timeouts
+    of the settings for every call (model listing included; messages set them per request)."""
     import anthropic
 
+    from elixir_pro.tools.redact import remember_secret
+
+    remember_secret(creds.api_key)
+    remember_secret(creds.auth_token, "ANTHROPIC_AUTH_TOKEN")
+    llm = settings or LlmConfig()
     return anthropic.AsyncAnthropic(
         api_key=creds.api_key,
         auth_token=None if creds.api_key else creds.auth_token,
         base_url=creds.base_url,
         max_retries=0,
-        timeout=REQUEST_TIMEOUT_S,
+        timeout=anthropic.Timeout(
+            llm.idle_timeout_s, connect=llm.connect_timeout_s, pool=llm.connect_timeout_s
+        ),
     )
 
 
@@ -87,7 +95,7 @@ async def create_backend(
     from elixir_pro.llm.anthropic_backend import AnthropicBackend
     from elixir_pro.llm.models import resolve_model
 
-    client = make_client(creds)
+    client = make_client(creds, config.llm)
     requested = model_override or config.llm.model or agent_model
     choice = await resolve_model(client, requested)
     notices = (choice.notice,) if choice.notice else ()

@@ -2,7 +2,8 @@
 Anthropic server tool declarations) and the single entry point that runs a tool call.
 
 ``Toolset.run`` never raises for anything the model sent: an unknown tool, a tool this mode
-lacks, a bad input or a refusal all come back as an ``is_error`` outcome the model sees.
+lacks, a bad input or a refusal all come back as an ``is_error`` outcome the model sees. No
+outcome carries the user's Anthropic key (:mod:`.redact`).
 
 Used by the Anthropic backend's tool loop, the offline backend and the headless CLI.
 """
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from elixir_pro.errors import UserError
 from elixir_pro.tools import bash, edit, glob, grep, read  # noqa: F401  (register built-ins)
 from elixir_pro.tools.base import REGISTRY, SERVER_TOOLS, Tool, ToolContext, ToolOutcome
 from elixir_pro.tools.params import ToolError, validate
+from elixir_pro.tools.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,12 @@ class Toolset:
         return [SERVER_TOOLS[n](self.ctx.web_max_uses) for n in self._server]
 
     async def run(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
+        """Run one call; the result never holds the user's Anthropic credentials."""
+        outcome = await self._run(name, tool_input)
+        clean = redact(outcome.output)
+        return outcome if clean == outcome.output else replace(outcome, output=clean)
+
+    async def _run(self, name: str, tool_input: dict[str, Any]) -> ToolOutcome:
         tool = self._tools.get(name)
         mcp = self.ctx.mcp
         if tool is None and mcp is not None and mcp.owns(name):
