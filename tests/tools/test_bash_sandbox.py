@@ -5,6 +5,7 @@ rule for its first part is refused. Each check has a control showing it could fa
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -102,12 +103,12 @@ _KEY_PROBE = textwrap.dedent(
         sandbox = Sandbox() if sys.argv[2] == "sandboxed" else Sandbox(bwrap="/nonexistent")
         ctx = ToolContext(root, Changeset(root, source="t"), yes, sandbox=sandbox)
         tools = build_toolset(["Bash"], ctx, project_writable=True)
-        command = (
-            "cat /proc/$PPID/environ | tr '\\\\0' '\\\\n'; "
-            "for p in /proc/[0-9]*; do cat $p/environ 2>/dev/null | tr '\\\\0' '\\\\n'; done"
+        command = (  # encoded, as an attacker would, so redaction cannot catch it
+            "(for p in $PPID 1 2 3 4 5; do cat /proc/$p/environ; done; ls /proc) "
+            "2>/dev/null | base64 -w0"
         )
         out = await tools.run("Bash", {"command": command})
-        print(out.output)
+        print(out.output.split("stdout:\\n", 1)[1].split()[0])
 
     asyncio.run(main())
     """
@@ -117,7 +118,8 @@ _KEY_PROBE = textwrap.dedent(
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "unsandboxed-control"])
 def test_no_process_in_reach_shows_the_api_key(project: Project, sandboxed: bool) -> None:
     """The key is in the initial environment of elixir-pro's process (as for a real user):
-    deleting it from ``os.environ`` would not hide it from /proc/PID/environ."""
+    deleting it from ``os.environ`` would not hide it from /proc/PID/environ. The command
+    encodes what it reads, so the tool result's redaction is no help: only the sandbox is."""
     env = {**os.environ, "ANTHROPIC_API_KEY": KEY}
     mode = "sandboxed" if sandboxed else "unsandboxed"
     done = subprocess.run(
@@ -128,11 +130,14 @@ def test_no_process_in_reach_shows_the_api_key(project: Project, sandboxed: bool
         timeout=60,
         check=True,
     )
-    assert "PATH=" in done.stdout  # the command did read environments
+    seen = base64.b64decode(done.stdout.strip()).decode("utf-8", "replace")
+    assert "PATH=" in seen  # the command did read environments
     if sandboxed:
-        assert KEY not in done.stdout and "ANTHROPIC" not in done.stdout
+        assert KEY not in seen and "ANTHROPIC" not in seen
+        pids = [line for line in seen.split("\x00")[-1].split() if line.isdigit()]
+        assert len(pids) < 6  # its own PID namespace: only the sandbox's few processes
     else:  # the control: without the sandbox the parent's environment gives the key away
-        assert KEY in done.stdout
+        assert KEY in seen
 
 
 async def test_no_network_unless_the_session_allows_it(
