@@ -166,7 +166,7 @@ def test_without_a_key_the_offline_engine_answers(courier: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "No ANTHROPIC_API_KEY: answering with the offline engine" in result.stderr
     assert result.stdout.startswith("_Offline engine answer (critical mode)")
-    assert "### [CRITICAL]" in result.stdout and "- **Location**: lib/courier/" in result.stdout
+    assert "### [HIGH]" in result.stdout and "- **Location**: lib/courier/" in result.stdout
     assert "**Confidence**: medium" in result.stdout
 
 

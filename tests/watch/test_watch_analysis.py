@@ -78,6 +78,14 @@ def test_analyzer_failure_is_a_notice_and_watching_goes_on(
     assert collector.next(FileBatch).paths == ("lib/proj.ex",)
 
 
+# request params turned into an atom: a finding the default view shows (high confidence)
+CONTROLLER_BAD = (
+    "defmodule ProjWeb.KeyController do\n  def index(conn, params) do\n"
+    '    json(conn, String.to_atom(params["key"]))\n  end\nend\n'
+)
+CONTROLLER_GOOD = CONTROLLER_BAD.replace("String.to_atom", "String.to_existing_atom")
+
+
 def test_real_engine_new_then_resolved(
     project: Path, collector: Collector, start_service: StartService
 ) -> None:
@@ -85,13 +93,13 @@ def test_real_engine_new_then_resolved(
 
     service = start_service(project, analyzer=engine_analyzer(project))
     assert collector.next(Baseline).analyzed
-    write(project / "lib" / "proj.ex", BAD)
+    write(project / "lib" / "proj.ex", CONTROLLER_BAD)
     update = collector.next(FindingsUpdated)
     assert [(f.rule, f.path, f.line) for f in update.new] == [
         ("unsafe-atom-creation", "lib/proj.ex", 3)
     ]
     assert any(f.rule == "unsafe-atom-creation" for f in service.current_findings())
-    write(project / "lib" / "proj.ex", GOOD)
+    write(project / "lib" / "proj.ex", CONTROLLER_GOOD)
     update = collector.next(FindingsUpdated)
     assert update.new == () and [f.rule for f in update.resolved] == ["unsafe-atom-creation"]
     assert not any(f.rule == "unsafe-atom-creation" for f in service.current_findings())

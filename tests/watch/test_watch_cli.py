@@ -67,9 +67,9 @@ def test_json_stream_batch_then_sigint_exits_zero(project: Path) -> None:
     assert "Traceback" not in err
 
 
-MISTAKE = """defmodule Proj.Keys do
-  def to_key(name) do
-    String.to_atom(name)
+MISTAKE = """defmodule ProjWeb.KeyController do
+  def show(conn, params) do
+    json(conn, String.to_atom(params["key"]))
   end
 end
 """
@@ -81,16 +81,16 @@ def test_json_reports_the_engines_finding_for_a_saved_mistake(project: Path) -> 
         assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
         baseline = _json_until(reader, "baseline")
         assert baseline["analyzed"] is True
-        write(project / "lib" / "keys.ex", MISTAKE)
+        write(project / "lib" / "key_controller.ex", MISTAKE)
         update = _json_until(reader, "findings")
         proc.send_signal(signal.SIGINT)
         err = _finish(proc)
-    assert update["paths"] == ["lib/keys.ex"]
+    assert update["paths"] == ["lib/key_controller.ex"]
     new = update["new"]
     assert isinstance(new, list) and len(new) == 1
     assert (new[0]["rule"], new[0]["path"], new[0]["line"]) == (
         "unsafe-atom-creation",
-        "lib/keys.ex",
+        "lib/key_controller.ex",
         3,
     )
     assert update["resolved"] == []
