@@ -167,7 +167,9 @@ def test_gates_that_cannot_be_evaluated_are_a_notice(tmp_path: Path) -> None:
     assert "## Phase gates" not in result.text
     (notice,) = result.notices
     assert notice.startswith("phase gates could not be evaluated: ")
-    assert notice.endswith("rules.nonsense: unknown setting (known: disable, enable, strict, severity, paths)")
+    assert notice.endswith(
+        "rules.nonsense: unknown setting (known: disable, enable, strict, severity, paths)"
+    )
     assert f"- {notice}" in result.text
     assert "### Driver process recovery" in result.text  # the rest is still there
     (root / ".elixir-pro.yaml").unlink()
