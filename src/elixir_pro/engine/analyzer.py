@@ -36,7 +36,6 @@ from elixir_pro.engine.deploy import deploy_files
 from elixir_pro.engine.file_check import analyze_source as analyze_source
 from elixir_pro.engine.file_check import enabled_rules, run_rules, syntax_notice
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.identity import identity
 from elixir_pro.engine.incremental import reparse
 from elixir_pro.engine.parallel import analyze_in_pool, pool_size
 from elixir_pro.engine.parse import ParseCache, content_hash
@@ -300,9 +299,9 @@ class ProjectAnalyzer:
         for rel in paths:
             state = self._files.get(rel)
             now = state.findings if state is not None else []
-            old_keys = {identity(f) for f in before.get(rel, [])}
-            now_keys = {identity(f) for f in now}
+            old_keys = {f.identity for f in before.get(rel, [])}
+            now_keys = {f.identity for f in now}
             current.extend(now)
-            new.extend(f for f in now if identity(f) not in old_keys)
-            resolved.extend(f for f in before.get(rel, []) if identity(f) not in now_keys)
+            new.extend(f for f in now if f.identity not in old_keys)
+            resolved.extend(f for f in before.get(rel, []) if f.identity not in now_keys)
         return FindingsDelta(tuple(paths), current, new, resolved, notices)

@@ -72,5 +72,14 @@ class Finding:
     def location(self) -> str:
         return f"{self.path}:{self.line}"
 
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """What makes two findings the same one: the fingerprint when the engine set it (it
+        survives lines moving, see ``engine/identity.py``), else the rule, place and message
+        (findings parsed from Claude's answers)."""
+        if self.fingerprint:
+            return (self.fingerprint,)
+        return (self.rule, self.path, str(self.line), self.message)
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)

@@ -92,11 +92,3 @@ def with_fingerprints(ctx: FileContext, findings: list[Finding]) -> list[Finding
             replace(finding, fingerprint=fingerprint(finding.rule, ctx.path, where, code, rank))
         )
     return out
-
-
-def identity(finding: Finding) -> tuple[str, ...]:
-    """What makes two findings the same one: the fingerprint when the engine set it, else the
-    rule, place and message (findings parsed from Claude's answers)."""
-    if finding.fingerprint:
-        return (finding.fingerprint,)
-    return (finding.rule, finding.path, str(finding.line), finding.message)

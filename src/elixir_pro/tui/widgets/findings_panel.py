@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.identity import identity
 from elixir_pro.tui.widgets.entry_list import Entry, EntryList
 
 _SEVERITY_STYLE = {
@@ -28,7 +27,7 @@ _SEVERITY_STYLE = {
 
 def finding_key(finding: Finding) -> tuple[str, ...]:
     """A finding's identity, its path first: it survives lines moving above it."""
-    return (finding.path, *identity(finding))
+    return (finding.path, *finding.identity)
 
 
 def _label(finding: Finding, new: bool) -> Content:
