@@ -1,11 +1,32 @@
 """The analysis under the OTP rules: function heads and typespecs are not calls, local calls are
-followed by name and arity, and the code a GenServer runs is told from its client API."""
+followed by name and arity, the code a GenServer runs is told from its client API, and the
+messages a process receives are compared with its clauses by their known parts."""
 
 from __future__ import annotations
 
-from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef
-from elixir_pro.engine.parse import parse
-from elixir_pro.engine.rules._otp import DATABASE, blocking_work, call_graph, process_code
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef, arguments
+from elixir_pro.engine.parse import call_target, parse, walk
+from elixir_pro.engine.rules._messages import (
+    ANY,
+    DOWN,
+    TASK_REPLY,
+    Shape,
+    atom,
+    down_of,
+    handled,
+    handler_bodies,
+    sent_to_self,
+    tup,
+)
+from elixir_pro.engine.rules._otp import (
+    DATABASE,
+    blocking_work,
+    call_graph,
+    process_code,
+    traps_exits,
+)
 
 
 def _ctx(source: str, path: str = "lib/x.ex") -> FileContext:
@@ -135,3 +156,99 @@ end
     graph = call_graph(ctx, module)
     assert graph.recursive(module.functions[0])
     assert not graph.recursive(module.functions[-1])
+
+
+MESSAGES_SOURCE = """\
+defmodule Watcher do
+  use GenServer
+
+  @impl true
+  def init(opts) do
+    Process.flag(:trap_exit, true)
+    :timer.send_interval(1_000, :tick)
+    Process.send_after(self(), {:poll, 1}, 500)
+    :erlang.start_timer(100, self(), :expire)
+    Process.monitor(opts[:owner], tag: {:owner_down, :main})
+    Task.start(fn -> Process.flag(:trap_exit, true) end)
+    {:ok, opts}
+  end
+
+  @impl true
+  def handle_info({:owner_down, _}, state), do: {:noreply, state}
+  def handle_info({{:owner_down, _}, _ref, :process, _pid, _why}, state), do: {:noreply, state}
+  def handle_info("open:" <> _url, state), do: {:noreply, state}
+  def handle_info({ref, result} = reply, state) when is_reference(ref), do: {:noreply, state}
+  def handle_info(%{event: "x"}, state), do: {:noreply, state}
+end
+"""
+
+
+def _message_nodes(ctx: FileContext) -> dict[str, Node]:
+    found: dict[str, Node] = {}
+    for node in walk(ctx.root):
+        target = call_target(node) if node.type == "call" else None
+        if target is not None and target not in found:
+            found[target] = node
+    return found
+
+
+def test_messages_sent_to_self_by_timers_and_sends() -> None:
+    ctx = _ctx(MESSAGES_SOURCE)
+    calls = _message_nodes(ctx)
+    shapes = {
+        target: str(sent_to_self(calls[target], target))
+        for target in (":timer.send_interval", "Process.send_after", ":erlang.start_timer")
+    }
+    assert shapes == {
+        ":timer.send_interval": ":tick",
+        "Process.send_after": "{:poll, _}",
+        ":erlang.start_timer": "{:timeout, ref, :expire}",
+    }
+    # a tagged monitor's :DOWN starts with the tag
+    assert str(down_of(calls["Process.monitor"])) == "{{:owner_down, :main}, ref, _, _, _}"
+
+
+def test_clauses_match_by_the_known_parts_of_a_message() -> None:
+    ctx = _ctx(MESSAGES_SOURCE)
+    clauses = _module(ctx, "Watcher").clauses("handle_info", 2)
+    calls = _message_nodes(ctx)
+    assert handled(clauses, down_of(calls["Process.monitor"]))
+    assert not handled(clauses, DOWN)  # an untagged :DOWN: no clause takes it
+    assert handled(clauses, TASK_REPLY)  # {ref, result}, guard ignored
+    assert not handled(clauses, tup(atom(":nodeup"), ANY, ANY))
+    assert handled(clauses, tup(atom(":owner_down"), ANY))
+    assert not handled(clauses, atom(":tick"))
+    assert handled(clauses, Shape("value", "string"))  # "open:" <> url may match a string
+    assert not handled(clauses, ANY)  # an unknown message needs a clause that takes anything
+
+
+def test_exits_trapped_in_a_started_task_belong_to_the_task() -> None:
+    ctx = _ctx(MESSAGES_SOURCE)
+    module = _module(ctx, "Watcher")
+    code = process_code(ctx, module, "genserver")
+    assert traps_exits(ctx, code)
+    only_task = _ctx(MESSAGES_SOURCE.replace("    Process.flag(:trap_exit, true)\n", "", 1))
+    other = _module(only_task, "Watcher")
+    assert not traps_exits(only_task, process_code(only_task, other, "genserver"))
+
+
+def test_telemetry_handlers_are_read_only_when_defined_here() -> None:
+    ctx = _ctx(
+        """\
+defmodule Stats do
+  def attach do
+    :telemetry.attach("a", [:x], &__MODULE__.handle_event/4, nil)
+    :telemetry.attach("b", [:x], &handle_event/4, nil)
+    :telemetry.attach("c", [:x], &Other.handle_event/4, nil)
+    :telemetry.attach("d", [:x], fn _, _, _, pid -> send(pid, :event) end, self())
+  end
+
+  def handle_event(_event, _measurements, _metadata, table), do: :ets.insert(table, {1})
+end
+"""
+    )
+    module = _module(ctx, "Stats")
+    attaches = [n for n in walk(ctx.root) if call_target(n) == ":telemetry.attach"]
+    bodies = [handler_bodies(arguments(a)[2], module) for a in attaches]
+    assert [b is not None for b in bodies] == [True, True, False, True]
+    assert bodies[0] == bodies[1] == [module.functions[1].node]

@@ -324,6 +324,22 @@ def runs_in_process(ctx: FileContext, code: set[FunctionDef], node: Node) -> boo
     return fn is not None and fn in code and not elsewhere(node, fn.node)
 
 
+def traps_exits(ctx: FileContext, code: set[FunctionDef]) -> bool:
+    """The process whose clauses are ``code`` traps exits (``Process.flag(:trap_exit, true)``
+    in its own code, not in a process it starts)."""
+    for module, fun in (("Process", "flag"), (":erlang", "process_flag")):
+        for call in ctx.remote(fun, module=module):
+            args = arguments(call.node)
+            if (
+                len(args) == 2
+                and text(args[0]) == ":trap_exit"
+                and text(args[1]) == "true"
+                and runs_in_process(ctx, code, call.node)
+            ):
+                return True
+    return False
+
+
 # -- blocking work --------------------------------------------------------------------------------
 
 HTTP = "an HTTP request"
