@@ -18,7 +18,8 @@ from elixir_pro.engine.context import (
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
-from elixir_pro.engine.rules._otp import process_code, runs_in_process
+from elixir_pro.engine.rules._common import last_binding
+from elixir_pro.engine.rules._otp import process_code, runs_in_process, traps_exits
 
 #: Resources a server can acquire, with how sure it is that they outlive the process. Open
 #: files, :global locks, ETS tables and monitors are released by the VM when their owner dies
@@ -84,16 +85,20 @@ class GenServerMissingTerminate(Rule):
     )
     rationale = (
         "A GenServer that acquires things the VM does not clean up for it (lock or lease "
-        "rows in a database, lock files on disk, telemetry handlers bound to its pid) must "
+        "rows in a database, lock files on disk, telemetry handlers) must "
         "release them in terminate/2, and trap exits so that terminate/2 runs when its "
         "supervisor shuts it down. Without it, a restart finds the lock still held and the "
         "file still there. What the VM releases when the owner dies is not reported: open "
         "files, :global locks, ETS tables, monitors, links. Only the server's own code "
         "counts (its callbacks and the helpers they call), not its client API nor the tasks "
         "it starts. Confidence is medium for lock and lease rows, lock files, locks taken "
-        "without handing the lock's owner this pid, and telemetry handlers bound to this "
-        "pid; low for ports (closed with the server, though the OS program behind may keep "
-        "running), plain marker files, other telemetry handlers, locks taken for `self()` "
+        "without handing the lock's owner this pid, and telemetry handlers under a fixed id "
+        "that the restarted server attaches again (`:ok = :telemetry.attach(...)` then fails "
+        "at every restart, or the handler left behind feeds the dead pid); low for ports "
+        "(closed with the server, though the OS program behind may keep running), plain "
+        "marker files, handlers attached under an id made with `self()` (left behind, they "
+        "only message the dead pid or write to its deleted table), other telemetry "
+        "handlers, locks taken for `self()` "
         "(the lock's owner can watch this process), and for exits trapped with no "
         "terminate/2 (often on purpose: trapping alone makes shutdown wait for the message "
         "being handled). Trapping exits and writing out buffered state on a timer "
@@ -195,11 +200,7 @@ def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[tuple
     def in_scope(node: Node) -> bool:
         return runs_in_process(ctx, code, node)
 
-    traps = False
-    for call in ctx.remote("flag", module="Process"):
-        args = arguments(call.node)
-        if in_scope(call.node) and len(args) == 2 and text(args[0]) == ":trap_exit":
-            traps = traps or text(args[1]) == "true"
+    traps = traps_exits(ctx, code)
     resources: list[tuple[str, Confidence]] = []
     for target, (what, sure) in ACQUIRE.items():
         mod, fun = target.rsplit(".", 1)
@@ -208,8 +209,8 @@ def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[tuple
                 continue
             if target.startswith("File.touch") and _mentions_lock(call.node):
                 resources.append(("a lock file", Confidence.MEDIUM))
-            elif target.startswith(":telemetry") and _mentions_self(call.node):
-                resources.append(("a telemetry handler bound to this process", Confidence.MEDIUM))
+            elif target.startswith(":telemetry"):
+                resources.append(_telemetry_handler(ctx, call.node))
             else:
                 resources.append((what, sure))
     lowered = ctx.source.lower()
@@ -226,6 +227,60 @@ def _acquisitions(ctx: FileContext, module: ModuleDef) -> tuple[bool, list[tuple
                     sure = Confidence.LOW if _mentions_self(node) else Confidence.MEDIUM
                     resources.append(("a lock or lease", sure))
     return traps, resources
+
+
+def _telemetry_handler(ctx: FileContext, attach: Node) -> tuple[str, Confidence]:
+    """How much a telemetry handler left attached after the server died matters. Under an id
+    made with ``self()`` it does little: the restarted server attaches its own under a new id,
+    and the old one only messages a dead pid or writes to a deleted table (telemetry detaches
+    a handler that raises). Under a fixed id the restarted server cannot attach again:
+    ``{:error, :already_exists}`` crashes an ``:ok = :telemetry.attach(...)`` at every
+    restart, and a handler bound to the dead process keeps the new one from getting events.
+    Detaching the id first (in the same function) makes the restart safe."""
+    args = arguments(attach)
+    fn = ctx.function_at(attach.start_byte)
+    handler_id = args[0] if args else None
+    if handler_id is None or fn is None:
+        return "a telemetry handler", Confidence.LOW
+    if "self()" in _bound_text(fn, handler_id, attach.start_byte):
+        return "a telemetry handler attached for this pid", Confidence.LOW
+    if _detached_before(fn, attach, text(handler_id)):
+        return "a telemetry handler", Confidence.LOW
+    config = _bound_text(fn, args[3], attach.start_byte) if len(args) >= 4 else ""
+    if _result_required(attach) or "self()" in config:
+        return "a telemetry handler under a fixed id", Confidence.MEDIUM
+    return "a telemetry handler", Confidence.LOW
+
+
+def _bound_text(fn: FunctionDef, node: Node, before: int) -> str:
+    """The text of ``node``, or of what the variable ``node`` was last bound to before."""
+    if node.type == "identifier":
+        bound = last_binding(fn, text(node), before)
+        if bound is not None:
+            return text(bound)
+    return text(node)
+
+
+def _detached_before(fn: FunctionDef, attach: Node, handler_id: str) -> bool:
+    return any(
+        n.type == "call"
+        and n.end_byte <= attach.start_byte
+        and call_target(n) == ":telemetry.detach"
+        and [text(a) for a in arguments(n)] == [handler_id]
+        for n in walk(fn.node)
+    )
+
+
+def _result_required(call: Node) -> bool:
+    """``:ok = call`` or ``:ok <- call``: anything else than :ok raises."""
+    parent = call.parent
+    return (
+        parent is not None
+        and parent.type == "binary_operator"
+        and text(parent.child_by_field_name("operator")) in ("=", "<-")
+        and parent.child_by_field_name("right") == call
+        and text(parent.child_by_field_name("left")) == ":ok"
+    )
 
 
 def _timed_flush(ctx: FileContext, module: ModuleDef) -> str:
