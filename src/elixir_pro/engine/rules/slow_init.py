@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from elixir_pro.engine.context import FileContext, ModuleDef, statements, text
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    ModuleDef,
+    statements,
+    text,
+)
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
@@ -89,6 +95,15 @@ def handle_continue(:load, state), do: {:noreply, %{state | rates: Repo.all(Rate
                     confidence=Confidence.LOW,
                 )
                 continue
+            if _decides_start(ctx, fn, call.node, inits):
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{call.module}.{call.fun} in {where} blocks the supervisor, but init/1 "
+                    "stops when it fails: the caller of start_link is meant to wait for it",
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding_on_line(
                 ctx,
                 call.node,
@@ -121,6 +136,50 @@ def _starts_a_server(ctx: FileContext, module: ModuleDef) -> bool:
         if last is not None and last.type == "call" and "." not in (call_target(last) or "."):
             pending.extend(graph.clauses(call_target(last) or "", call_arity(last)))
     return not any(":ignore" in text(c.node) or ":stop" in text(c.node) for c in inits)
+
+
+def _decides_start(ctx: FileContext, fn: FunctionDef, call: Node, inits: list[FunctionDef]) -> bool:
+    """The slow work decides whether the server starts: every place where init/1 runs it (the
+    call itself, or the local call leading to it) is the subject of a ``case`` or a ``with``
+    clause that returns ``{:stop, reason}`` or ``:ignore``. Moved to handle_continue/2, a
+    failure would no longer reach the caller of start_link: the synchronous start is
+    deliberate."""
+    module = fn.module
+    if module is None:
+        return False
+    graph = call_graph(ctx, module)
+    reaching = graph.backward([fn])
+    entries = [call] if fn in inits else []
+    for callee in reaching:
+        entries.extend(ref for caller, ref in graph.sites.get(callee, []) if caller in inits)
+    return bool(entries) and all(_branch_on(entry, inits) for entry in entries)
+
+
+def _branch_on(entry: Node, inits: list[FunctionDef]) -> bool:
+    """``entry`` is the subject of a ``case`` or on the right of a ``with`` clause's ``<-``,
+    and that ``case``/``with`` can stop the start."""
+    child, node = entry, entry.parent
+    in_clause = False
+    while node is not None and not any(node == init.node for init in inits):
+        kind = call_target(node) if node.type == "call" else None
+        if node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "<-":
+            in_clause = in_clause or node.child_by_field_name("right") == child
+        elif kind == "with":
+            return in_clause and _stops(node)
+        elif node.type == "arguments" and node.parent is not None:
+            owner = node.parent
+            if call_target(owner) == "case" and node.named_child(0) == child:
+                return _stops(owner)
+        child, node = node, node.parent
+    return False
+
+
+def _stops(node: Node) -> bool:
+    return any(
+        (n.type == "tuple" and text(n.named_child(0)) == ":stop")
+        or (n.type == "atom" and text(n) == ":ignore")
+        for n in walk(node)
+    )
 
 
 def _in_pattern(node: Node, stop: Node) -> bool:
