@@ -10,6 +10,7 @@ from elixir_pro.engine.context import (
     FileContext,
     FunctionDef,
     arguments,
+    effective_arguments,
     keyword_value,
     statements,
     text,
@@ -18,6 +19,7 @@ from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._common import last_binding
 from elixir_pro.engine.rules._otp import CallGraph, call_graph, links_before, spawned_by
 
 #: Calls that ask another process for something: a receive after one waits for the answer.
@@ -25,6 +27,7 @@ REQUESTS = frozenset(
     {"send", "Kernel.send", "Process.send", "GenServer.cast", ":gen_server.cast", ":erlang.send"}
 )
 CANCEL_TIMER = frozenset({"Process.cancel_timer", ":erlang.cancel_timer", ":timer.cancel"})
+GROUP_LEADER = frozenset({"Process.group_leader", ":erlang.group_leader"})
 
 
 @register
@@ -48,7 +51,9 @@ class ReceiveWithoutAfter(Rule):
         "Confidence is low when the wait can hang only in corner cases: the process is linked "
         "to the one it waits for (a task waiting for its starter's go, a parent waiting for "
         "the ack of a child it just started linked), the message is a fired timer's being "
-        "flushed after `cancel_timer`, or the receive takes whatever message comes next."
+        "flushed after `cancel_timer`, the wait is for the IO reply of the process's own group "
+        "leader (an IO-protocol request: that IO server's death is the only hang, and "
+        "monitoring it is the fix), or the receive takes whatever message comes next."
     )
     scope_reason = (
         "Tests and scripts wait for messages on purpose (ExUnit's own timeouts end a stuck "
@@ -203,9 +208,33 @@ def _only_possible(
     ]
     if any(t in CANCEL_TIMER for t in before):
         return "it flushes the message of a timer that already fired"
+    if _asks_group_leader(fn, receive):
+        return "it waits for its own group leader's IO reply: only that IO server's death hangs it"
     if any(t is not None and t.endswith(("start_link", "spawn_link")) for t in before):
         return "it waits for a process it just started linked: that process's exit ends it too"
     return ""
+
+
+def _asks_group_leader(fn: FunctionDef, receive: Node) -> bool:
+    """An IO-protocol request (``{:io_request, self(), ref, request}``) sent to the process's
+    group leader just before the receive: the group leader is its own IO server, alive as
+    long as the process's IO works at all."""
+    for node in walk(fn.node):
+        if node.start_byte >= receive.start_byte:
+            break
+        if node.type != "call" or call_target(node) not in REQUESTS:
+            continue
+        args = effective_arguments(node)
+        if len(args) < 2:
+            continue
+        dest = args[0]
+        if dest.type == "identifier":
+            dest = last_binding(fn, text(dest), node.start_byte) or dest
+        message = args[1]
+        first = message.named_child(0) if message.type == "tuple" else None
+        if call_target(dest) in GROUP_LEADER or text(first) == ":io_request":
+            return True
+    return False
 
 
 def _linked_callers(fn: FunctionDef, graph: CallGraph) -> bool:
