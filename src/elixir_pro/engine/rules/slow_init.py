@@ -44,7 +44,11 @@ class SlowInit(Rule):
         "started after it, and a timeout fails the whole application start. Calls made "
         "through local helpers count too; work handed to a Task or kept in a closure for "
         "later does not. An init/1 that never returns `{:ok, state}` (only `:ignore` or "
-        "`{:stop, ...}`) is a one-shot job whose blocking start is the point: low confidence."
+        "`{:stop, ...}`) is a one-shot job whose blocking start is the point: low confidence. "
+        "So is work whose result decides whether the server starts (the subject of a `case` "
+        "or a `with` clause returning `{:stop, reason}` or `:ignore`): there the caller of "
+        "start_link is meant to learn of the failure, which handle_continue/2 could not "
+        "report."
     )
     scope_reason = (
         "Servers started by tests and scripts are not under the application's supervisor; a "
