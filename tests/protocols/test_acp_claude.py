@@ -2,7 +2,8 @@
 the fake Messages server on 127.0.0.1, driven by the official ACP client. A streamed answer
 with a Read tool call (reading the editor's unsaved buffer through ``fs/read_text_file``), a
 Bash command asked through ``session/request_permission``, and ``session/cancel`` stopping a
-slow answer, after which the session still answers."""
+slow answer, after which the session still answers; the editor's MCP server used as a tool
+source, its destructive tool asked about."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from acp import text_block
+from acp.schema import HttpMcpServer
 from acp_support import EditorClient, connect
 from fakeclaude.server import FakeClaude, StreamReply, TextBlock, text_reply, tool_reply
+from mcp_support import RunningMcpServer
 
 LOCATOR = "lib/courier/locator.ex"
 
@@ -105,3 +108,31 @@ async def test_claude_answers_with_tools_and_cancel_stops_a_turn(
         after = await conn.prompt(session_id=sid, prompt=[text_block("are you there?")])
         assert after.stop_reason == "end_turn"
         assert client.text().endswith("Still here.")
+
+
+async def test_the_editors_mcp_servers_are_used_and_a_destructive_tool_asks(
+    courier: Path, fake_claude: FakeClaude, mcp_server: RunningMcpServer
+) -> None:
+    query = "DELETE FROM deliveries WHERE status = 'lost'"
+    client = EditorClient(decide=lambda call, options: "once")
+    fake_claude.enqueue(
+        tool_reply(
+            ("mcp__phoenix__get_logs", {"tail": 1}),
+            ("mcp__phoenix__execute_sql_query", {"query": query}),
+        ),
+        text_reply("Cleaned up."),
+    )
+    server = HttpMcpServer(type="http", name="phoenix", url=mcp_server.url, headers=[])
+    async with connect(client, courier, env=claude(fake_claude)) as conn:
+        session = await conn.new_session(cwd=str(courier), mcp_servers=[server])
+        reply = await conn.prompt(
+            session_id=session.session_id, prompt=[text_block("drop the lost deliveries")]
+        )
+    assert reply.stop_reason == "end_turn"
+    assert mcp_server.calls == [("get_logs", {"tail": 1}), ("execute_sql_query", {"query": query})]
+    # only the destructive tool was put to the user, its arguments shown
+    (asked,) = client.permissions
+    assert "phoenix · execute_sql_query" in asked.title and asked.raw_input == {"query": query}
+    calls = client.of("tool_call")
+    assert [c.title for c in calls] == ["phoenix · get_logs", "phoenix · execute_sql_query"]
+    assert asked.tool_call_id == calls[1].tool_call_id
