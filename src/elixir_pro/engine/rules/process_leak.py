@@ -17,6 +17,7 @@ from elixir_pro.engine.context import (
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._otp import SERVER_CALLBACKS, VIEW_CALLBACKS, call_graph, elsewhere
 
 AWAITS = frozenset({"Task.await", "Task.await_many", "Task.yield", "Task.shutdown", "Task.ignore"})
 SPAWNS = ("spawn", "spawn_link", "spawn_monitor")
@@ -31,7 +32,11 @@ class ProcessLeak(Rule):
     rationale = (
         "Task.async links and monitors the task and sends its result to the caller: a task "
         "that is never awaited leaves a monitor and a stray message behind, and a crash in it "
-        "takes the caller down at an arbitrary moment. Task.yield_many without shutting down "
+        "takes the caller down at an arbitrary moment. A GenServer, gen_statem or LiveView "
+        "that starts the task from its own callbacks and takes the reply `{ref, result}` and "
+        "the `:DOWN` message in handle_info (or `handle_event(:info, ...)`) is the documented "
+        "way to run a task without blocking, and is not reported. "
+        "Task.yield_many without shutting down "
         "the tasks that did not answer leaves them running. Spawning one process per element "
         "of a collection creates an unbounded number of unsupervised processes. Spawning "
         "one process per chunk (`chunk_every`) is reported with low confidence: the count is "
@@ -70,8 +75,11 @@ end
             if fn is None or fn.kind in ("defmacro", "defmacrop"):
                 continue
             problem = _task_problem(ctx, fn, call.node)
-            if problem:
-                yield self.finding_on_line(ctx, call.node, problem)
+            if not problem or (
+                not problem.startswith("Task.yield_many") and _reply_handled(ctx, fn, call.node)
+            ):
+                continue  # Task.async inside an OTP behaviour: the reply arrives as a message
+            yield self.finding_on_line(ctx, call.node, problem)
         for name in SPAWNS:
             spawns = [*ctx.calls(name), *(c.node for c in ctx.remote(name, module="Process"))]
             for node in spawns:
@@ -92,6 +100,60 @@ end
                 yield self.finding_on_line(
                     ctx, node, f"{name} inside {where} starts one unsupervised process per element"
                 )
+
+
+#: Callbacks run by the process of an OTP behaviour (GenServer, gen_statem, LiveView, Channel).
+_CALLBACKS = SERVER_CALLBACKS | VIEW_CALLBACKS | {"handle_event", "callback_mode"}
+
+
+def _reply_handled(ctx: FileContext, fn: FunctionDef, task: Node) -> bool:
+    """``task`` runs in the process of an OTP behaviour (``fn`` is reached from its callbacks,
+    and the task is not started from a process it spawns) whose ``handle_info`` (or gen_statem
+    ``handle_event(:info, ...)``) clauses take a task's reply ``{ref, result}`` and its
+    ``:DOWN`` message (or flush it with ``Process.demonitor(ref, [:flush])``): the task is
+    awaited as a message."""
+    module = fn.module
+    if module is None or elsewhere(task, fn.node):
+        return False
+    replies = downs = False
+    for clause in module.functions:
+        message = _info_message(clause)
+        if message is None or message.type != "tuple" or message.named_child_count == 0:
+            continue
+        tag = message.named_child(0)
+        if tag is not None and text(tag) == ":DOWN":
+            downs = True
+        elif tag is not None and tag.type == "identifier" and message.named_child_count == 2:
+            replies = True
+            downs = downs or any(
+                call_target(n) == "Process.demonitor" and ":flush" in text(n)
+                for n in walk(clause.node)
+            )
+    if not (replies and downs):
+        return False
+    roots = [f for f in module.functions if f.kind == "def" and f.name in _CALLBACKS]
+    return fn in call_graph(ctx, module).forward(roots)
+
+
+def _info_message(clause: FunctionDef) -> Node | None:
+    """The message pattern of a ``handle_info/2`` clause or of a gen_statem
+    ``handle_event(:info, message, state, data)`` clause."""
+    params = clause.params
+    if clause.name == "handle_info" and len(params) == 2:
+        return _pattern(params[0])
+    if clause.name == "handle_event" and len(params) == 4 and text(params[0]) == ":info":
+        return _pattern(params[1])
+    return None
+
+
+def _pattern(param: Node) -> Node:
+    """``{ref, result} = message`` is matched as ``{ref, result}``."""
+    while param.type == "binary_operator" and text(param.child_by_field_name("operator")) == "=":
+        left = param.child_by_field_name("left")
+        if left is None:
+            break
+        param = left
+    return param
 
 
 def _over_chunks(loop: Node) -> bool:
