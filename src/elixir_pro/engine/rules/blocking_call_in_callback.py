@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_pro.engine.context import FileContext, RemoteCall
-from elixir_pro.engine.findings import Finding, Severity
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, ModuleDef, RemoteCall, arguments, keyword_value
+from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     GENSERVER_ARITY,
@@ -31,7 +33,8 @@ class BlockingCallInCallback(Rule):
         "the caller blocked, and a slow dependency turns into 5-second call timeouts that "
         "crash callers. Calls made through local helpers count (functions are matched by "
         "name and arity); work handed to a Task, a spawned process or a closure kept for "
-        "later does not."
+        "later does not. A server started without a name by `start_link/1` (a pool worker, "
+        "as poolboy starts them) serves the one caller that checked it out: low confidence."
     )
     scope_reason = (
         "Servers in tests and scripts serve one caller, the test itself; a blocked callback "
@@ -86,9 +89,42 @@ end
                 where = f"{callbacks[0].name}/{callbacks[0].arity}"
                 if fn not in callbacks:
                     where = f"{fn.name}/{fn.arity} (called from {where})"
-                yield self.finding_on_line(
-                    ctx, call.node, f"{call.module}.{call.fun} in {where} {what}"
-                )
+                message = f"{call.module}.{call.fun} in {where} {what}"
+                if handlers == ("handle_call",) and _unnamed_worker(ctx, fn.module):
+                    yield self.finding_on_line(
+                        ctx,
+                        call.node,
+                        f"{message} (an unnamed worker: each caller holds its own server, "
+                        "as a pool checks workers out)",
+                        confidence=Confidence.LOW,
+                    )
+                    continue
+                yield self.finding_on_line(ctx, call.node, message)
+
+
+def _unnamed_worker(ctx: FileContext, module: ModuleDef) -> bool:
+    """The server is started as a worker of a pool: ``start_link/1`` starts it without a name
+    (``GenServer.start_link(__MODULE__, args)``, the signature poolboy calls), so no caller
+    shares it with others; the one holding it waits for its own work, which is the worker's
+    purpose. A name anywhere (``name: __MODULE__``, options passed through) keeps it shared."""
+    if not module.clauses("start_link", 1):
+        return False
+    starts = [
+        c.node
+        for fun in ("start_link", "start")
+        for c in ctx.remote(fun, module="GenServer")
+        if ctx.module_at(c.node.start_byte) is module
+    ]
+    return bool(starts) and all(_no_name(start) for start in starts)
+
+
+def _no_name(start: Node) -> bool:
+    """``GenServer.start_link(__MODULE__, args)`` or with options that set no ``name``."""
+    args = arguments(start)
+    if len(args) < 3:
+        return True
+    options = args[2]
+    return options.type in ("list", "keywords") and keyword_value(options, "name") is None
 
 
 def _requests(ctx: FileContext) -> list[RemoteCall]:
