@@ -23,6 +23,7 @@ from fakeclaude.server import (
     ToolUseBlock,
     error_reply,
     text_reply,
+    tool_reply,
 )
 from test_llm_anthropic_loop import finished, request_for, run, text_of
 
@@ -259,3 +260,25 @@ async def test_a_dropped_connection_reads_as_one_sentence(
         "disconnected without sending a response): retry when connected."
     )
     assert isinstance(events[-1], TurnFinished) and events[-1].interrupted
+
+
+async def test_a_catastrophic_grep_on_a_large_file_does_not_stop_the_turn(
+    fake_claude: FakeClaude, make_backend: Build, agent: AgentDefinition, project: Path
+) -> None:
+    (project / "lib" / "big.ex").write_text(("a" * 40 + " " + "b" * 30 + "\n") * 120_000)
+    fake_claude.enqueue(
+        tool_reply(
+            ("Grep", {"pattern": r"^(\s*\S+)*\s*XYZ$", "path": "lib/big.ex"}),
+            ("Grep", {"pattern": r"^(\s*\S+)*\s*\1XYZ$", "path": "lib/big.ex"}),
+        ),
+        text_reply("Nothing matches."),
+    )
+    request = request_for(agent, project, "find XYZ")
+    request.toolset.ctx.grep_time_limit = 1.0  # type: ignore[union-attr]
+    started = time.monotonic()
+    events = await run(make_backend(), request)
+    assert time.monotonic() - started < 5.0
+    linear, killed = [e for e in events if isinstance(e, ToolFinished)]
+    assert linear.output == "No matches found" and not linear.is_error
+    assert killed.is_error and "Grep stopped after 1 s" in killed.output
+    assert finished(events).text == "Nothing matches." and not finished(events).interrupted

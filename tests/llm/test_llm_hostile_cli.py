@@ -5,8 +5,13 @@ model, and the exit status tells a cut stream (1) and a truncated answer (4) fro
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
+import pytest
 from fakeclaude.server import (
     FakeClaude,
     StreamReply,
@@ -15,7 +20,7 @@ from fakeclaude.server import (
     text_reply,
     tool_reply,
 )
-from test_llm_ask_cli import ask, courier
+from test_llm_ask_cli import SCRIPT, ask, courier
 
 __all__ = ["courier"]
 
@@ -131,3 +136,75 @@ def test_tool_input_that_is_not_json_does_not_end_the_turn(
     assert result.returncode == 0, result.stderr
     assert "Recovered." in result.stdout
     assert "tool Grep refused: Invalid input: Grep was not run" in result.stderr
+
+
+def _running(marker: bytes) -> list[str]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                    if marker in fh.read():
+                        found.append(entry)
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.parametrize(
+    ("tool_call", "allow", "marker"),
+    [
+        (
+            ("Grep", {"pattern": r"^(\s*\S+)*\s*\1XYZ$", "path": "lib/big.ex"}),
+            [],
+            b"elixir_pro.tools.grep_worker",
+        ),
+        (bash("sleep 30.5"), ["--allow-bash", "sleep *"], b"sleep\x0030.5"),
+    ],
+    ids=["grep-backtracking", "bash-sleep"],
+)
+def test_ctrl_c_stops_a_turn_within_a_second(
+    fake_claude: FakeClaude,
+    courier: Path,
+    tool_call: tuple[str, dict[str, str]],
+    allow: list[str],
+    marker: bytes,
+) -> None:
+    (courier / "lib" / "big.ex").write_text(("a" * 40 + " " + "b" * 30 + "\n") * 120_000)
+    fake_claude.enqueue(tool_reply(tool_call), text_reply("unused"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    env |= {"ANTHROPIC_BASE_URL": fake_claude.base_url, "ANTHROPIC_API_KEY": "x"}
+    proc = subprocess.Popen(
+        [str(SCRIPT), "ask", "--model", "claude-x", *allow, "go"],
+        cwd=courier,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    try:
+        for line in proc.stderr:  # wait for the tool to start, not for a fixed time
+            if line.startswith(f"elixir-pro: tool: {tool_call[0]}"):
+                break
+        else:
+            raise AssertionError("the tool never started")
+        deadline = time.monotonic() + 10
+        while not _running(marker):  # the worker or the sandboxed command is running
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(0.3)  # let it get deep into its work
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=5)
+        took = time.monotonic() - started
+    finally:
+        proc.kill()
+        proc.wait()
+    assert took < 1.0, took
+    assert code == 130
+    assert len(fake_claude.message_requests()) == 1
+    deadline = time.monotonic() + 2
+    while _running(marker):  # nothing outlives the turn
+        assert time.monotonic() < deadline
+        time.sleep(0.01)

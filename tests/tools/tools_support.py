@@ -77,6 +77,7 @@ def toolset_factory(project: Project) -> MakeToolset:
         writable: bool = True,
         sandbox: Sandbox | None = None,
         network: bool = False,
+        grep_time_limit: float = 4.0,
     ) -> Toolset:
         where = root or project.root
         ctx = ToolContext(
@@ -87,6 +88,7 @@ def toolset_factory(project: Project) -> MakeToolset:
             bash_timeout=bash_timeout,
             bash_network=network,
             sandbox=sandbox or Sandbox(),
+            grep_time_limit=grep_time_limit,
         )
         return build_toolset(names, ctx, project_writable=writable)
 

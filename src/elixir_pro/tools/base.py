@@ -58,6 +58,7 @@ class ToolContext:
     web_max_uses: int = 5
     bash_network: bool = False
     sandbox: Sandbox = field(default_factory=Sandbox)
+    grep_time_limit: float = 4.0  # for patterns only Python's backtracking engine can run
     read_state: dict[str, str] = field(default_factory=dict)
     bash_allowed: set[str] = field(default_factory=set)
     mcp: McpHub | None = None

@@ -17,6 +17,7 @@ import contextlib
 import os
 import signal
 from dataclasses import dataclass, field
+from typing import Any
 
 from elixir_pro.tools.approval import BashDecision, BashRequest
 from elixir_pro.tools.base import Tool, ToolOutcome, register
@@ -26,6 +27,7 @@ from elixir_pro.tools.sandbox import command_env, shell_argv
 MAX_TIMEOUT_MS = 600_000
 MAX_OUTPUT_CHARS = 30_000
 _KEEP_BYTES = MAX_OUTPUT_CHARS * 4  # per stream, head and tail each: enough for any encoding
+SETTLE_S = 0.5  # how long a killed command's pipes may take to close
 
 
 @dataclass(slots=True)
@@ -79,6 +81,24 @@ async def _drain(stream: asyncio.StreamReader | None, capture: _Capture) -> None
 def _kill_group(proc: asyncio.subprocess.Process) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: never "exception was never retrieved" on stderr
+
+
+async def _settle(proc: asyncio.subprocess.Process, reading: asyncio.Future[Any]) -> None:
+    """After a kill: let the output drain and the process be reaped (briefly; a grandchild
+    that left the group may hold a pipe open), so nothing is left for a closed event loop."""
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(asyncio.shield(reading), SETTLE_S)
+    if not reading.done():
+        reading.cancel()
+    with contextlib.suppress(BaseException):
+        await asyncio.wait_for(proc.wait(), SETTLE_S)
 
 
 @register
@@ -154,19 +174,19 @@ class BashTool(Tool):
             raise ToolError(f"Could not start the shell: {exc}.") from None
         out, err = _Capture(), _Capture()
         timed_out = False
+        reading = asyncio.ensure_future(
+            asyncio.gather(_drain(proc.stdout, out), _drain(proc.stderr, err), proc.wait())
+        )
+        reading.add_done_callback(_retrieve)
         try:
-            await asyncio.wait_for(
-                asyncio.gather(_drain(proc.stdout, out), _drain(proc.stderr, err), proc.wait()),
-                timeout,
-            )
+            await asyncio.wait_for(asyncio.shield(reading), timeout)
         except TimeoutError:
             timed_out = True
             _kill_group(proc)
-            await proc.wait()
-        except BaseException:
+            await _settle(proc, reading)
+        except BaseException:  # cancelled (ctrl-c, a stopped turn): nothing may outlive it
             _kill_group(proc)
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+            await _settle(proc, reading)
             raise
         code = proc.returncode
         parts = []

@@ -1,7 +1,12 @@
-"""The Grep tool: a regular-expression search over project files in pure Python (``re``),
-with Claude Code's parameters: output modes content / files_with_matches / count, context
-lines, case-insensitive and multiline search, glob and type filters, head_limit. Results and
-output are capped with notes; binary, oversized and secret files are skipped.
+"""The Grep tool: a regular-expression search over project files with Claude Code's
+parameters: output modes content / files_with_matches / count, context lines,
+case-insensitive and multiline search, glob and type filters, head_limit. Results and output
+are capped with notes; binary, oversized and secret files are skipped.
+
+Patterns run on RE2 (linear time: no pattern can hang the search, :mod:`.grep_match`); the
+few RE2 cannot run (backreferences, look-around) run on Python's ``re`` in a killable worker
+process under a hard time limit (:mod:`.grep_worker`). Cancelling the call (ctrl-c) stops
+either at once.
 
 Registered in the tool registry; run through ``Toolset``.
 """
@@ -10,14 +15,24 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from elixir_pro.tools import grep_worker
 from elixir_pro.tools.base import Tool, ToolOutcome, register
 from elixir_pro.tools.globs import glob_matches
+from elixir_pro.tools.grep_match import compile_pattern, matched_lines, split_lines
 from elixir_pro.tools.params import Args, Param, ToolError
-from elixir_pro.tools.search import candidates, read_text, resolve_base, staged_snapshot
+from elixir_pro.tools.search import (
+    Candidate,
+    candidates,
+    read_bytes,
+    resolve_base,
+    staged_snapshot,
+)
+
+__all__ = ["GrepTool", "matched_lines", "split_lines"]
 
 MAX_OUTPUT_CHARS = 30_000
 MAX_ENTRIES = 250  # files or count rows when no head_limit is given
@@ -57,53 +72,8 @@ class _FileHits:
     matched: list[int] = field(default_factory=list)  # 0-based line indexes
 
 
-def split_lines(text: str) -> list[str]:
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def _per_line(rx: re.Pattern[str], text: str, first_only: bool) -> list[int]:
-    hits = []
-    for i, line in enumerate(split_lines(text)):
-        if rx.search(line.removesuffix("\r")):
-            hits.append(i)
-            if first_only:
-                break
-    return hits
-
-
-def matched_lines(
-    rx: re.Pattern[str], text: str, *, multiline: bool, first_only: bool = False
-) -> list[int]:
-    """0-based indexes of the lines holding a match. Without ``multiline`` a line matches as
-    if searched alone (as ripgrep does); with it, every line a match spans counts.
-
-    Searches the whole text once and counts newlines between matches, rather than running the
-    pattern on every line; a match that crosses a newline (possible only through ``\\s`` and
-    the like) sends the file through the per-line search instead.
-    """
-    if not multiline and "\r" in text:
-        return _per_line(rx, text, first_only)
-    hits: list[int] = []
-    line = pos = 0
-    for m in rx.finditer(text):
-        start, end = m.span()
-        line += text.count("\n", pos, start)
-        pos = start
-        if multiline:
-            last = line + text.count("\n", start, max(start, end - 1))
-            hits.extend(range(hits[-1] + 1 if hits and hits[-1] >= line else line, last + 1))
-        elif "\n" in text[start:end]:
-            return _per_line(rx, text, first_only)
-        elif not hits or hits[-1] != line:
-            hits.append(line)
-        if first_only and hits:
-            break
-    if hits and pos == len(text) and (not text or text.endswith("\n")):
-        hits.pop()  # an empty match after the final newline is not on a line
-    return hits
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
 
 
 def _type_matches(file_type: str | None, rel: str) -> bool:
@@ -157,12 +127,9 @@ class GrepTool(Tool):
         ws = self.ctx.workspace
         staged = staged_snapshot(self.ctx)
         multiline = args.flag("multiline")
-        flags = re.MULTILINE | (re.IGNORECASE if args.flag("-i") else 0)
-        flags |= re.DOTALL if multiline else 0
-        try:
-            rx = re.compile(args.string("pattern"), flags)
-        except re.error as exc:
-            raise ToolError(f"Invalid regular expression in Grep.pattern: {exc}.") from None
+        pattern = compile_pattern(
+            args.string("pattern"), ignore_case=args.flag("-i"), multiline=multiline
+        )
         base = resolve_base(ws, args.opt_string("path"), staged, "Grep")
         single_file = base.path.is_file() or staged.get(base.rel) is not None
         if single_file:
@@ -171,10 +138,9 @@ class GrepTool(Tool):
         mode = args.opt_string("output_mode") or "files_with_matches"
         first_only = mode == "files_with_matches"
 
-        def search() -> tuple[list[_FileHits], int]:
-            results: list[_FileHits] = []
+        def select() -> tuple[list[Candidate], int]:
+            chosen: list[Candidate] = []
             secrets = 0
-            unreadable = False
             for cand in candidates(ws, base, staged):
                 if not single_file:
                     if glob and not glob_matches(glob, cand.rel):
@@ -184,19 +150,50 @@ class GrepTool(Tool):
                     if ws.is_secret(cand.rel):
                         secrets += 1
                         continue
-                text = read_text(cand, staged)
-                if text is None:
-                    unreadable = True
-                    continue
-                matched = matched_lines(rx, text, multiline=multiline, first_only=first_only)
-                if matched:
-                    kept = text if mode == "content" else ""  # only content mode shows lines
-                    results.append(_FileHits(cand.rel, cand.mtime(), kept, matched))
-            if single_file and unreadable:
-                raise ToolError(f"{base.rel} is a binary or oversized file; it cannot be searched.")
-            return results, secrets
+                chosen.append(cand)
+            return chosen, secrets
 
-        results, secrets = await asyncio.to_thread(search)
+        files, secrets = await asyncio.to_thread(select)
+        if pattern.re2 is not None:
+            rx = pattern.re2
+            stop = threading.Event()
+
+            def match(cand: Candidate) -> tuple[list[int], bytes] | None:
+                data = read_bytes(cand, staged)
+                if data is None or stop.is_set():
+                    return None
+                return matched_lines(rx, data, multiline=multiline, first_only=first_only), data
+
+            try:
+                found = await asyncio.to_thread(lambda: [(c, match(c)) for c in files])
+            except BaseException:  # cancelled: the thread stops at the next file
+                stop.set()
+                raise
+            hits = {c.rel: m[0] for c, m in found if m is not None and m[0]}
+            texts = {c.rel: m[1] for c, m in found if m is not None and m[0] and mode == "content"}
+            unreadable = [c.rel for c, m in found if m is None]
+        else:
+            hits, unreadable = await grep_worker.search(
+                pattern,
+                files,
+                staged,
+                multiline=multiline,
+                first_only=first_only,
+                limit=self.ctx.grep_time_limit,
+            )
+            texts = {}
+            if mode == "content":
+                wanted = [c for c in files if c.rel in hits]
+                texts = await asyncio.to_thread(
+                    lambda: {c.rel: read_bytes(c, staged) or b"" for c in wanted}
+                )
+        if single_file and unreadable:
+            raise ToolError(f"{base.rel} is a binary or oversized file; it cannot be searched.")
+        results = [
+            _FileHits(c.rel, c.mtime(), _decode(texts.get(c.rel, b"")), hits[c.rel])
+            for c in files
+            if c.rel in hits
+        ]
         if not results:
             # Said only when nothing matched, so it cannot reveal what a secret file holds.
             note = f" ({secrets} secret file(s) not searched)" if secrets else ""

@@ -210,7 +210,7 @@ def _toolchain_binds(home: Path) -> list[str]:
         file = home / rel
         if file.is_file():
             args += ["--ro-bind", "/dev/null", str(file)]
-    for entry in os.environ.get("PATH", "").split(os.pathsep):
+    for entry in dict.fromkeys(os.environ.get("PATH", "").split(os.pathsep)):
         folder = Path(entry)
         if (
             folder.is_absolute()

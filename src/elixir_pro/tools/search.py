@@ -131,6 +131,20 @@ def read_text(candidate: Candidate, staged: dict[str, str | None]) -> str | None
     file is recognised from its first block without reading the rest)."""
     if candidate.staged:
         return staged.get(candidate.rel)
+    data = read_bytes(candidate, staged)
+    return None if data is None else data.decode("utf-8", errors="replace")
+
+
+def read_bytes(candidate: Candidate, staged: dict[str, str | None]) -> bytes | None:
+    """:func:`read_text` as UTF-8 bytes (what the RE2 search runs over)."""
+    if candidate.staged:
+        text = staged.get(candidate.rel)
+        if text is None:
+            return None
+        try:
+            return text.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate the model sent
+            return text.encode("utf-8", errors="replace")
     try:
         with open(candidate.path, "rb") as fh:
             data = fh.read(BINARY_SNIFF_BYTES)
@@ -142,4 +156,4 @@ def read_text(candidate: Candidate, staged: dict[str, str | None]) -> str | None
                 data += fh.read()
     except OSError:
         return None
-    return data.decode("utf-8", errors="replace")
+    return data
