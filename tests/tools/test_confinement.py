@@ -220,3 +220,21 @@ def test_the_watch_sees_reads_outside_the_root(project: Project) -> None:
         WATCH.forbidden = ()
     assert len(WATCH.seen) == 2
     assert WATCH.seen[0].startswith("open ") and WATCH.seen[0].endswith("secret.txt")
+
+
+@pytest.mark.parametrize("path", ["~/x.ex", "~", "~/", "~root/x.ex", "~nobody-such-user/x.ex"])
+def test_a_home_path_is_outside_the_project_not_a_folder_named_tilde(
+    project: Project, path: str
+) -> None:
+    tools = toolset_factory(project)()
+    for name, tool_input in _calls(path):
+        out = run_watched(project, tools, name, tool_input)
+        assert out.startswith("ERROR") and "outside the project root" in out, (name, out)
+    assert tools.ctx.changeset.proposals == {}
+    assert not (project.root / "~").exists()
+
+
+def test_a_project_folder_named_tilde_is_reached_as_dot_slash(project: Project) -> None:
+    tools = toolset_factory(project)()
+    out = run_watched(project, tools, "Write", {"file_path": "./~/notes.ex", "content": "x\n"})
+    assert not out.startswith("ERROR") and "~/notes.ex" in tools.ctx.changeset.proposals

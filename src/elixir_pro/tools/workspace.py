@@ -2,8 +2,10 @@
 
 A path may be relative to the project root or absolute inside it. It is resolved the way the
 operating system would (``..`` and symlinks included) and refused when the result lies outside
-the root. Secret files (``.env*``, private keys, ``*.secret.exs`` ...) are refused unless the
-config's ``tools.allow_secrets`` globs allow them; binary files are detected here too.
+the root; ``~`` and ``~user`` mean home directories, as in a shell (to name a project folder
+called ``~``, write ``./~``). Secret files (``.env*``, private keys, ``*.secret.exs`` ...) are
+refused unless the config's ``tools.allow_secrets`` globs allow them; binary files are
+detected here too.
 
 Used by the Read, Write, Edit, Grep and Glob tools.
 """
@@ -91,6 +93,14 @@ class Workspace:
         if "\x00" in raw:
             raise ToolError(f"Invalid input: {field} contains a NUL character.")
         candidate = Path(raw)
+        if raw.startswith("~"):  # the shell's home, never a folder named "~" in the project
+            home = os.path.expanduser(raw.split("/", 1)[0])
+            if home.startswith("~"):
+                raise ToolError(
+                    f"Access denied: {raw} names a home directory, outside the project root "
+                    f"{self.root}. Tools may only use paths inside the project."
+                )
+            candidate = Path(os.path.expanduser(raw))
         if not candidate.is_absolute():
             candidate = self.root / candidate
         try:
