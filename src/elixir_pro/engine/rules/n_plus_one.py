@@ -3,9 +3,10 @@
 Three ways in: a Repo call in a loop body, a local helper called in a loop that reaches one,
 and a function of another project module that queries the Repo (``ctx.project_repo_functions``)
 called in a loop. Loops over a bounded literal collection (a literal list, a module attribute,
-a literal range) are not N+1. Confidence: a read in a loop over a query result is high, other
-reads medium; writes, raw SQL and helpers whose querying clause may not be the one called are
-low (see ``LEVELS``).
+a literal range) or over chunks are not N+1, nor is a query that runs once (a ``{:halt, _}``
+branch, one clause of a reduce over filter options). The confidence comes from the evidence
+that the collection is large (``_provenance.py``) and from what runs per element
+(``_per_element.py``): see :class:`_Judge`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,20 @@ from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     callee_name,
     functions_reaching,
-    last_binding,
     local_refs,
     repo_calls,
 )
-from elixir_pro.engine.rules._loops import bounded_loop, loop_collection, project_calls
+from elixir_pro.engine.rules._loops import bounded_loop, project_calls
+from elixir_pro.engine.rules._otp import call_arity
+from elixir_pro.engine.rules._per_element import (
+    Work,
+    foreign_key_lookup,
+    one_off,
+    per_element_work,
+    runs_once,
+)
+from elixir_pro.engine.rules._provenance import Kind, Source, collection_source
+from elixir_pro.engine.rules._taint import Tracer
 
 READS = frozenset(
     {"all", "one", "one!", "get", "get!", "get_by", "get_by!", "exists?", "aggregate"}
@@ -41,8 +51,8 @@ _QUERY_NAME = re.compile(
     r"^(get|list|fetch|find|load|lookup|search|count|all|one|exists|by|for|preload|query)"
     r"(_|\?|!|$)"
 )
-#: Reads that load a collection: a loop over their result is a loop over query rows.
-COLLECTION_READS = frozenset({"all", "preload", "stream"})
+#: Project functions named as reads that write too (``get_or_create_...``).
+_WRITE_NAME = re.compile(r"_or_(create|insert|update)|upsert")
 
 
 @register
@@ -59,14 +69,24 @@ class NPlusOne(Rule):
     rationale = (
         "A Repo call inside an Enum callback or a `for` body runs one query per element. "
         "With a hundred rows that is a hundred round trips where one query (a preload, a "
-        "join or a `where: x.id in ^ids`) would do. Confidence: high for a read in a loop over "
-        "the rows of a query; medium for other reads in a loop, directly, through a helper "
-        "of the module or through another project module's function named as a read (get_, "
-        "list_, fetch_, count_...); low for writes (often one changeset per row on purpose), "
-        "raw SQL statements, other project functions, helpers that also write (a per-element "
-        "procedure such as a cascade delete) and helpers whose querying clause may not be the "
-        "one the loop calls. Loops over a "
-        "literal list, a module attribute or a literal range are bounded and not reported."
+        "join or a `where: x.id in ^ids`) would do. The confidence comes from what the loop "
+        'runs over. High: a list from the request (`String.split(params["ids"], ",")`, '
+        "whose length the client sets) or every row of a query without a `limit` loaded in "
+        "the same function or returned by a helper of the module, with a read per element. "
+        "Medium: rows of the project's data whose number is not proven large (a query with a "
+        "large or variable limit, an association the file preloads, a project function named "
+        "`list_*`/`all_*`, LiveView assigns filled from those), or a lookup by a foreign key "
+        "of the element (`Repo.get(User, post.author_id)`, the association a preload would "
+        "load). Low: everything else, such as collections of unknown origin, a page of rows "
+        "(a literal limit of at most 100, a paginator), data split from one field, writes and "
+        "raw SQL, reads in a per-row procedure that also writes or calls out, recursive "
+        "traversals, Repo.preload over rows whose query already preloads, helpers whose "
+        "querying clause may not be the one called, and code run by hand (Mix tasks, "
+        "`Scripts`/`Seeds`/`Release` modules, modules documented as one-off or console tasks). "
+        "Not reported: loops over a literal list, a module attribute, a literal range or "
+        "chunks (`chunk_every`: the call works on a batch), a query in the `{:halt, _}` branch "
+        "of `reduce_while` (it runs once), and one clause of a reduce over filter options "
+        "that builds a query."
     )
     impact = (
         "Latency and database load grow linearly with the data; pages and jobs that were "
@@ -92,7 +112,8 @@ end
     def check(self, ctx: FileContext) -> Iterator[Finding]:
         if not ctx.loop_bodies:
             return
-        yield from self._project_calls(ctx)
+        judge = _Judge(ctx)
+        yield from self._project_calls(ctx, judge)
         if b"Repo" not in ctx.source:
             return
         calls = [c for c in repo_calls(ctx) if ctx.at_runtime(c.node.start_byte)]
@@ -104,18 +125,22 @@ end
             if loop is None or bounded_loop(ctx, loop):
                 continue
             reported.add(call.node.start_byte)
-            confidence = _confidence(ctx, call.fun, loop)
+            verdict = judge.verdict(
+                call.node, loop, call.fun in READS, Confidence.HIGH, preload=call.fun == "preload"
+            )
+            if verdict is None:
+                continue
             yield self.finding_on_line(
                 ctx,
                 call.node,
                 f"{call.module}.{call.fun} runs once per element of the "
-                f"{_loop_name(loop)} at line {loop.start_point[0] + 1}",
-                confidence=confidence,
+                f"{_loop_name(loop)} at line {loop.start_point[0] + 1}{verdict[1]}",
+                confidence=verdict[0],
             )
-        yield from self._through_helpers(ctx, calls, reported)
+        yield from self._through_helpers(ctx, judge, calls, reported)
 
     def _through_helpers(
-        self, ctx: FileContext, calls: list[RemoteCall], reported: set[int]
+        self, ctx: FileContext, judge: _Judge, calls: list[RemoteCall], reported: set[int]
     ) -> Iterator[Finding]:
         source = ctx.source
         helpers = {  # cheap byte test first: a local helper must be defined in this file
@@ -138,80 +163,144 @@ end
                         continue
                     # a helper with clauses that never query, or one that also writes (a
                     # per-element procedure such as a cascade delete): only possible
-                    partial = _some_clauses_only(ctx, module, name, reach) or any(
+                    partial = _some_clauses_only(ctx, module, ref, reach) or any(
                         by_node[s.start_byte].fun not in READS for s in seeds
                     )
+                    cap = Confidence.LOW if partial else Confidence.HIGH
                     for seed in seeds:
                         if seed.start_byte in reported:
                             continue
                         reported.add(seed.start_byte)
                         call = by_node[seed.start_byte]
-                        confidence = min(
-                            _confidence(ctx, call.fun, loop),
-                            Confidence.LOW if partial else Confidence.MEDIUM,
-                            key=lambda c: c.rank,
+                        verdict = judge.verdict(
+                            ref, loop, call.fun in READS, cap, preload=call.fun == "preload"
                         )
+                        if verdict is None:
+                            continue
                         yield self.finding_on_line(
                             ctx,
                             seed,
                             f"{call.module}.{call.fun} runs once per element: "
                             f"{callee_name(ref)} is called from the {_loop_name(loop)} "
-                            f"at line {loop.start_point[0] + 1}",
-                            confidence=confidence,
+                            f"at line {loop.start_point[0] + 1}{verdict[1]}",
+                            confidence=verdict[0],
                         )
 
-    def _project_calls(self, ctx: FileContext) -> Iterator[Finding]:
+    def _project_calls(self, ctx: FileContext, judge: _Judge) -> Iterator[Finding]:
         for call, module, loop in project_calls(ctx):
             if bounded_loop(ctx, loop):
                 continue
-            reads = _QUERY_NAME.match(call.fun) is not None
+            reads = _QUERY_NAME.match(call.fun) is not None and not _WRITE_NAME.search(call.fun)
+            # the name is all that says the function reads: at most medium
+            verdict = judge.verdict(call.node, loop, reads, Confidence.MEDIUM)
+            if verdict is None:
+                continue
             yield self.finding_on_line(
                 ctx,
                 call.node,
                 f"{call.module}.{call.fun} uses the Repo (in {module}) and runs once per "
-                f"element of the {_loop_name(loop)} at line {loop.start_point[0] + 1}",
-                confidence=Confidence.MEDIUM if reads else Confidence.LOW,
+                f"element of the {_loop_name(loop)} at line {loop.start_point[0] + 1}"
+                f"{verdict[1]}",
+                confidence=verdict[0],
             )
 
 
-def _confidence(ctx: FileContext, fun: str, loop: Node) -> Confidence:
-    if fun not in READS:
-        return Confidence.LOW  # writes and raw SQL
-    return Confidence.HIGH if _over_query_rows(ctx, loop) else Confidence.MEDIUM
+class _Judge:
+    """The confidence of a query in a loop, from the evidence about the loop's collection and
+    what runs per element (memoised per loop):
+
+    - not reported: the loop runs over chunks, or the query runs once (:func:`runs_once`);
+    - high: the collection is request input, or every row of an unlimited query, and the
+      call is a read;
+    - medium: the collection is rows of the project's data (a limited query, an association,
+      a ``list_*`` function, assigns loaded from those), and the call is a read;
+    - low: anything else: unknown or bounded collections, writes, raw SQL, reads in a
+      per-row procedure that also writes or calls out, recursive traversals, code run by hand
+      (Mix tasks, scripts, one-off modules).
+    """
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.tracer = Tracer(ctx)
+        self.bodies = {loop.start_byte: body for loop, body in ctx.loop_bodies}
+        self._sources: dict[int, Source] = {}
+        self._work: dict[int, Work] = {}
+
+    def verdict(
+        self, node: Node, loop: Node, read: bool, cap: Confidence, *, preload: bool = False
+    ) -> tuple[Confidence, str] | None:
+        """(confidence, what the message adds) for the query ``node`` (or the call that
+        reaches it) in ``loop``; None when it is not an N+1. ``cap`` bounds the confidence
+        (what is known of the call itself)."""
+        body = self.bodies.get(loop.start_byte)
+        if runs_once(node, loop, body):
+            return None
+        source = self._source(loop)
+        if source.kind == Kind.BATCHES:
+            return None
+        low = Confidence.LOW
+        if not read:
+            return low, ""  # writes, raw SQL, functions not named as reads
+        if source.kind == Kind.REQUEST:
+            return _at_most(
+                Confidence.HIGH, cap
+            ), f" (over {source.why}: the client sets its length)"
+        fn = self.ctx.function_at(loop.start_byte)
+        by_hand = one_off(self.ctx, fn.module if fn is not None else None)
+        if by_hand:
+            return low, f" (in {by_hand})"
+        work = self._per_element(loop, body)
+        if work.recursive:
+            return low, " (a recursive traversal: each level needs the previous one)"
+        if work.effect:
+            return low, f" (each element also runs {work.effect})"
+        if preload and source.preloads:
+            return (
+                low,
+                f" (over {source.why}, whose query preloads: loaded associations are skipped)",
+            )
+        if source.kind == Kind.QUERY:
+            return _at_most(Confidence.HIGH, cap), f" (over {source.why})"
+        if source.kind == Kind.ROWS:
+            return _at_most(Confidence.MEDIUM, cap), f" (over {source.why})"
+        key = foreign_key_lookup(node, body) if source.kind == Kind.UNKNOWN else ""
+        if key:
+            return _at_most(
+                Confidence.MEDIUM, cap
+            ), f" (a lookup by {key}: preload the association)"
+        return low, ""
+
+    def _source(self, loop: Node) -> Source:
+        known = self._sources.get(loop.start_byte)
+        if known is None:
+            known = self._sources[loop.start_byte] = collection_source(self.ctx, loop, self.tracer)
+        return known
+
+    def _per_element(self, loop: Node, body: Node | None) -> Work:
+        known = self._work.get(loop.start_byte)
+        if known is None:
+            known = self._work[loop.start_byte] = per_element_work(
+                self.ctx, loop, body, _QUERY_NAME
+            )
+        return known
 
 
-def _over_query_rows(ctx: FileContext, loop: Node) -> bool:
-    """The loop runs over rows a Repo query just loaded (``Repo.all``/``preload``/``stream``
-    in the collection expression or the bindings it is built from)."""
-    collection = loop_collection(loop)
-    fn = ctx.function_at(loop.start_byte)
-    for _ in range(4):
-        if collection is None:
-            return False
-        if _loads_rows(collection):
-            return True
-        if collection.type != "identifier" or fn is None:
-            return False
-        collection = last_binding(fn, text(collection), collection.start_byte)
-    return False
-
-
-def _loads_rows(node: Node) -> bool:
-    for sub in walk(node):
-        if sub.type == "call":
-            target = call_target(sub) or ""
-            module, _, fun = target.rpartition(".")
-            if fun in COLLECTION_READS and (module == "Repo" or module.endswith(".Repo")):
-                return True
-    return False
+def _at_most(level: Confidence, cap: Confidence) -> Confidence:
+    return level if level.rank <= cap.rank else cap
 
 
 def _some_clauses_only(
-    ctx: FileContext, module: ModuleDef | None, name: str, reach: dict[str, list[Node]]
+    ctx: FileContext, module: ModuleDef | None, ref: Node, reach: dict[str, list[Node]]
 ) -> bool:
-    """``name`` has clauses that reach none of the Repo calls: which clause runs depends on
-    the element, so the query per element is only possible."""
-    clauses = [f for f in ctx.functions if f.name == name and f.module is module]
+    """The function ``ref`` calls (name and arity) has clauses that reach none of the Repo
+    calls: which clause runs depends on the element, so the query per element is only
+    possible."""
+    name, arity = callee_name(ref), call_arity(ref)
+    clauses = [
+        f
+        for f in ctx.functions
+        if f.name == name and f.module is module and (arity is None or f.arity == arity)
+    ]
     if len(clauses) < 2:
         return False
     return not all(_clause_reaches(ctx, clause, reach) for clause in clauses)

@@ -1,0 +1,153 @@
+"""What the queries of a file say, for ``n-plus-one``: whether a query's rows are limited,
+paged, selected by a list of ids or preloaded (:func:`query_has` with :func:`is_limit`,
+:func:`is_page`, :func:`is_preload`; :func:`query_ids`), and which associations the file
+preloads (:func:`preloaded`). A query is read through its pipeline and the bindings it is
+built from in the same function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from weakref import WeakKeyDictionary
+
+from tree_sitter import Node
+
+from elixir_pro.engine.context import FileContext, FunctionDef, arguments, effective_arguments, text
+from elixir_pro.engine.parse import call_target, walk
+from elixir_pro.engine.rules import _flow as flow
+
+#: A literal limit of at most this many rows bounds the loop (a page, a feed).
+PAGE = 100
+#: Query builders that bound the rows to a page (``Repo.paginate``, Scrivener, Flop...).
+_PAGES = frozenset({"first", "last", "paginate", "page", "take"})
+#: Query builders that select rows by a list of ids.
+_IDS_FILTER = re.compile(r"^((with|by|where|for)_)?ids$")
+
+
+def query_has(
+    query: Node, fn: FunctionDef | None, test: Callable[[Node], bool], depth: int = 0
+) -> bool:
+    """Some node of the query's pipeline, or of the bindings it is built from in the same
+    function, passes ``test``."""
+    if depth > 3:
+        return False
+    for sub in walk(query):
+        if test(sub):
+            return True
+        if sub.type == "identifier" and fn is not None and not _is_call_name(sub):
+            rhs = _binding(fn, sub)
+            if rhs is not None and query_has(rhs, fn, test, depth + 1):
+                return True
+    return False
+
+
+def is_limit(node: Node) -> bool:
+    """``limit(q, n)``, ``limit: n``."""
+    if node.type == "call":
+        return (call_target(node) or "").rsplit(".", 1)[-1] == "limit"
+    return node.type == "pair" and text(node.child_by_field_name("key")).rstrip(": ") == "limit"
+
+
+def is_page(node: Node) -> bool:
+    """A bound of a screenful: ``limit(q, 50)`` or ``limit: 50`` with a literal of at most
+    :data:`PAGE` rows, ``first``/``last``, a paginator."""
+    if node.type == "call":
+        fun = (call_target(node) or "").rsplit(".", 1)[-1]
+        if fun in _PAGES:
+            return True
+        values = arguments(node) if fun == "limit" else []
+    elif node.type == "pair" and text(node.child_by_field_name("key")).rstrip(": ") == "limit":
+        value = node.child_by_field_name("value")
+        values = [value] if value is not None else []
+    else:
+        return False
+    return bool(values) and values[-1].type == "integer" and _int(values[-1]) <= PAGE
+
+
+def _int(node: Node) -> int:
+    try:
+        return int(text(node).replace("_", ""))
+    except ValueError:
+        return PAGE + 1
+
+
+def is_preload(node: Node) -> bool:
+    if node.type == "call":
+        return "preload" in (call_target(node) or "").rsplit(".", 1)[-1]
+    return node.type == "pair" and text(node.child_by_field_name("key")).rstrip(": ") == "preload"
+
+
+def query_ids(query: Node) -> Node | None:
+    """The list of ids a query selects its rows by: ``x.id in ^ids`` or a ``by_ids(ids)`` /
+    ``with_ids(q, ids)`` builder; None when it has none."""
+    for sub in walk(query):
+        if sub.type == "binary_operator" and text(sub.child_by_field_name("operator")) == "in":
+            left = sub.child_by_field_name("left")
+            right = sub.child_by_field_name("right")
+            if left is None or right is None or not text(left).endswith(".id"):
+                continue
+            if right.type == "unary_operator":
+                operand = right.child_by_field_name("operand")
+                if operand is not None and operand.type == "identifier":
+                    return operand
+        elif sub.type == "call" and _IDS_FILTER.search((call_target(sub) or "").rsplit(".", 1)[-1]):
+            args = arguments(sub)
+            if args and args[-1].type == "identifier":
+                return args[-1]
+    return None
+
+
+def _is_call_name(ident: Node) -> bool:
+    parent = ident.parent
+    return (
+        parent is not None
+        and parent.type in ("call", "dot")
+        and parent.start_byte == (ident.start_byte)
+    )
+
+
+def _binding(fn: FunctionDef, ident: Node) -> Node | None:
+    name = text(ident)
+    child, node = ident, ident.parent
+    while node is not None and node.start_byte >= fn.start_byte:
+        if node.type in flow.SEQUENCES:
+            for stmt in flow.before(node, child):
+                rhs = flow.match_rhs(stmt, name)
+                if rhs is not None:
+                    return rhs
+        if node == fn.node:
+            break
+        child, node = node, node.parent
+    return None
+
+
+_PRELOADED: WeakKeyDictionary[FileContext, frozenset[str]] = WeakKeyDictionary()
+
+
+def preloaded(ctx: FileContext) -> frozenset[str]:
+    """Atoms named in the file's preloads (``Repo.preload(x, [:a, b: :c])``, ``preload:
+    [...]``, ``preload(q, ...)``): the associations the file loads."""
+    cached = _PRELOADED.get(ctx)
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    holders: list[Node] = []
+    for local in ctx.calls("preload"):
+        holders.extend(arguments(local))
+    for remote in ctx.remote_module("Repo", tail=True).get("preload", []):
+        holders.extend(effective_arguments(remote.node)[1:])
+    for node in walk(ctx.root) if b"preload:" in ctx.source else ():
+        if node.type == "pair" and text(node.child_by_field_name("key")).rstrip(": ") == "preload":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                holders.append(value)
+    for holder in holders:
+        for sub in walk(holder):
+            if sub.type == "atom":
+                names.add(text(sub).lstrip(":"))
+            elif sub.type == "pair":
+                names.add(text(sub.child_by_field_name("key")).rstrip(": "))
+    found = frozenset(names)
+    _PRELOADED[ctx] = found
+    return found
