@@ -267,7 +267,7 @@ class _Judge:
         if key:
             return _at_most(
                 Confidence.MEDIUM, cap
-            ), f" (a lookup by {key}: preload the association)"
+            ), f" (a lookup by {key}: one preload or `id in ^ids` query loads them all)"
         return low, ""
 
     def _source(self, loop: Node) -> Source:
