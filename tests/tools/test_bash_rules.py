@@ -44,6 +44,8 @@ def verdict(command: str, root: Path = Path("/tmp")) -> tuple[bool, list[str]]:
         ("eval mix test", ["mix test"]),
         ('echo $HOME "${HOME}"', ['echo $HOME "${HOME}"']),
         ("mix test # then; rm -rf /", ["mix test"]),
+        ("echo <<'EOF'\n$(id)\nEOF", ["echo"]),
+        ("echo <<EOF y\nplain\nEOF\n", ["echo y"]),
         ("mix format --check-formatted | true", ["mix format --check-formatted", "true"]),
     ],
 )
@@ -92,6 +94,14 @@ def test_commands_every_part_of_which_matches_a_rule_are_approved(
         ("$CMD test", "'$CMD test' matches no allow rule"),
         ("mi? test", "'mi? test' matches no allow rule"),
         ("true x", "'true x' matches no allow rule"),
+        ("echo hi > ../outside extra", "redirection '> ../outside' outside the project"),
+        ("true > f --short", "'true --short' matches no allow rule"),
+        ("mix test && true > f x", "'true x' matches no allow rule"),
+        ("( mix test ) > f x", "words after a redirection that are not a command's"),
+        ("echo <<EOF | sh\ntouch x\nEOF\n", "sh runs a script that is not shown here"),
+        ("echo <<EOF && touch z\nhi\nEOF\n", "'touch z' matches no allow rule"),
+        ("echo <<-EOF >> ../f\n\thi\n\tEOF\n", "redirection '>> ../f' outside the project"),
+        ("echo <<EOF\n$(id)\nEOF\n", "command substitution '$(id)'"),
     ],
 )
 def test_anything_else_needs_the_user(command: str, reason: str) -> None:
@@ -131,8 +141,18 @@ def test_rules_are_one_simple_command_of_fixed_words() -> None:
 
 # -- the property ----------------------------------------------------------------------------
 
-ALLOWED_RULES = ["echo *", "true"]
-APPROVED = ["echo a", "echo 'b c'", 'echo "$HOME"', "true", "'echo' x", 'e"ch"o y', "\\echo z"]
+ALLOWED_RULES = ["echo *", "true *"]
+APPROVED = [
+    "echo a",
+    "echo 'b c'",
+    'echo "$HOME"',
+    "true",
+    "'echo' x",
+    'e"ch"o y',
+    "\\echo z",
+    "echo a > out.txt tail",  # the words after a redirection's target are arguments
+    "true 2>&1 x",
+]
 UNAPPROVED = [
     "touch U1",
     "'touch' U2",
@@ -143,7 +163,9 @@ UNAPPROVED = [
     "eval touch U7",
     "printf x > U8",
     "echo x | tee U9",
-    "true U10 && touch U10",
+    "cp /etc/hostname U10",
+    "echo x > ../outside.txt U12",
+    "echo x 2>/dev/null > ../outside.txt",
     'python3 -c \'open("U11", "w")\'',
 ]
 

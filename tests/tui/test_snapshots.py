@@ -23,6 +23,7 @@ from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.conversation.store_model import SessionInfo
 from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.tools.approval import BashRequest
+from elixir_pro.tools.sandbox import SandboxStatus
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
 from elixir_pro.tui.screens.code_view import CodeViewScreen
@@ -197,7 +198,12 @@ SCENARIOS: dict[str, tuple[dict[str, bool], RunBefore]] = {
         {"analyze": False},
         _push(
             lambda app: BashApprovalScreen(
-                BashRequest("mix test --stale", Path("/home/dev/courier"), "run the stale tests")
+                BashRequest(
+                    "mix test --stale 2>&1 | tail -n 20",
+                    Path("/home/dev/courier"),
+                    "run the stale tests",
+                    sandbox=SandboxStatus(True).describe(writable=False, network=False),
+                )
             )
         ),
     ),

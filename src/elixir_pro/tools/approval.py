@@ -26,7 +26,8 @@ from elixir_pro.tools.shell_parse import ShellScript, parse_script
 class BashRequest:
     """What the user is asked to approve. ``script`` is the parsed command (parsed here when
     not given); ``sandbox`` says where it will run (one line, see ``SandboxStatus``);
-    ``no_sandbox`` why it would run without one (empty when sandboxed)."""
+    ``no_sandbox`` why it would run without one (empty when sandboxed); ``network`` whether
+    commands already have the network this session."""
 
     command: str
     cwd: Path
@@ -34,6 +35,7 @@ class BashRequest:
     script: ShellScript = field(default=None, compare=False)  # type: ignore[assignment]
     sandbox: str = ""
     no_sandbox: str = ""
+    network: bool = False
 
     def __post_init__(self) -> None:
         if self.script is None:

@@ -123,6 +123,7 @@ class BashTool(Tool):
             args.opt_string("description") or "",
             sandbox=status.describe(writable=self.project_writable, network=network),
             no_sandbox=status.reason,
+            network=network,
         )
         await self._approve(request)
         timeout_ms = args.opt_int("timeout")

@@ -16,6 +16,7 @@ Used by the Bash approval rules (:mod:`.bash_rules`), the Bash tool and the appr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -150,25 +151,43 @@ def _short(text: str, limit: int = 40) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
-def _statement(node: Node, found: _Collector, depth: int) -> None:
+def _statement(node: Node, found: _Collector, depth: int, extra: Sequence[Word] = ()) -> None:
+    """Walk one statement. ``extra``: words bash gives its last simple command (see the
+    redirected statement)."""
     kind = node.type
+    if extra and kind not in ("list", "pipeline", "command", "redirected_statement"):
+        words = " ".join(w.text for w in extra)
+        found.concern(f"words after a redirection that are not a command's ({_short(words)})")
+        extra = ()
     if kind in _STRUCTURE:
+        named = [c for c in node.children if c.is_named and c.type != "comment"]
         for child in node.children:
             if child.type == "&":
                 found.concern("a background job (&)")
             elif child.is_named:
-                _statement(child, found, depth)
+                _statement(child, found, depth, extra if named and child == named[-1] else ())
     elif kind == "negated_command":
         for child in node.named_children:
             _statement(child, found, depth)
     elif kind == "redirected_statement":
+        # tree-sitter files the words after a redirection's target under the redirection,
+        # and may put ``a && b > f`` under one redirection; for bash the redirection and
+        # those words belong to the last simple command (``a && b x > f``)
+        trailing: list[Word] = []
+        bodies = []
         for child in node.named_children:
             if child.type.endswith("redirect"):
-                _redirect(child, found, depth)
+                trailing += _redirect(child, found, depth)
             else:
-                _statement(child, found, depth)
+                bodies.append(child)
+        trailing += extra
+        for i, body in enumerate(bodies):
+            _statement(body, found, depth, trailing if i == len(bodies) - 1 else ())
+        if trailing and not bodies:
+            words = " ".join(w.text for w in trailing)
+            found.concern(f"words after a redirection that are not a command's ({_short(words)})")
     elif kind == "command":
-        _command(node, found, depth)
+        _command(node, found, depth, extra)
     elif kind in ("comment", "heredoc_body"):
         _scan(node, found, depth)
     elif kind == "ERROR":
@@ -181,7 +200,7 @@ def _statement(node: Node, found: _Collector, depth: int) -> None:
         _scan(node, found, depth, substitutions_only=True)
 
 
-def _command(node: Node, found: _Collector, depth: int) -> None:
+def _command(node: Node, found: _Collector, depth: int, extra: Sequence[Word] = ()) -> None:
     at = len(found.commands)  # the command goes before those of its substitutions
     words: list[Word] = []
     assignments: list[Word] = []
@@ -193,10 +212,12 @@ def _command(node: Node, found: _Collector, depth: int) -> None:
             inner = child.named_children
             words.append(_word(inner[0] if inner else child, found, depth))
         elif kind.endswith("redirect"):
-            _redirect(child, found, depth)
+            words += _redirect(child, found, depth)
         else:
             words.append(_word(child, found, depth))
-    command = SimpleCommand(_text(node), tuple(words), tuple(assignments))
+    words += extra
+    text = " ".join([_text(node), *(w.text for w in extra)])
+    command = SimpleCommand(text, tuple(words), tuple(assignments))
     if not words:
         found.concern(f"a variable assignment on its own ({_short(command.text)})")
         return
@@ -256,19 +277,55 @@ def _nested(script: str, command: SimpleCommand, found: _Collector, depth: int) 
     _parse_into(script, found, depth + 1)
 
 
-def _redirect(node: Node, found: _Collector, depth: int) -> None:
+def _redirect(node: Node, found: _Collector, depth: int) -> list[Word]:
+    """Record a redirection; returns the words tree-sitter put after its target (arguments
+    of the command, for bash). A here-document's node also holds the rest of its line
+    (``cat <<EOF | sh``, ``<<EOF > out``): those parts are walked like any other."""
+    if node.type == "heredoc_redirect":
+        return _heredoc(node, found, depth)
     operator = ""
     target: Word | None = None
+    end = node.end_byte
+    extra: list[Word] = []
     for child in node.children:
         if not child.is_named:
             operator += child.type
         elif child.type == "file_descriptor":
             continue
-        elif node.type == "file_redirect":
+        elif node.type == "file_redirect" and target is None:
             target = _word(child, found, depth)
+            end = child.end_byte
+        elif node.type == "file_redirect":
+            extra.append(_word(child, found, depth))
         else:
             _scan(child, found, depth)
-    found.redirects.append(Redirect(_text(node), operator, target))
+    own = (node.text or b"")[: end - node.start_byte].decode("utf-8", errors="replace")
+    found.redirects.append(Redirect(own, operator, target))
+    return extra
+
+
+def _heredoc(node: Node, found: _Collector, depth: int) -> list[Word]:
+    operator = ""
+    extra: list[Word] = []
+    for child in node.children:
+        kind = child.type
+        if not child.is_named:
+            if kind in ("<<", "<<-"):
+                operator = kind
+            elif kind == "&":
+                found.concern("a background job (&)")
+        elif kind in ("heredoc_start", "heredoc_end"):
+            continue
+        elif kind == "heredoc_body":
+            _scan(child, found, depth)
+        elif kind.endswith("redirect"):
+            extra += _redirect(child, found, depth)
+        elif kind in _WORD_PARTS or kind == "expansion":
+            extra.append(_word(child, found, depth))
+        else:
+            _statement(child, found, depth)
+    found.redirects.append(Redirect(operator, operator, None))
+    return extra
 
 
 def _word(node: Node, found: _Collector, depth: int, *, assignment: bool = False) -> Word:
@@ -303,14 +360,8 @@ _ALLOWED_INNER = frozenset(
         "variable_assignment",
         "command_name",
         "comment",
-        "heredoc_start",
         "heredoc_body",
         "heredoc_content",
-        "heredoc_end",
-        "file_redirect",
-        "heredoc_redirect",
-        "herestring_redirect",
-        "file_descriptor",
     }
 )
 

@@ -2,6 +2,12 @@
 an MCP tool, its arguments too); approve once (``y``), always for this session (``s``) or deny
 (``n`` / escape). Dismisses with a ``BashDecision``.
 
+For a shell command it shows the simple commands the parser found in it (so ``mix test; rm -rf
+..`` cannot pass for ``mix test``), what needs a careful look (substitutions, background jobs,
+redirections out of the project, syntax that is not checked) and where it will run: the
+sandbox's limits, or a warning that there is none (then "this session" is not offered, and
+every command asks). ``w`` approves it and gives commands the network for the session.
+
 :func:`modal_approver` and :func:`mcp_modal_approver` turn it into the tools' ``ApproveBash``
 and ``ApproveMcp`` callbacks: the callback awaits the modal's result. Used by the App when it
 builds the conversation.
@@ -29,6 +35,7 @@ class BashApprovalScreen(ModalScreen["BashDecision"]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "decide('allow_once')", "approve once"),
         Binding("s", "decide('allow_session')", "always this session"),
+        Binding("w", "decide('allow_network')", "approve, with network"),
         Binding("n,escape", "decide('deny')", "deny"),
     ]
 
@@ -53,10 +60,47 @@ class BashApprovalScreen(ModalScreen["BashDecision"]):
                 yield Static(Text(f"in {request.cwd}"), id="cwd")
                 if request.description:
                     yield Static(Text(request.description), id="why")
+                yield from self._parsed(request)
             with Horizontal(classes="buttons"):
                 yield Button("Once (y)", id="allow_once", variant="primary")
-                yield Button("This session (s)", id="allow_session")
+                if self._offers("allow_session"):
+                    yield Button("This session (s)", id="allow_session")
+                if self._offers("allow_network"):
+                    yield Button("With network (w)", id="allow_network")
                 yield Button("Deny (n)", id="deny", variant="error")
+
+    def _parsed(self, request: BashRequest) -> ComposeResult:
+        from elixir_pro.tools.bash_rules import redirect_concern
+
+        commands = request.script.commands
+        if len(commands) > 1 or (commands and commands[0].display != request.command.strip()):
+            listing = "\n".join(f"• {c.display}" for c in commands) or "(none)"
+            yield Static(Text(f"It runs {len(commands)} command(s):\n{listing}"), id="commands")
+        concerns = list(request.script.concerns)
+        for redirect in request.script.redirects:
+            concern = redirect_concern(redirect, request.cwd, request.cwd)
+            if concern is not None:
+                concerns.append(concern)
+        if concerns:
+            listing = "\n".join(f"• {c}" for c in concerns)
+            yield Static(Text(f"Look closely:\n{listing}"), id="concerns")
+        if request.sandbox:
+            classes = "" if request.sandboxed else "-unsafe"
+            yield Static(Text(request.sandbox), id="sandbox", classes=classes)
+
+    def _offers(self, decision: str) -> bool:
+        """Which choices make sense: nothing is remembered without a sandbox, and network is
+        only offered for a sandboxed command that does not have it yet."""
+        from elixir_pro.tools.mcp_hub import McpToolRequest
+
+        request = self.request
+        if isinstance(request, McpToolRequest):
+            return decision != "allow_network"
+        if decision == "allow_session":
+            return request.sandboxed
+        if decision == "allow_network":
+            return request.sandboxed and not request.network
+        return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_decide(event.button.id or "deny")
@@ -64,6 +108,8 @@ class BashApprovalScreen(ModalScreen["BashDecision"]):
     def action_decide(self, decision: str) -> None:
         from elixir_pro.tools.approval import BashDecision
 
+        if not self._offers(decision):
+            return
         self.dismiss(BashDecision(decision))
 
 
