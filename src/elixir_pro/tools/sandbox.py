@@ -113,8 +113,7 @@ class Sandbox:
         return known
 
     def _probe(self, bwrap: str) -> SandboxStatus:
-        root = Path(os.path.realpath(os.getcwd()))
-        argv = self.argv("true", root=root, writable=False, network=False, bwrap=bwrap)
+        argv = self.argv("true", root=Path("/"), writable=False, network=False, bwrap=bwrap)
         try:
             done = subprocess.run(
                 argv,

@@ -23,17 +23,16 @@ from functools import cache
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
+from elixir_pro.tools.shell_words import Word, literal, plain_expansion
+
 MAX_DEPTH = 4
 """How deep ``sh -c '...'`` / ``eval`` scripts are parsed inside each other."""
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
 _SYSTEM_BIN = frozenset({"/bin", "/usr/bin", "/usr/local/bin"})
 _SHELL_FLAGS = re.compile(r"-[eluxvc]+|-o|pipefail|errexit|nounset|--norc|--noprofile")
-_GLOB_CHARS = re.compile(r"(?<!\\)[*?\[]|^~|(?<!\\)\{[^}]*(,|\.\.)[^}]*\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _JOINING_CONTINUATION = re.compile(r"(?<![\s\\])\\\n")
-_DQ_ESCAPE = re.compile(r'\\([$`"\\\n])')
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 _STRUCTURE = frozenset({"program", "list", "pipeline", "subshell", "compound_statement"})
 _WORD_PARTS = frozenset(
@@ -52,15 +51,6 @@ _WORD_PARTS = frozenset(
     }
 )
 _SUBSTITUTIONS = {"command_substitution": "command", "process_substitution": "process"}
-
-
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One word as written (``text``) and, when it is fixed text, its value after quote
-    removal (``literal``); None when it expands at run time ($VAR, globs, ~, braces)."""
-
-    text: str
-    literal: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +197,7 @@ def _command(node: Node, found: _Collector, depth: int, extra: Sequence[Word] = 
     for child in node.named_children:
         kind = child.type
         if kind == "variable_assignment":
-            assignments.append(_word(child, found, depth, assignment=True))
+            assignments.append(_word(child, found, depth))
         elif kind == "command_name":
             inner = child.named_children
             words.append(_word(inner[0] if inner else child, found, depth))
@@ -328,11 +318,11 @@ def _heredoc(node: Node, found: _Collector, depth: int) -> list[Word]:
     return extra
 
 
-def _word(node: Node, found: _Collector, depth: int, *, assignment: bool = False) -> Word:
+def _word(node: Node, found: _Collector, depth: int) -> Word:
     """A word (or NAME=value) with its fixed value when it has one; substitutions and
     unchecked expansions inside it become concerns."""
     _scan(node, found, depth)
-    return Word(_text(node), _literal(node, assignment=assignment))
+    return Word(_text(node), literal(node))
 
 
 def _scan(node: Node, found: _Collector, depth: int, *, substitutions_only: bool = False) -> None:
@@ -349,7 +339,7 @@ def _scan(node: Node, found: _Collector, depth: int, *, substitutions_only: bool
             continue
         unknown = kind not in _WORD_PARTS and kind not in _ALLOWED_INNER
         if current.is_named and unknown and not substitutions_only:
-            if kind == "expansion" and _plain_expansion(current):
+            if kind == "expansion" and plain_expansion(current):
                 continue
             found.concern(f"{kind.replace('_', ' ')} {_short(_text(current))} is not checked")
         stack.extend(current.children)
@@ -364,38 +354,3 @@ _ALLOWED_INNER = frozenset(
         "heredoc_content",
     }
 )
-
-
-def _plain_expansion(node: Node) -> bool:
-    """``${NAME}`` alone: no operator, no index, no indirection."""
-    kinds = [c.type for c in node.children]
-    return kinds == ["${", "variable_name", "}"] or kinds == ["${", "special_variable_name", "}"]
-
-
-def _literal(node: Node, *, assignment: bool = False) -> str | None:
-    kind = node.type
-    text = _text(node)
-    if kind == "variable_assignment":
-        parts = node.named_children
-        value = parts[1] if len(parts) > 1 else None
-        name = _text(parts[0]) if parts else ""
-        inner = "" if value is None else _literal(value)
-        return None if inner is None else f"{name}={inner}"
-    if kind == "number":
-        return text
-    if kind == "raw_string":
-        return text[1:-1]
-    if kind == "string":
-        if any(c.type != "string_content" for c in node.named_children):
-            return None
-        return _DQ_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text[1:-1])
-    if kind == "word":
-        if _GLOB_CHARS.search(text):
-            return None
-        return _ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
-    if kind == "concatenation":
-        pieces = [_literal(child) for child in node.named_children]
-        if any(p is None for p in pieces) or _GLOB_CHARS.search(text):
-            return None
-        return "".join(p for p in pieces if p is not None)
-    return None
