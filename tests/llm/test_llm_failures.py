@@ -28,6 +28,7 @@ from fakeclaude.server import (
 from test_llm_anthropic_loop import finished, request_for, run, text_of
 
 from elixir_pro.agent import AgentDefinition
+from elixir_pro.agent.modes import ToolMode
 from elixir_pro.config import LlmConfig
 from elixir_pro.events import CoreEvent, Notice, ToolFinished, TurnError, TurnFinished
 from elixir_pro.llm.anthropic_backend import MAX_CONTINUATIONS, AnthropicBackend
@@ -282,3 +283,18 @@ async def test_a_catastrophic_grep_on_a_large_file_does_not_stop_the_turn(
     assert linear.output == "No matches found" and not linear.is_error
     assert killed.is_error and "Grep stopped after 1 s" in killed.output
     assert finished(events).text == "Nothing matches." and not finished(events).interrupted
+
+
+async def test_a_home_path_is_refused_not_staged_under_a_folder_named_tilde(
+    fake_claude: FakeClaude, make_backend: Build, agent: AgentDefinition, project: Path
+) -> None:
+    fake_claude.enqueue(
+        tool_reply(("Write", {"file_path": "~/x.ex", "content": "defmodule X do\nend\n"})),
+        text_reply("Could not write it."),
+    )
+    request = request_for(agent, project, "write it", tools=ToolMode.SOLUTION)
+    events = await run(make_backend(), request)
+    (tool,) = [e for e in events if isinstance(e, ToolFinished)]
+    assert tool.is_error and "outside the project root" in tool.output
+    assert request.changeset is not None and request.changeset.proposals == {}
+    assert not (project / "~").exists()
