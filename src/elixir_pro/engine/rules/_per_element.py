@@ -248,6 +248,32 @@ def one_off(ctx: FileContext, module: ModuleDef | None) -> str:
     return ""
 
 
+def run_by_hand(ctx: FileContext, fn: FunctionDef) -> str:
+    """Why ``fn`` runs by hand: its module is one (:func:`one_off`), or its own ``@doc`` says
+    so ("call this from iex"); else ""."""
+    why = one_off(ctx, fn.module)
+    if why:
+        return why
+    doc = _function_doc(ctx, fn)
+    if doc and _ONE_OFF_DOC.search(doc):
+        return f"{fn.name}/{fn.arity}, documented as run by hand"
+    return ""
+
+
+def _function_doc(ctx: FileContext, fn: FunctionDef) -> str:
+    """The ``@doc`` string written right before ``fn`` (after the previous function)."""
+    pool = fn.module.functions if fn.module is not None else ctx.functions
+    previous = max((f.end_byte for f in pool if f.end_byte <= fn.start_byte), default=0)
+    found = ""
+    for attr in ctx.attributes("doc"):
+        if previous <= attr.start_byte < fn.start_byte:
+            operand = attr.child_by_field_name("operand")
+            args = arguments(operand) if operand is not None else []
+            if args and args[0].type in ("string", "sigil"):
+                found = text(args[0])
+    return found
+
+
 def _defines_data(ctx: FileContext, module: ModuleDef) -> bool:
     """The module is part of the application's model or runtime: an Ecto schema or a
     process (``NervesHub.Scripts.Script`` is a schema of device scripts, not a script)."""

@@ -9,17 +9,17 @@ from tree_sitter import Node
 from elixir_pro.engine.context import (
     FileContext,
     FunctionDef,
-    contains,
+    arguments,
     effective_arguments,
-    statements,
     text,
 )
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._otp import SERVER_CALLBACKS, VIEW_CALLBACKS, call_graph, elsewhere
+from elixir_pro.engine.rules._per_element import run_by_hand
+from elixir_pro.engine.rules._tasks import AWAITS, calls_in, flow_problem, unanswered
 
-AWAITS = frozenset({"Task.await", "Task.await_many", "Task.yield", "Task.shutdown", "Task.ignore"})
 SPAWNS = ("spawn", "spawn_link", "spawn_monitor")
 
 
@@ -28,19 +28,25 @@ class ProcessLeak(Rule):
     id = "process-leak"
     severity = Severity.HIGH
     title = "Process leak: task never awaited or process spawned per element"
-    triggers = (b"Task.async", b"spawn")
+    triggers = (b"Task.async", b"yield_many", b"spawn")
     rationale = (
         "Task.async links and monitors the task and sends its result to the caller: a task "
         "that is never awaited leaves a monitor and a stray message behind, and a crash in it "
-        "takes the caller down at an arbitrary moment. A GenServer, gen_statem or LiveView "
+        "takes the caller down at an arbitrary moment. A task returned by a function is "
+        "followed to the callers in the same module. A GenServer, gen_statem or LiveView "
         "that starts the task from its own callbacks and takes the reply `{ref, result}` and "
         "the `:DOWN` message in handle_info (or `handle_event(:info, ...)`) is the documented "
-        "way to run a task without blocking, and is not reported. "
-        "Task.yield_many without shutting down "
-        "the tasks that did not answer leaves them running. Spawning one process per element "
-        "of a collection creates an unbounded number of unsupervised processes. Spawning "
-        "one process per chunk (`chunk_every`) is reported with low confidence: the count is "
-        "bounded by the chunk size the code chose."
+        "way to run a task without blocking, and is not reported; a LiveComponent's task "
+        "replies to its parent LiveView, in another file: low confidence. "
+        "Task.yield_many with a finite timeout leaves the tasks that did not answer running "
+        "unless they are shut down (`res || Task.shutdown(task, :brutal_kill)`, here or in a "
+        "helper), ignored on purpose (`Task.ignore`), killed by `on_timeout: :kill_task`, or "
+        "the caller crashes on a timeout (a `nil` branch that raises takes its linked tasks "
+        "down); when a `nil` branch falls back to another value, letting the tasks finish may "
+        "be deliberate: low confidence. With `:infinity` every task answers. Spawning one "
+        "process per element of a collection creates an unbounded number of unsupervised "
+        "processes. Spawning one process per chunk (`chunk_every`) is reported with low "
+        "confidence: the count is bounded by the chunk size the code chose."
     )
     scope_reason = (
         "Tests and scripts start short-lived processes that end with the run; leaks matter "
@@ -70,15 +76,48 @@ end
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        for call in ctx.remote("yield_many", module="Task"):
+            fn = ctx.function_at(call.node.start_byte)
+            if fn is None or not ctx.at_runtime(call.node.start_byte):
+                continue
+            problem, fallback = unanswered(ctx, fn, call.node)
+            if not problem:
+                continue
+            if fallback:
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{problem} (the timeout is handled with a fallback value: letting the "
+                    "tasks finish may be deliberate)",
+                    confidence=Confidence.LOW,
+                )
+            else:
+                yield self.finding_on_line(ctx, call.node, problem)
         for call in ctx.remote("async", module="Task"):
             fn = ctx.function_at(call.node.start_byte)
             if fn is None or fn.kind in ("defmacro", "defmacrop"):
                 continue
-            problem = _task_problem(ctx, fn, call.node)
-            if not problem or (
-                not problem.startswith("Task.yield_many") and _reply_handled(ctx, fn, call.node)
-            ):
+            if calls_in(fn) & AWAITS:
+                continue
+            problem = flow_problem(ctx, fn, call.node)
+            if not problem or _reply_handled(ctx, fn, call.node):
                 continue  # Task.async inside an OTP behaviour: the reply arrives as a message
+            by_hand = run_by_hand(ctx, fn)
+            if by_hand:
+                yield self.finding_on_line(
+                    ctx, call.node, f"{problem} (in {by_hand})", confidence=Confidence.LOW
+                )
+                continue
+            if _in_component(ctx, fn):
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    "Task.async in a LiveComponent: nothing here awaits the task; its reply "
+                    "goes to the parent LiveView's process, whose handle_info (in another "
+                    "file) may take it",
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding_on_line(ctx, call.node, problem)
         for name in SPAWNS:
             spawns = [*ctx.calls(name), *(c.node for c in ctx.remote(name, module="Process"))]
@@ -86,8 +125,8 @@ end
                 if node.type == "call" and ctx.is_signature(node):
                     continue
                 loop = ctx.loop_around(node)
-                if loop is None:
-                    continue
+                if loop is None or _waited_for(ctx, loop, node):
+                    continue  # one process at a time: the iteration waits for its end
                 where = f"the {call_target(loop) or 'loop'} at line {loop.start_point[0] + 1}"
                 if _over_chunks(loop):
                     yield self.finding_on_line(
@@ -135,6 +174,22 @@ def _reply_handled(ctx: FileContext, fn: FunctionDef, task: Node) -> bool:
     return fn in call_graph(ctx, module).forward(roots)
 
 
+def _in_component(ctx: FileContext, fn: FunctionDef) -> bool:
+    """``fn`` belongs to a LiveComponent (``use Phoenix.LiveComponent`` or ``use MyAppWeb,
+    :live_component``): its callbacks run in the parent LiveView's process, so a task's reply
+    goes to the parent's ``handle_info``, in another file."""
+    module = fn.module
+    if module is None:
+        return False
+    for used, node in module.uses:
+        if used == "Phoenix.LiveComponent":
+            return True
+        args = arguments(node)
+        if used.endswith("Web") and len(args) >= 2 and text(args[1]) == ":live_component":
+            return True
+    return False
+
+
 def _info_message(clause: FunctionDef) -> Node | None:
     """The message pattern of a ``handle_info/2`` clause or of a gen_statem
     ``handle_event(:info, message, state, data)`` clause."""
@@ -156,6 +211,27 @@ def _pattern(param: Node) -> Node:
     return param
 
 
+def _waited_for(ctx: FileContext, loop: Node, spawn: Node) -> bool:
+    """The loop's iteration waits for the process it spawned to end before the next one
+    starts: a ``receive`` after the spawn, in the same per-element body, takes a ``:DOWN``
+    message (``spawn_monitor`` then ``receive do {:DOWN, ^ref, ...} -> ...``)."""
+    body = next((b for lp, b in ctx.loop_bodies if lp == loop), None)
+    if body is None:
+        return False
+    for node in walk(body):
+        if node.start_byte < spawn.end_byte or call_target(node) != "receive":
+            continue
+        for clause in walk(node):
+            if clause.type != "stab_clause":
+                continue
+            left = clause.child_by_field_name("left")
+            pattern = left.named_child(0) if left is not None else None
+            first = pattern.named_child(0) if pattern is not None else None
+            if pattern is not None and pattern.type == "tuple" and text(first) == ":DOWN":
+                return True
+    return False
+
+
 def _over_chunks(loop: Node) -> bool:
     """The loop walks chunks of a collection (``chunk_every``): the number of processes is
     the number of chunks, bounded by the chunk size the code chose."""
@@ -165,80 +241,3 @@ def _over_chunks(loop: Node) -> bool:
     else:
         enumerable = text(args[0]) if args else ""
     return "chunk_every" in enumerable or "chunk_by" in enumerable
-
-
-def _calls_in(fn: FunctionDef) -> set[str]:
-    return {t for n in walk(fn.node) if n.type == "call" and (t := call_target(n))}
-
-
-def _task_problem(ctx: FileContext, fn: FunctionDef, task: Node) -> str:
-    called = _calls_in(fn)
-    if "Task.yield_many" in called and "Task.shutdown" not in called:
-        return "Task.yield_many without Task.shutdown leaves unanswered tasks running"
-    if called & AWAITS or "Task.yield_many" in called:
-        return ""
-    return _flow_problem(fn, task)
-
-
-def _flow_problem(fn: FunctionDef, node: Node) -> str:
-    """Follow the task's value upwards to where it is bound, returned or dropped."""
-    current = node
-    while True:
-        parent = current.parent
-        if parent is None or parent == fn.node:
-            return ""
-        kind = parent.type
-        if kind == "binary_operator":
-            op = text(parent.child_by_field_name("operator"))
-            if op == "=" and parent.child_by_field_name("right") == current:
-                return _binding_problem(fn, parent)
-            if op != "|>":
-                return ""
-            current = parent
-            continue
-        if kind == "unary_operator":  # &Task.async(...)
-            current = parent
-            continue
-        if kind in ("body", "do_block", "block"):
-            exprs = statements(parent)
-            if exprs and exprs[-1] != current:
-                return "the result of Task.async is dropped: the task is never awaited"
-            owner = parent.parent
-            if kind == "body" and owner is not None and owner.type == "stab_clause":
-                fun = owner.parent
-                if fun is not None and fun.type == "anonymous_function":
-                    current = fun
-                    continue
-            if kind == "do_block" and owner == fn.node:
-                return ""
-            current = parent
-            continue
-        if kind in ("stab_clause", "anonymous_function"):
-            current = parent
-            continue
-        if kind == "arguments":
-            call = parent.parent
-            target = call_target(call) if call is not None else None
-            if call is not None and target and target.split(".")[0] in ("Enum", "Stream"):
-                current = call  # the tasks are the result of the map
-                continue
-            return ""
-        return ""
-
-
-def _binding_problem(fn: FunctionDef, binding: Node) -> str:
-    left = binding.child_by_field_name("left")
-    if left is None or left.type != "identifier":
-        return ""
-    name = text(left)
-    if name.startswith("_"):
-        return f"the task is bound to {name} and never awaited"
-    for node in walk(fn.node):
-        if (
-            node.start_byte >= binding.end_byte
-            and node.type == "identifier"
-            and text(node) == name
-            and not contains(binding, node)
-        ):
-            return ""
-    return f"the task bound to `{name}` is never awaited"
