@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from tree_sitter import Node
-
-from elixir_pro.engine.context import FileContext, ModuleDef, RemoteCall, arguments, keyword_value
+from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef, RemoteCall
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
@@ -16,6 +15,13 @@ from elixir_pro.engine.rules._common import (
     sleep_calls,
 )
 from elixir_pro.engine.rules._otp import HTTP_BUILDERS, callbacks_reaching, elsewhere
+from elixir_pro.engine.rules._waiting import (
+    capped_retry,
+    no_client_api,
+    scheduled_refresh,
+    startup_continue,
+    unnamed_worker,
+)
 
 HANDLERS = ("handle_call", "handle_cast", "handle_info", "handle_continue")
 
@@ -34,7 +40,12 @@ class BlockingCallInCallback(Rule):
         "crash callers. Calls made through local helpers count (functions are matched by "
         "name and arity); work handed to a Task, a spawned process or a closure kept for "
         "later does not. A server started without a name by `start_link/1` (a pool worker, "
-        "as poolboy starts them) serves the one caller that checked it out: low confidence."
+        "as poolboy starts them) serves the one caller that checked it out: low confidence. "
+        "A sleep reached only from handle_continue of a server with no client API (no "
+        "handle_call or handle_cast, no call or cast in the module), such as a fetcher that "
+        "pauses before it starts or retries, stalls nobody: low confidence. The blocking calls "
+        "one callback reaches, directly or through helpers, are one finding at the first of "
+        "them, naming how many there are: one design choice, one finding."
     )
     scope_reason = (
         "Servers in tests and scripts serve one caller, the test itself; a blocked callback "
@@ -71,60 +82,145 @@ end
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        groups = (
-            (sleep_calls(ctx), HANDLERS, "sleeps and stalls every message behind it"),
-            (_requests(ctx), ("handle_call",), "makes an HTTP request while the caller waits"),
-            (repo_calls(ctx), ("handle_call",), "queries the database while the caller waits"),
+        groups: dict[tuple[int, str, Confidence], list[_Blocking]] = {}
+        for found in _blocking_calls(ctx):
+            key = (found.handler.start_byte, found.handler.name, found.confidence)
+            groups.setdefault(key, []).append(found)
+        for members in groups.values():
+            first = members[0]
+            message = first.message if len(members) == 1 else _summary(members)
+            yield self.finding_on_line(
+                ctx, first.call.node, f"{message}{first.note}", confidence=first.confidence
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Blocking:
+    """One blocking call a callback runs: the call, the first callback reaching it, the
+    function holding it, what it does, and the confidence and note the server gives it."""
+
+    call: RemoteCall
+    handler: FunctionDef
+    holder: FunctionDef
+    what: str
+    confidence: Confidence
+    note: str
+
+    @property
+    def message(self) -> str:
+        where = f"{self.handler.name}/{self.handler.arity}"
+        if (self.holder.name, self.holder.arity) != (self.handler.name, self.handler.arity):
+            where = f"{self.holder.name}/{self.holder.arity} (called from {where})"
+        return f"{self.call.module}.{self.call.fun} in {where} {self.what}"
+
+
+def _blocking_calls(ctx: FileContext) -> Iterator[_Blocking]:
+    """The blocking calls of the file's GenServers, each with the first callback reaching it
+    (grouped per module by the first clause of that callback), in source order."""
+    groups = (
+        (sleep_calls(ctx), HANDLERS, SLEEPS),
+        (_requests(ctx), ("handle_call",), REQUESTS),
+        (repo_calls(ctx), ("handle_call",), QUERIES),
+    )
+    out: list[_Blocking] = []
+    for calls, handlers, what in groups:
+        for call in calls:
+            fn = ctx.function_at(call.node.start_byte)
+            if fn is None or fn.module is None or ctx.is_genserver(fn.module) is None:
+                continue
+            if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
+                continue  # runs in another process, or later
+            callbacks = callbacks_reaching(ctx, fn, handlers, GENSERVER_ARITY)
+            if not callbacks:
+                continue
+            handler = fn.module.clauses(callbacks[0].name, callbacks[0].arity)[0]
+            holder = callbacks[0] if fn in callbacks else fn
+            does, note = _waiters(ctx, fn.module, fn, callbacks, what)
+            confidence = Confidence.LOW if does != what or note else Confidence.MEDIUM
+            out.append(_Blocking(call, handler, holder, does, confidence, note))
+    out.sort(key=lambda b: b.call.node.start_byte)
+    return iter(out)
+
+
+def _waiters(
+    ctx: FileContext, module: ModuleDef, fn: FunctionDef, callbacks: list[FunctionDef], what: str
+) -> tuple[str, str]:
+    """(what the call does, a note) given who waits on the server (see ``_waiting.py``); a
+    changed text or a note means nobody, or only the one who asked for it, waits: low."""
+    if what != SLEEPS:
+        if unnamed_worker(ctx, module):
+            return what, (
+                " (an unnamed worker: each caller holds its own server, as a pool checks "
+                "workers out)"
+            )
+        scheduled = scheduled_refresh(ctx, module, fn)
+        if scheduled:
+            return what, (
+                f" (the call asks for the refresh the server also runs on its own schedule "
+                f"in {scheduled} and replies only :ok: its caller means to wait for it)"
+            )
+        return what, ""
+    if startup_continue(module, callbacks):
+        return (PAUSES if no_client_api(ctx, module) else STARTUP), ""
+    if capped_retry(ctx, fn):
+        return what, (
+            f" (a back-off between the attempts of the capped retry {fn.name}/{fn.arity}: "
+            "the stall is bounded)"
         )
-        for calls, handlers, what in groups:
-            for call in calls:
-                fn = ctx.function_at(call.node.start_byte)
-                if fn is None or fn.module is None or ctx.is_genserver(fn.module) is None:
-                    continue
-                if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
-                    continue  # runs in another process, or later
-                callbacks = callbacks_reaching(ctx, fn, handlers, GENSERVER_ARITY)
-                if not callbacks:
-                    continue
-                where = f"{callbacks[0].name}/{callbacks[0].arity}"
-                if fn not in callbacks:
-                    where = f"{fn.name}/{fn.arity} (called from {where})"
-                message = f"{call.module}.{call.fun} in {where} {what}"
-                if handlers == ("handle_call",) and _unnamed_worker(ctx, fn.module):
-                    yield self.finding_on_line(
-                        ctx,
-                        call.node,
-                        f"{message} (an unnamed worker: each caller holds its own server, "
-                        "as a pool checks workers out)",
-                        confidence=Confidence.LOW,
-                    )
-                    continue
-                yield self.finding_on_line(ctx, call.node, message)
+    return what, ""
 
 
-def _unnamed_worker(ctx: FileContext, module: ModuleDef) -> bool:
-    """The server is started as a worker of a pool: ``start_link/1`` starts it without a name
-    (``GenServer.start_link(__MODULE__, args)``, the signature poolboy calls), so no caller
-    shares it with others; the one holding it waits for its own work, which is the worker's
-    purpose. A name anywhere (``name: __MODULE__``, options passed through) keeps it shared."""
-    if not module.clauses("start_link", 1):
-        return False
-    starts = [
-        c.node
-        for fun in ("start_link", "start")
-        for c in ctx.remote(fun, module="GenServer")
-        if ctx.module_at(c.node.start_byte) is module
-    ]
-    return bool(starts) and all(_no_name(start) for start in starts)
+SLEEPS = "sleeps and stalls every message behind it"
+REQUESTS = "makes an HTTP request while the caller waits"
+QUERIES = "queries the database while the caller waits"
+PAUSES = (
+    "pauses a server that takes no calls or casts: nobody waits on it, only its own "
+    "messages are delayed"
+)
+STARTUP = (
+    "pauses the server's startup (a continue only init/1 asks for): messages that arrive "
+    "meanwhile wait for the setup to end either way"
+)
+#: How a summary names each kind of blocking work.
+_PLURAL = {
+    SLEEPS: "sleeps",
+    PAUSES: "pauses a server that takes no calls or casts",
+    STARTUP: "pauses the server's startup",
+    REQUESTS: "makes HTTP requests",
+    QUERIES: "queries the database",
+}
 
 
-def _no_name(start: Node) -> bool:
-    """``GenServer.start_link(__MODULE__, args)`` or with options that set no ``name``."""
-    args = arguments(start)
-    if len(args) < 3:
-        return True
-    options = args[2]
-    return options.type in ("list", "keywords") and keyword_value(options, "name") is None
+def _summary(members: list[_Blocking]) -> str:
+    """One message for every blocking call a callback reaches: one design choice, one
+    finding."""
+    handler = members[0].handler
+    kinds = list(dict.fromkeys(m.what for m in members))
+    doing = " and ".join(_PLURAL[k] for k in kinds)
+    if kinds == [PAUSES]:
+        tail = "(nobody waits on it)"
+    elif kinds == [STARTUP]:
+        tail = "(messages wait for the setup to end either way)"
+    elif kinds == [SLEEPS]:
+        tail = "stalling every message behind it"
+    else:
+        tail = "while the caller waits" if SLEEPS not in kinds else "while callers wait"
+    if len(members) <= 3:
+        listed = ", ".join(
+            f"{m.call.module}.{m.call.fun} at line {m.call.node.start_point[0] + 1}"
+            for m in members
+        )
+        return f"{handler.name}/{handler.arity} {doing} {tail}: {listed}"
+    holders = list(dict.fromkeys(f"{m.holder.name}/{m.holder.arity}" for m in members))
+    first = members[0].call
+    shown = ", ".join(holders[:3])
+    if len(holders) > 3:
+        more = len(holders) - 3
+        shown += f" and {more} more function{'s' if more > 1 else ''}"
+    return (
+        f"{handler.name}/{handler.arity} {doing} {tail}: {len(members)} blocking calls in "
+        f"{shown} (first {first.module}.{first.fun} at line {first.node.start_point[0] + 1})"
+    )
 
 
 def _requests(ctx: FileContext) -> list[RemoteCall]:
