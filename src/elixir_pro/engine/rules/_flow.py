@@ -35,6 +35,8 @@ def checked(expr: Node, fn: FunctionDef) -> bool:
         elif node.type == "call" and node != fn.node:
             if _in_checked_branch(node, child, expr.start_byte, key):
                 return True
+            if _after_comprehension_filter(node, expr.start_byte, key):
+                return True
         elif node.type in SEQUENCES and any(
             _raises_unless(stmt, key) for stmt in before(node, child)
         ):
@@ -56,6 +58,25 @@ def _in_checked_branch(call: Node, child: Node, at: int, key: str) -> bool:
         return False
     branch = branch_at(call, at)
     return branch == ("else" if head == "unless" else "do")
+
+
+def _after_comprehension_filter(call: Node, at: int, key: str) -> bool:
+    """The use at byte ``at`` comes after a filter of a ``for`` comprehension that checks
+    ``key`` (``for k <- keys, k in @allowed, atom = String.to_atom(k), do: ...``): the
+    elements that fail the filter never get there."""
+    if text(call.child_by_field_name("target")) != "for":
+        return False
+    for arg in arguments(call):
+        if arg.end_byte > at:
+            break
+        if arg.type == "binary_operator" and text(arg.child_by_field_name("operator")) in (
+            "<-",
+            "=",
+        ):
+            continue
+        if arg.type != "keywords" and _checks(arg, key):
+            return True
+    return False
 
 
 def branch_at(call: Node, at: int) -> str:

@@ -29,6 +29,9 @@ class Trace:
     #: What the value was traced to, for messages ("the params of the controller action
     #: create/2"); empty for SAFE.
     why: str = ""
+    #: The value is the result of a call the tracer cannot see into (not an argument passed
+    #: in): a map read from it by string keys is not thereby request params.
+    computed: bool = False
 
     def worst(self, other: Trace) -> Trace:
         return other if other.origin > self.origin else self

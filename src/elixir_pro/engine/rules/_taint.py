@@ -21,6 +21,7 @@ callbacks are request data) and the tables of sources live in ``_sources.py``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from tree_sitter import Node
@@ -58,17 +59,29 @@ def through_call(trace: Trace, call: str) -> Trace:
     named in the reason, but the call may well bound it (a normaliser, a lookup, a
     validation), so it proves nothing."""
     if trace.origin > Origin.UNKNOWN:
-        return Trace(Origin.UNKNOWN, f"the result of {call} on {trace.why}")
-    return Trace(Origin.UNKNOWN, f"the result of {call}")
+        return Trace(Origin.UNKNOWN, f"the result of {call} on {trace.why}", computed=True)
+    return Trace(Origin.UNKNOWN, f"the result of {call}", computed=True)
 
 
 def params_shaped(trace: Trace, key: Node | None) -> Trace:
-    """A value read by a string key (``attrs["email"]``) out of an untraced map: string keys
-    are the shape of request params (Elixir's own data uses atom keys), so it is likely
-    outside input."""
-    if trace.origin == Origin.UNKNOWN and key is not None and key.type == "string":
+    """A value read by a string key (``attrs["email"]``) out of an untraced map passed in as
+    an argument: string keys are the shape of request params (Elixir's own data uses atom
+    keys), so it is likely outside input. Not so for a map a call returned (a config loader,
+    a decoder: its origin is that call's), nor for an environment variable's name
+    (``env["LOG_LEVEL"]``: configuration)."""
+    if (
+        trace.origin == Origin.UNKNOWN
+        and not trace.computed
+        and key is not None
+        and key.type == "string"
+        and not _ENV_NAME.fullmatch(text(key).strip('"'))
+    ):
         return Trace(Origin.EXTERNAL, f"a params-shaped map (read by the key {text(key)})")
     return trace
+
+
+#: An environment variable's name: ``"DATABASE_URL"``, ``"LOG_LEVEL"``.
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,}")
 
 
 class Tracer:
@@ -337,7 +350,11 @@ class Tracer:
         if index is None:
             return UNTRACED
         trace = self.param(fn, index, depth)
-        if trace.origin == Origin.UNKNOWN and flow.string_keyed_binding(fn.params[index], name):
+        if (
+            trace.origin == Origin.UNKNOWN
+            and not trace.computed
+            and flow.string_keyed_binding(fn.params[index], name)
+        ):
             return Trace(
                 Origin.EXTERNAL,
                 f"`{name}`, matched by string key in a params-shaped argument of "

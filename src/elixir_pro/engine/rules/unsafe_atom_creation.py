@@ -17,6 +17,7 @@ from elixir_pro.engine.context import FileContext, ModuleDef, effective_argument
 from elixir_pro.engine.context import text as node_text
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.rule import Rule, register
+from elixir_pro.engine.rules._otp import call_graph
 from elixir_pro.engine.rules._sources import Origin, Trace
 from elixir_pro.engine.rules._taint import Tracer
 
@@ -55,10 +56,15 @@ class UnsafeAtomCreation(Rule):
         "(also `keys: :atoms` decoding of untraced text), "
         "a value read by string key from a params-shaped map argument). Low: an argument of "
         "a public function, or the result of a call the analyzer cannot see into (even of "
-        "request data: the call may bound it). Values checked against an allowlist "
-        "first (a guard, `if x in @allowed`, `valid_x?(x)`), built from existing atoms, module "
-        "names or configuration, and conversions at compile time (macros, `quote`, module "
-        "bodies, Mix tasks, modules that generate code) are not reported."
+        "request data: the call may bound it; a map such a call returns is not params-shaped, "
+        "nor is one read by an environment variable's name), and outside-looking text that is "
+        "the application's own: parsed by a configuration module (`MyApp.Config`, "
+        "`ConfigParser`) or read back by the counterpart of the module's own writer "
+        "(`from_json` next to `to_json`, `decode_x` next to `encode_x`). Values checked "
+        "against an allowlist first (a guard, `if x in @allowed`, a `for` filter, "
+        "`valid_x?(x)`), built from existing atoms, module names or configuration, and "
+        "conversions at compile time (macros, `quote`, module bodies, Mix tasks, modules that "
+        "generate code) are not reported."
     )
     impact = "A remote caller can crash the entire node by sending many distinct strings."
     recommendation = (
@@ -125,6 +131,9 @@ end
         if level is None:
             return None
         confidence, severity = level
+        trusted = _trusted_text(ctx, node) if trace.origin == Origin.EXTERNAL else ""
+        if trusted:
+            confidence = Confidence.LOW
         made = (
             f"turns every key of {trace.why} into an atom"
             if every_key
@@ -132,9 +141,47 @@ end
         )
         if trace.origin == Origin.UNKNOWN:
             message = f"{what} {made}, not proven to be outside input"
+        elif trusted:
+            message = f"{what} {made}, but {trusted}"
         else:
             message = f"{what} {made}: each new value is an atom never freed"
         return self.finding_on_line(ctx, node, message, confidence=confidence, severity=severity)
+
+
+#: Words of a function that reads back data, and of its counterpart that writes it.
+_READ_BACK = (
+    ("from_json", "to_json"),
+    ("decode", "encode"),
+    ("deserialize", "serialize"),
+    ("from_map", "to_map"),
+    ("load", "dump"),
+)
+
+
+def _trusted_text(ctx: FileContext, node: Node) -> str:
+    """Why outside-looking text is the application's own, or "": a module that parses the
+    operator's configuration (``MyApp.Config``, ``ConfigParser``: the text comes from the
+    environment or config files at boot), or a reader of the module's own serialised form
+    (``from_json`` next to ``to_json``, ``decode_x`` next to ``encode_x``): what it reads back
+    is what the module wrote, with atoms that existed when it was written."""
+    module = ctx.module_at(node.start_byte)
+    fn = ctx.function_at(node.start_byte)
+    if module is None or fn is None:
+        return ""
+    last = module.name.rsplit(".", 1)[-1]
+    if last.endswith(("Config", "Configuration", "ConfigParser", "ConfigLoader")):
+        return f"{module.name} parses the operator's configuration"
+    names = {f.name for f in module.functions}
+    callers = call_graph(ctx, module).backward([fn]) - {fn}
+    for reader in [fn, *sorted(callers, key=lambda f: f.start_byte)]:
+        for read, write in _READ_BACK:
+            if read in reader.name and reader.name.replace(read, write) in names:
+                writer = reader.name.replace(read, write)
+                return (
+                    f"{reader.name}/{reader.arity} reads back what {writer} writes: the "
+                    "module's own serialised data"
+                )
+    return ""
 
 
 def _runtime(ctx: FileContext, node: Node) -> bool:
