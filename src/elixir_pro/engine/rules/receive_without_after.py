@@ -97,6 +97,10 @@ end
             graph = call_graph(ctx, fn.module) if fn is not None and fn.module else None
             if fn is not None and graph is not None and _entry_loop(fn, graph, node):
                 continue  # the process's own message loop: waiting is its job
+            if fn is not None and (
+                _sent_before(fn, node, patterns) or _timer_wakes(ctx, fn, patterns)
+            ):
+                continue  # the message is already in the mailbox, or a timer ends the wait
             why = _only_possible(ctx, fn, graph, node, patterns)
             if why:
                 yield self.finding_on_line(
@@ -109,6 +113,94 @@ end
             yield self.finding_on_line(
                 ctx, node, "receive has no `after` clause: it waits forever if no reply comes"
             )
+
+
+def _sent_before(fn: FunctionDef, receive: Node, patterns: list[tuple[Node, bool]]) -> bool:
+    """The same function sent the awaited message to its own process before the receive
+    (``send(self(), {ref, offset})`` in a callback run while a stream is consumed, or to a
+    variable bound to ``self()``): it is in the mailbox by the time the receive runs."""
+    own = _same_process(receive, fn.node)
+    selves = {"self()"}
+    for node in walk(fn.node):
+        if node.start_byte >= receive.start_byte:
+            break
+        if (
+            node.type == "binary_operator"
+            and text(node.child_by_field_name("operator")) == "="
+            and text(node.child_by_field_name("right")) == "self()"
+        ):
+            selves.add(text(node.child_by_field_name("left")))
+            continue
+        if node.type != "call" or call_target(node) not in ("send", "Kernel.send", "Process.send"):
+            continue
+        args = effective_arguments(node)
+        if len(args) < 2 or text(args[0]) not in selves:
+            continue
+        if _same_process(node, fn.node) != own:
+            continue
+        if any(_same_tag(pattern, args[1]) for pattern, _ in patterns):
+            return True
+    return False
+
+
+def _same_process(node: Node, stop: Node) -> Node | None:
+    """The call that started the process ``node`` runs in (below ``stop``), None for the
+    function's own process."""
+    spawned = spawned_by(node, stop)
+    return spawned[0] if spawned is not None else None
+
+
+def _timer_wakes(ctx: FileContext, fn: FunctionDef, patterns: list[tuple[Node, bool]]) -> bool:
+    """The module arms a timer for its own process (``Process.send_after(self(), {:timeout,
+    ref}, t)``) whose message a clause of the receive takes: the timer ends the wait as an
+    ``after`` would."""
+    module = fn.module
+    for module_name, fun in TIMERS:
+        for call in ctx.remote(fun, module=module_name):
+            if module is not None and ctx.module_at(call.node.start_byte) is not module:
+                continue
+            args = effective_arguments(call.node)
+            dest, message = _timer_parts(module_name, args)
+            if dest is not None and text(dest) != "self()":
+                continue
+            if message is not None and any(_same_tag(p, message) for p, _ in patterns):
+                return True
+    return False
+
+
+#: Timers that send a message later: (module, function).
+TIMERS = (("Process", "send_after"), (":erlang", "send_after"), (":timer", "send_after"))
+
+
+def _timer_parts(module: str, args: list[Node]) -> tuple[Node | None, Node | None]:
+    """(destination, message) of a timer call; the destination is None for ``:timer``'s
+    two-argument form, which sends to the caller."""
+    if module == "Process" and len(args) >= 2:
+        return args[0], args[1]
+    if module == ":erlang" and len(args) >= 3:
+        return args[1], args[2]
+    if module == ":timer" and len(args) == 2:
+        return None, args[1]
+    if module == ":timer" and len(args) >= 3:
+        return args[1], args[2]
+    return None, None
+
+
+def _same_tag(pattern: Node, message: Node) -> bool:
+    """A pattern that takes the message: the same atom, or tuples of the same size whose
+    first elements are the same atom or the same (pinned) variable."""
+    if pattern.type == "binary_operator" and text(pattern.child_by_field_name("operator")) == "=":
+        pattern = pattern.child_by_field_name("left") or pattern
+    if pattern.type == "atom" or message.type == "atom":
+        return pattern.type == message.type == "atom" and text(pattern) == text(message)
+    if pattern.type != "tuple" or message.type != "tuple":
+        return False
+    if pattern.named_child_count != message.named_child_count or not pattern.named_child_count:
+        return False
+    first, sent = pattern.named_child(0), message.named_child(0)
+    if first is None or sent is None:
+        return False
+    return text(first).lstrip("^") == text(sent)
 
 
 def _has_after(node: Node) -> bool:
