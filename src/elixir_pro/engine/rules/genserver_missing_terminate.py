@@ -50,6 +50,8 @@ RELEASE_FUNS = frozenset(
         "unlock",
         "stop",
         "kill",
+        "exit",
+        "terminate_child",
         "cmd",
     }
 )
@@ -338,9 +340,13 @@ def _mentions_self(call: Node) -> bool:
 
 
 def _is_lock_acquire(target: str) -> bool:
+    """``Locks.acquire(...)``, ``:global.set_lock``, ``Repo.insert(lock_row)``: a call of a
+    module (``state.lock_fun.()`` or ``opts.lock`` reads a field, it takes no lock)."""
     if "." not in target:
         return False
     module, fun = target.rsplit(".", 1)
+    if not module[:1].isupper() and not module.startswith(":"):
+        return False
     lowered = target.lower()
     return any(w in lowered for w in LOCK_WORDS) and (
         fun.startswith(("acquire", "lock", "take", "claim")) or "Repo" in module
