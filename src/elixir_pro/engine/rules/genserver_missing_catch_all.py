@@ -87,7 +87,9 @@ class GenServerMissingCatchAll(Rule):
         "exits trapped with links to servers or to other processes. Low: PubSub, endpoint and "
         "context subscriptions, :pg groups and telemetry handlers defined elsewhere (their "
         "publishers are not visible from here, and typically send only the handled "
-        "messages), and a GenServer whose messages all match today. LiveViews and Channels "
+        "messages), a task started by a LiveView callback that then navigates away (the "
+        "LiveView ends before the reply comes), and a GenServer whose messages all match "
+        "today. LiveViews and Channels "
         "are reported only when they have a message source. handle_call/handle_cast are "
         "checked when the client API forwards caller-supplied terms as requests."
     )
@@ -272,6 +274,12 @@ def _source(
     if target in TASKS:
         if handled(clauses, TASK_REPLY) or _awaited(ctx, graph, fn):
             return None
+        if _navigates_away(fn, node):
+            return Source(
+                f"it starts {target} (line {line}) without awaiting it, but the callback then "
+                "navigates away: the LiveView ends before the task's reply arrives",
+                LOW,
+            )
         return Source(
             f"it starts {target} (line {line}) without awaiting it: the task's reply arrives "
             "as a message",
@@ -281,6 +289,22 @@ def _source(
     if sent is not None and sent.kind in ("atom", "tuple") and not handled(clauses, sent):
         return Source(f"it sends itself {sent} (line {line}), which no clause matches", HIGH)
     return None
+
+
+#: LiveView calls after which the process stops: the client loads another page.
+_NAVIGATIONS = frozenset({"redirect", "push_navigate", "push_redirect"})
+
+
+def _navigates_away(fn: FunctionDef, node: Node) -> bool:
+    """The clause redirects after ``node`` (``{:noreply, redirect(socket, to: ...)}``): a
+    LiveView ends when it navigates to another page, so a reply meant for later never
+    reaches it."""
+    return any(
+        n.type == "call"
+        and n.start_byte > node.end_byte
+        and (call_target(n) or "").rsplit(".", 1)[-1] in _NAVIGATIONS
+        for n in walk(fn.node)
+    )
 
 
 def _node_monitor(call: Node, clauses: list[FunctionDef]) -> Source | None:
