@@ -10,6 +10,8 @@ from elixir_pro.engine.context import (
     FileContext,
     FunctionDef,
     ModuleDef,
+    RemoteCall,
+    effective_arguments,
     statements,
     text,
 )
@@ -30,6 +32,12 @@ from elixir_pro.engine.rules._otp import (
     elsewhere,
 )
 
+#: Repo functions that read one row or one value.
+ONE_ROW = frozenset(
+    {"get", "get!", "get_by", "get_by!", "one", "one!", "exists?", "aggregate", "reload"}
+    | {"reload!"}
+)
+
 
 @register
 class SlowInit(Rule):
@@ -48,7 +56,10 @@ class SlowInit(Rule):
         "So is work whose result decides whether the server starts (the subject of a `case` "
         "or a `with` clause returning `{:stop, reason}` or `:ignore`): there the caller of "
         "start_link is meant to learn of the failure, which handle_continue/2 could not "
-        "report."
+        "report. One light query is low too: a read of one row (`Repo.get`, `get_by`, `one`, "
+        "`exists?`, `aggregate`) or one filtered query (`Repo.all(Project.active())`), which "
+        "restores the state the server needs to serve; a whole table (`Repo.all(Rate)`), raw "
+        "SQL and queries per element stay medium."
     )
     scope_reason = (
         "Servers started by tests and scripts are not under the application's supervisor; a "
@@ -108,12 +119,39 @@ def handle_continue(:load, state), do: {:noreply, %{state | rates: Repo.all(Rate
                     confidence=Confidence.LOW,
                 )
                 continue
+            light = _light_query(ctx, call)
+            if light:
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{call.module}.{call.fun} in {where} {light} before the server starts: "
+                    "one query to the Repo, which is already up, for the state the server "
+                    "needs to serve",
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding_on_line(
                 ctx,
                 call.node,
                 f"{call.module}.{call.fun} in {where} blocks the supervisor; "
                 "move it to handle_continue/2",
             )
+
+
+def _light_query(ctx: FileContext, call: RemoteCall) -> str:
+    """What a database call in init/1 reads when it is one short query ("reads one row",
+    "runs one filtered query"), or "" when it is heavy: a whole table (``Repo.all(Rate)``),
+    raw SQL, or one query per element of a loop."""
+    if not (call.module == "Repo" or call.module.endswith(".Repo")):
+        return ""
+    if ctx.loop_around(call.node) is not None:
+        return ""
+    if call.fun in ONE_ROW:
+        return "reads one row"
+    args = effective_arguments(call.node)
+    if call.fun in ("all", "stream") and args and args[0].type != "alias":
+        return "runs one filtered query"
+    return ""
 
 
 def _starts_a_server(ctx: FileContext, module: ModuleDef) -> bool:
