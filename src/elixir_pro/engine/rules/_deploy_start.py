@@ -20,7 +20,11 @@ from elixir_pro.engine.findings import Confidence
 _MIX_START = re.compile(
     r"\bmix\s+phx\.server\b"
     r"|\bmix\s+run\b[^\n;&|]*--no-halt\b"
-    r"|\b(?:iex|elixir)\b[^\n;&|]*\s-S\s+mix\b"
+    r"|\b(?:iex|elixir)\b[^\n;&|]*\s-S\s+mix\b(?:\s+(?!-)[\w.:-]+)?"
+)
+#: A command that starts a release: ``bin/app start``, ``_build/prod/rel/app/bin/app``.
+_RELEASE_START = re.compile(
+    r"\bbin/[\w.-]+\s+(?:start|foreground|daemon|start_iex)\b|\b_build/\w+/rel/[\w.-]+/bin/"
 )
 _PROD = re.compile(r"\bMIX_ENV\s*[=:]?\s*[\"']?prod\b")
 _NOT_PROD = re.compile(r"\bMIX_ENV\s*[=:]?\s*[\"']?(?:dev|test)\b")
@@ -65,6 +69,34 @@ def mix_starts(files: Mapping[str, bytes]) -> list[MixStart]:
             found.extend(_lines(path, name, content, platform=True))
     found.sort(key=lambda s: (-s.confidence.rank, s.path, s.line))
     return found
+
+
+def release_start(files: Mapping[str, bytes]) -> str:
+    """Where a deployment file starts a release (``Dockerfile line 20``), or "": the project
+    has a release, and a Mix start elsewhere is an alternative way to run it."""
+    for path, data in sorted(files.items()):
+        content = data.decode("utf-8", errors="replace")
+        name = path.rsplit("/", 1)[-1]
+        if _matches(name, _DOCKERFILES):
+            instructions = list(_instructions(content))
+            start = max(
+                (i for i, (_, word, _) in enumerate(instructions) if word == "FROM"), default=0
+            )
+            for number, word, args in instructions[start:]:
+                if word in ("CMD", "ENTRYPOINT") and _RELEASE_START.search(_exec_form(args)):
+                    return f"{path} line {number}"
+            continue
+        for number, line in enumerate(content.splitlines(), start=1):
+            if not line.strip().startswith(("#", "//")) and _RELEASE_START.search(line):
+                return f"{path} line {number}"
+    return ""
+
+
+def heroku_phoenix(start: MixStart) -> bool:
+    """A Procfile running ``mix phx.server``: Phoenix's documented Heroku deployment (the
+    Elixir buildpack compiles when the slug is built, not at boot)."""
+    name = start.path.rsplit("/", 1)[-1]
+    return name == "Procfile" and "phx.server" in start.command
 
 
 def _matches(name: str, patterns: tuple[str, ...]) -> bool:

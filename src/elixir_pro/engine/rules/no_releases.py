@@ -14,7 +14,7 @@ from elixir_pro.engine.context import FileContext, FunctionDef, text
 from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
-from elixir_pro.engine.rules._deploy_start import mix_starts
+from elixir_pro.engine.rules._deploy_start import heroku_phoenix, mix_starts, release_start
 from elixir_pro.engine.scope import BUILD
 
 
@@ -38,7 +38,9 @@ class NoReleases(Rule):
         "app.json; heroku.yml; railway and nixpacks files; systemd units; compose files). "
         "Confidence is high on a production platform (Procfile, fly.toml, ...) or with "
         "`MIX_ENV=prod`, medium for a Dockerfile or compose file that does not say, low for "
-        "a development setup (a `.dev` file, `MIX_ENV=dev`). Libraries (no `mod:` in "
+        "a development setup (a `.dev` file, `MIX_ENV=dev`), for a project whose other "
+        "deployment file starts a release (`bin/app start`), and for a Procfile running "
+        "`mix phx.server`, Phoenix's documented Heroku deployment. Libraries (no `mod:` in "
         "application/0) and projects without deployment files are never reported."
     )
     impact = (
@@ -86,13 +88,28 @@ end
                 continue
             first = starts[0]
             where = f"{first.path} line {first.line} starts the application with `{first.command}`"
-            message = (
-                f"{where}: a development setup? If this file deploys the application, it "
-                "runs without a release"
-                if first.confidence == Confidence.LOW
-                else f"deployed without a release: {where}"
-            )
-            yield self.finding_on_line(ctx, project.node, message, confidence=first.confidence)
+            release = release_start(ctx.deploy_files)
+            if release:
+                message = (
+                    f"{where}, while {release} starts a release: the Mix start is another way "
+                    "to run it"
+                )
+                yield self.finding_on_line(ctx, project.node, message, confidence=Confidence.LOW)
+            elif heroku_phoenix(first):
+                message = (
+                    f"{where}, Phoenix's documented Heroku deployment (the buildpack compiles "
+                    "when the slug is built); a release would add `bin/app remote` and `eval`"
+                )
+                yield self.finding_on_line(ctx, project.node, message, confidence=Confidence.LOW)
+            elif first.confidence == Confidence.LOW:
+                message = (
+                    f"{where}: a development setup? If this file deploys the application, it "
+                    "runs without a release"
+                )
+                yield self.finding_on_line(ctx, project.node, message, confidence=Confidence.LOW)
+            else:
+                message = f"deployed without a release: {where}"
+                yield self.finding_on_line(ctx, project.node, message, confidence=first.confidence)
 
 
 def _application(application: list[FunctionDef], project: FunctionDef) -> bool:
