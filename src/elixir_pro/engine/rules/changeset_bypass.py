@@ -17,6 +17,7 @@ from elixir_pro.engine.findings import Confidence, Finding, Severity
 from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import is_map_literal, last_binding, repo_calls
+from elixir_pro.engine.rules._per_element import one_off
 from elixir_pro.engine.rules._sources import Origin, Trace
 from elixir_pro.engine.rules._taint import Tracer
 
@@ -43,8 +44,10 @@ class ChangesetBypass(Rule):
         "(controller params, LiveView events, Channel payloads), medium when values are read "
         'out of a params-shaped map by string keys (`attrs["email"]`) or come from other '
         "outside data, or when the same file writes that schema through its changeset "
-        "elsewhere (the validation exists and this write skips it); low for other internal "
-        "data (literals, computed or generated values, rows created at boot)."
+        "elsewhere (the validation exists and this write skips it) with a write that returns "
+        "`{:error, changeset}` to its caller; low for other internal data (literals, computed "
+        "or generated values, rows created at boot), for a bang write (`insert!`) of internal "
+        "values, which raises on any error either way, and in seeds and modules run by hand."
     )
     impact = (
         "Unvalidated data is persisted; unique and foreign-key violations crash the caller "
@@ -88,7 +91,7 @@ end
             if literal is None:
                 continue
             tracer = tracer or Tracer(ctx)
-            confidence, source = _judge(ctx, tracer, literal)
+            confidence, source = _judge(ctx, tracer, literal, call.fun.endswith("!"))
             yield self.finding_on_line(
                 ctx,
                 call.node,
@@ -97,7 +100,7 @@ end
             )
 
 
-def _judge(ctx: FileContext, tracer: Tracer, literal: Node) -> tuple[Confidence, str]:
+def _judge(ctx: FileContext, tracer: Tracer, literal: Node, bang: bool) -> tuple[Confidence, str]:
     """The confidence of a write of ``literal`` and what its fields come from (for the
     message)."""
     values = _field_values(literal)
@@ -106,6 +109,10 @@ def _judge(ctx: FileContext, tracer: Tracer, literal: Node) -> tuple[Confidence,
         trace = trace.worst(tracer.trace(value))
     if trace.origin == Origin.REQUEST:
         return Confidence.HIGH, f" with fields from {trace.why}"
+    module = ctx.module_at(literal.start_byte)
+    by_hand = one_off(ctx, module)
+    if by_hand:
+        return Confidence.LOW, f" (in {by_hand}, which writes known rows on purpose)"
     if trace.origin == Origin.EXTERNAL:
         return Confidence.MEDIUM, f" with fields from {trace.why}"
     fn = ctx.function_at(literal.start_byte)
@@ -121,6 +128,11 @@ def _judge(ctx: FileContext, tracer: Tracer, literal: Node) -> tuple[Confidence,
     schema = _schema(literal)
     if schema and _changeset_used(ctx, schema):
         tail = schema.rsplit(".", 1)[-1]
+        if bang:  # the write raises on any error: no {:error, changeset} is expected back
+            return Confidence.LOW, (
+                f" while other {tail} writes in this file use its changeset (a bang write of "
+                "internal values: it raises on any error either way)"
+            )
         return Confidence.MEDIUM, f" while other {tail} writes in this file use its changeset"
     return Confidence.LOW, " (its fields are not traced to outside input)"
 
