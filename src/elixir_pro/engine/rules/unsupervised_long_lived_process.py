@@ -87,7 +87,13 @@ Supervisor.start_link(children, strategy: :one_for_one)
                     continue
                 named = _named(call.node) or _registered_after(fn, call.node)
                 what = f"{module}.{fun} starts an unlinked, unsupervised process"
-                if named:
+                if named and _started_on_use(call.node):
+                    message = (
+                        f"{what} under a name, started on first use by {fn.name}/{fn.arity}: "
+                        "a crash loses its state and fails the calls in flight until the next "
+                        "use starts it again, and the application cannot stop it in order"
+                    )
+                elif named:
                     message = f"{what} under a name: nothing restarts it when it crashes"
                 elif _wrapper(fn):
                     message = f"{what}; whether it is supervised is up to the callers of {fn.name}"
@@ -127,6 +133,20 @@ def _api_pair(fn: FunctionDef) -> bool:
         _wrapper(fn)
         and module is not None
         and any(f.name == "start_link" and f.kind == "def" for f in module.functions)
+    )
+
+
+def _started_on_use(call: Node) -> bool:
+    """``case Agent.start(..., name: X) do ... {:error, {:already_started, pid}} -> ...``: a
+    get-or-start, run by the process's users whenever they need it."""
+    node = call.parent
+    while node is not None and node.type in ("arguments", "binary_operator"):
+        node = node.parent
+    return (
+        node is not None
+        and node.type == "call"
+        and call_target(node) == "case"
+        and ":already_started" in text(node)
     )
 
 
