@@ -37,9 +37,12 @@ from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rules import _flow as flow
 from elixir_pro.engine.rules._loops import loop_collection
 from elixir_pro.engine.rules._queries import (
+    counted,
+    in_flight,
     is_limit,
     is_page,
     is_preload,
+    opaque_query,
     preloaded,
     query_has,
     query_ids,
@@ -206,8 +209,21 @@ class _Walker:
             return Source(inner.kind, f"the rows with the ids of {inner.why}", preloads)
         if query_has(query, fn, is_page):
             return Source(Kind.BOUNDED, f"a page of rows ({what})")
+        state = in_flight(query, fn)
+        if state:
+            return Source(
+                Kind.BOUNDED,
+                f"the rows of {what} in the in-flight state {state}, which rows leave as "
+                "their work completes",
+            )
         if query_has(query, fn, is_limit):
             return Source(Kind.ROWS, f"the rows of a limited query ({what})", preloads)
+        built = opaque_query(query, fn)
+        if built is not None:  # its filters and limit are in the other module
+            name = call_target(built)
+            if counted(built):
+                return Source(Kind.BOUNDED, f"a page of rows ({what}, a query from {name})")
+            return Source(Kind.ROWS, f"the rows of {what}, a query from {name}", preloads)
         return Source(Kind.QUERY, f"the rows of {what}", preloads)
 
     def _local(

@@ -65,6 +65,82 @@ def is_page(node: Node) -> bool:
     return bool(values) and values[-1].type == "integer" and _int(values[-1]) <= PAGE
 
 
+#: Modules whose functions compose queries in the open (their limits are visible).
+_QUERY_API = frozenset({"Ecto.Query", "Query", "Ecto.Queryable", "Repo"})
+
+
+def builder(node: Node) -> str:
+    """``Batch.all_for_project`` for a call of another module's function that returns a
+    query (``Batch.all_for_project(id, :incomplete)``): what it filters and limits is not
+    visible here; else ""."""
+    target = call_target(node) if node.type == "call" else None
+    if target is None or "." not in target:
+        return ""
+    module, fun = target.rsplit(".", 1)
+    if not module[:1].isupper() or module in _QUERY_API or module.endswith(".Repo"):
+        return ""
+    if fun in _PAGES or fun in ("limit", "preload", "where", "order_by", "select"):
+        return ""
+    return target
+
+
+def opaque_query(query: Node, fn: FunctionDef | None) -> Node | None:
+    """The builder call a query comes from when the query is only a call of another module's
+    query function (``Patch.dups_in_batches()``, ``id |> Batch.all_for_project(:open)``),
+    with nothing composed onto it here; else None."""
+    node = query
+    if node.type == "identifier" and fn is not None:
+        bound = _binding(fn, node)
+        if bound is None:
+            return None
+        node = bound
+    stages: list[Node] = []  # the pipeline, right to left
+    while node.type == "binary_operator" and text(node.child_by_field_name("operator")) == "|>":
+        right = node.child_by_field_name("right")
+        left = node.child_by_field_name("left")
+        if right is None or left is None:
+            return None
+        stages.append(right)
+        node = left
+    stages.append(node)
+    stages.reverse()  # source first
+    source = stages[0]
+    if source.type == "call":
+        return source if builder(source) else None  # a query built here, or by a builder
+    if source.type == "alias" or len(stages) < 2:
+        return None  # a schema: the query is composed here
+    return stages[1] if builder(stages[1]) else None  # `id |> Batch.for_project(:open)`
+
+
+#: States of work in progress: rows in them leave as the work completes (a queue, the
+#: batches of a merge train), so the set stays small whatever the table's size.
+IN_FLIGHT = frozenset(
+    {"waiting", "running", "pending", "queued", "incomplete", "in_progress", "processing"}
+    | {"retrying", "executing", "in_flight"}
+)
+
+
+def in_flight(query: Node, fn: FunctionDef | None) -> str:
+    """The in-flight state a query selects its rows by (``where: b.state == ^:waiting``,
+    ``state in [:waiting, :running]``, ``Batch.all_for_project(id, :incomplete)``), or ""."""
+    found = ""
+
+    def test(node: Node) -> bool:
+        nonlocal found
+        if node.type == "atom" and text(node).lstrip(":") in IN_FLIGHT:
+            found = text(node)
+            return True
+        return False
+
+    return found if query_has(query, fn, test) else ""
+
+
+def counted(call: Node) -> bool:
+    """A literal count of at most :data:`PAGE` among a query builder's arguments
+    (``Batch.recent_for_project(id, 10)``): a number passed to a query builder is its limit."""
+    return any(a.type == "integer" and _int(a) <= PAGE for a in arguments(call))
+
+
 def _int(node: Node) -> int:
     try:
         return int(text(node).replace("_", ""))

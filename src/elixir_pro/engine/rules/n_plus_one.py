@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tree_sitter import Node
 
@@ -74,11 +75,14 @@ class NPlusOne(Rule):
         "whose length the client sets) or every row of a query without a `limit` loaded in "
         "the same function or returned by a helper of the module, with a read per element. "
         "Medium: rows of the project's data whose number is not proven large (a query with a "
-        "large or variable limit, an association the file preloads, a project function named "
+        "large or variable limit, a query built by another module's function, whose filters "
+        "are not visible here, an association the file preloads, a project function named "
         "`list_*`/`all_*`, LiveView assigns filled from those), or a lookup by a foreign key "
         "of the element (`Repo.get(User, post.author_id)`, the association a preload would "
         "load). Low: everything else, such as collections of unknown origin, a page of rows "
-        "(a literal limit of at most 100, a paginator), data split from one field, writes and "
+        "(a literal limit of at most 100, a paginator, such a count passed to a query "
+        "builder), rows selected by an in-flight state (`:waiting`, `:running`, `:pending`: "
+        "rows leave it as their work completes), data split from one field, writes and "
         "raw SQL, reads in a per-row procedure that also writes or calls out, recursive "
         "traversals, Repo.preload over rows whose query already preloads, helpers whose "
         "querying clause may not be the one called, and code run by hand (Mix tasks, "
@@ -86,7 +90,7 @@ class NPlusOne(Rule):
         "Not reported: loops over a literal list, a module attribute, a literal range or "
         "chunks (`chunk_every`: the call works on a batch), a query in the `{:halt, _}` branch "
         "of `reduce_while` (it runs once), and one clause of a reduce over filter options "
-        "that builds a query."
+        "that builds a query. A loop is one finding, at its surest query, naming the others."
     )
     impact = (
         "Latency and database load grow linearly with the data; pages and jobs that were "
@@ -110,6 +114,23 @@ end
 """
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
+        """One finding per loop: its surest query, naming how many more the loop runs."""
+        by_loop: dict[int, list[Finding]] = {}
+        for loop, one in self._per_query(ctx):
+            by_loop.setdefault(loop.start_byte, []).append(one)
+        for found in by_loop.values():
+            found.sort(key=lambda f: (-f.confidence.rank, f.line, f.column))
+            first, rest = found[0], found[1:]
+            if rest:
+                more = ", ".join(f"line {f.line}" for f in sorted(rest, key=lambda f: f.line))
+                noun = "query" if len(rest) == 1 else "queries"
+                first = replace(
+                    first,
+                    message=f"{first.message}; the loop runs {len(rest)} more {noun} ({more})",
+                )
+            yield first
+
+    def _per_query(self, ctx: FileContext) -> Iterator[tuple[Node, Finding]]:
         if not ctx.loop_bodies:
             return
         judge = _Judge(ctx)
@@ -130,18 +151,21 @@ end
             )
             if verdict is None:
                 continue
-            yield self.finding_on_line(
-                ctx,
-                call.node,
-                f"{call.module}.{call.fun} runs once per element of the "
-                f"{_loop_name(loop)} at line {loop.start_point[0] + 1}{verdict[1]}",
-                confidence=verdict[0],
+            yield (
+                loop,
+                self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{call.module}.{call.fun} runs once per element of the "
+                    f"{_loop_name(loop)} at line {loop.start_point[0] + 1}{verdict[1]}",
+                    confidence=verdict[0],
+                ),
             )
         yield from self._through_helpers(ctx, judge, calls, reported)
 
     def _through_helpers(
         self, ctx: FileContext, judge: _Judge, calls: list[RemoteCall], reported: set[int]
-    ) -> Iterator[Finding]:
+    ) -> Iterator[tuple[Node, Finding]]:
         source = ctx.source
         helpers = {  # cheap byte test first: a local helper must be defined in this file
             name
@@ -177,16 +201,19 @@ end
                         )
                         if verdict is None:
                             continue
-                        yield self.finding_on_line(
-                            ctx,
-                            seed,
-                            f"{call.module}.{call.fun} runs once per element: "
-                            f"{callee_name(ref)} is called from the {_loop_name(loop)} "
-                            f"at line {loop.start_point[0] + 1}{verdict[1]}",
-                            confidence=verdict[0],
+                        yield (
+                            loop,
+                            self.finding_on_line(
+                                ctx,
+                                seed,
+                                f"{call.module}.{call.fun} runs once per element: "
+                                f"{callee_name(ref)} is called from the {_loop_name(loop)} "
+                                f"at line {loop.start_point[0] + 1}{verdict[1]}",
+                                confidence=verdict[0],
+                            ),
                         )
 
-    def _project_calls(self, ctx: FileContext, judge: _Judge) -> Iterator[Finding]:
+    def _project_calls(self, ctx: FileContext, judge: _Judge) -> Iterator[tuple[Node, Finding]]:
         for call, module, loop in project_calls(ctx):
             if bounded_loop(ctx, loop):
                 continue
@@ -195,13 +222,16 @@ end
             verdict = judge.verdict(call.node, loop, reads, Confidence.MEDIUM)
             if verdict is None:
                 continue
-            yield self.finding_on_line(
-                ctx,
-                call.node,
-                f"{call.module}.{call.fun} uses the Repo (in {module}) and runs once per "
-                f"element of the {_loop_name(loop)} at line {loop.start_point[0] + 1}"
-                f"{verdict[1]}",
-                confidence=verdict[0],
+            yield (
+                loop,
+                self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{call.module}.{call.fun} uses the Repo (in {module}) and runs once per "
+                    f"element of the {_loop_name(loop)} at line {loop.start_point[0] + 1}"
+                    f"{verdict[1]}",
+                    confidence=verdict[0],
+                ),
             )
 
 
@@ -263,6 +293,8 @@ class _Judge:
             return _at_most(Confidence.HIGH, cap), f" (over {source.why})"
         if source.kind == Kind.ROWS:
             return _at_most(Confidence.MEDIUM, cap), f" (over {source.why})"
+        if source.kind == Kind.BOUNDED:
+            return low, f" (over {source.why})"
         key = foreign_key_lookup(node, body) if source.kind == Kind.UNKNOWN else ""
         if key:
             return _at_most(
