@@ -105,11 +105,22 @@ def opaque_query(query: Node, fn: FunctionDef | None) -> Node | None:
     stages.append(node)
     stages.reverse()  # source first
     source = stages[0]
-    if source.type == "call":
-        return source if builder(source) else None  # a query built here, or by a builder
-    if source.type == "alias" or len(stages) < 2:
-        return None  # a schema: the query is composed here
+    if builder(source):
+        return source
+    if not _plain_value(source) or len(stages) < 2:
+        return None  # a schema or a query composed here
     return stages[1] if builder(stages[1]) else None  # `id |> Batch.for_project(:open)`
+
+
+def _plain_value(node: Node) -> bool:
+    """A variable, a literal or a field (``project.id``): not a query."""
+    if node.type in ("identifier", "integer", "string", "atom"):
+        return True
+    if node.type != "call" or node.named_child_count != 1:
+        return False
+    target = node.child_by_field_name("target")
+    left = target.child_by_field_name("left") if target is not None else None
+    return left is not None and left.type not in ("alias", "atom")
 
 
 #: States of work in progress: rows in them leave as the work completes (a queue, the
