@@ -23,6 +23,8 @@ from elixir_pro.engine.scope import EVERYTHING, ScopePolicy, category, matches
         ("priv/repo/seeds.exs", "script"),
         ("priv/templates/phx.gen.live/index.ex", "script"),
         (".github/scripts/release.exs", "script"),
+        ("scripts/tcp_bridge.exs", "script"),
+        ("apps/relay/scripts/migrate_keys.exs", "script"),
         ("config/runtime.exs", "config"),
         ("apps/shop/config/config.exs", "config"),
         ("mix.exs", "build"),

@@ -28,7 +28,8 @@ Like Credo and Sobelow, the default output aims to be worth reading on day one:
 - **Application code only.** Each rule names the parts of a project where its pattern is a
   mistake (column *looks at*). The parts are read from the path: `lib` (application code),
   `test` (`test/`, `integration_test/`, `*_test.exs`, `test_helper.exs`), `script` (`bench/`,
-  `examples/`, `priv/` with seeds and templates, `dev/`, dot-folders such as `.github/`),
+  `examples/`, `priv/` with seeds and templates, `dev/`, `scripts/`, dot-folders such as
+  `.github/`),
   `config` (`config/`) and `build` (`mix.exs` and dot-files). A bare `receive` in a test
   helper, a struct written straight to the Repo in `priv/repo/seeds.exs` or a query per element
   in a test's setup are idiomatic there.

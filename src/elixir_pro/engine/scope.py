@@ -5,8 +5,8 @@ Every file falls in one category, read from its path alone:
 - ``lib``: application code (everything not listed below);
 - ``test``: ``test/`` and ``integration_test/`` folders, ``*_test.exs``, ``test_helper.exs``;
 - ``script``: ``bench/``, ``benchmarks/``, ``examples/``, ``priv/`` (seeds, templates, migration
-  scripts), ``dev/`` and dot-folders (``.github/`` scripts): code that never runs in the
-  deployed application;
+  scripts), ``dev/``, ``scripts/`` and dot-folders (``.github/`` scripts): code that never runs
+  in the deployed application;
 - ``config``: ``config/`` files;
 - ``build``: ``mix.exs``, ``.formatter.exs``, ``.credo.exs`` and other dot-files.
 
@@ -33,7 +33,7 @@ BUILD = "build"
 CATEGORIES = (LIB, TEST, SCRIPT, CONFIG, BUILD)
 
 TEST_DIRS = frozenset({"test", "integration_test", "integration_tests"})
-SCRIPT_DIRS = frozenset({"bench", "benchmarks", "examples", "priv", "dev"})
+SCRIPT_DIRS = frozenset({"bench", "benchmarks", "examples", "priv", "dev", "scripts"})
 
 
 @lru_cache(maxsize=65536)

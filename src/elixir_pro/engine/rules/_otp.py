@@ -362,13 +362,34 @@ WAITS = frozenset(
 HTTP_BUILDERS = frozenset({"new", "merge", "build", "client", "put_header", "update"})
 
 
+#: Calls that end the VM: a sleep just before one is a grace delay, not blocking work.
+HALTS = frozenset({"System.halt", "System.stop", ":init.stop", ":erlang.halt"})
+#: Nodes whose children are the statements of a block.
+_BLOCKS = frozenset({"do_block", "body", "block", "source", "else_block", "rescue_block"})
+
+
+def halt_pause(node: Node) -> bool:
+    """``node`` (a sleep) is followed, in the same block, by a statement that halts the VM
+    (``Process.sleep(200); System.halt(0)``): a pause so output can flush before the node
+    exits, which stalls nothing that matters."""
+    stmt: Node | None = node
+    while stmt is not None and stmt.parent is not None and stmt.parent.type not in _BLOCKS:
+        stmt = stmt.parent
+    sibling = stmt.next_named_sibling if stmt is not None else None
+    while sibling is not None:
+        if any(n.type == "call" and call_target(n) in HALTS for n in walk(sibling)):
+            return True
+        sibling = sibling.next_named_sibling
+    return False
+
+
 def blocking_kind(node: Node) -> str | None:
-    """What kind of blocking work a call does, or None."""
+    """What kind of blocking work a call does, or None (a sleep before a VM halt is none)."""
     target = call_target(node)
     if target is None or (node.type == "call" and target in ("def", "defp")):
         return None
     if target in ("Process.sleep", ":timer.sleep"):
-        return SLEEP
+        return None if halt_pause(node) else SLEEP
     if target in WAITS:
         return WAIT
     if target in ("System.cmd", ":os.cmd", "System.shell"):

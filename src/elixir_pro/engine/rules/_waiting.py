@@ -4,6 +4,8 @@ role decides whether a sleep, a request or a query in a callback stalls anybody.
 - a pool worker (``start_link/1`` without a name) serves the one caller that checked it out;
 - a server without a client API (no ``handle_call``/``handle_cast``, no call or cast in the
   module) schedules its own work: nobody waits on it;
+- a server nobody calls (no ``handle_call``, no ``GenServer.call`` in the module: casts and
+  its own messages only) keeps no caller waiting;
 - a ``handle_continue`` that only ``init/1`` (or itself) asks for is the server's startup:
   messages wait for the setup to end anyway;
 - a sleep between the attempts of a capped retry stalls the server for a bounded time;
@@ -67,6 +69,19 @@ def no_client_api(ctx: FileContext, module: ModuleDef) -> bool:
             if any(ctx.module_at(c.node.start_byte) is module for c in ctx.remote(fun, module=mod)):
                 return False
     return True
+
+
+def no_callers(ctx: FileContext, module: ModuleDef) -> bool:
+    """No ``handle_call`` clause and no ``GenServer.call`` in the module: the server is a
+    worker triggered by casts (fire and forget), its own timers or messages; nobody waits
+    for its answer."""
+    if module.clauses("handle_call", 3):
+        return False
+    return not any(
+        ctx.module_at(c.node.start_byte) is module
+        for mod in ("GenServer", ":gen_server")
+        for c in ctx.remote("call", module=mod)
+    )
 
 
 def startup_continue(module: ModuleDef, callbacks: list[FunctionDef]) -> bool:

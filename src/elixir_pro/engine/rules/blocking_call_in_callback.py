@@ -14,9 +14,15 @@ from elixir_pro.engine.rules._common import (
     repo_calls,
     sleep_calls,
 )
-from elixir_pro.engine.rules._otp import HTTP_BUILDERS, callbacks_reaching, elsewhere
+from elixir_pro.engine.rules._otp import (
+    HTTP_BUILDERS,
+    callbacks_reaching,
+    elsewhere,
+    halt_pause,
+)
 from elixir_pro.engine.rules._waiting import (
     capped_retry,
+    no_callers,
     no_client_api,
     scheduled_refresh,
     startup_continue,
@@ -41,9 +47,14 @@ class BlockingCallInCallback(Rule):
         "name and arity); work handed to a Task, a spawned process or a closure kept for "
         "later does not. A server started without a name by `start_link/1` (a pool worker, "
         "as poolboy starts them) serves the one caller that checked it out: low confidence. "
-        "A sleep reached only from handle_continue of a server with no client API (no "
-        "handle_call or handle_cast, no call or cast in the module), such as a fetcher that "
-        "pauses before it starts or retries, stalls nobody: low confidence. The blocking calls "
+        "A sleep in a server nobody calls (no handle_call and no GenServer.call in the module: "
+        "a worker triggered only by casts, its own timers or a continue), such as a fetcher "
+        "that pauses between polls or retries, or rate-limits its own work, stalls no caller: "
+        "low confidence. A sleep followed by System.halt, System.stop or :init.stop is a "
+        "grace delay before the VM exits, not blocking work: not reported. A database query "
+        "in handle_call is low confidence: the caller needs the answer anyway, and only a "
+        "shared, busy server (which the file does not show) makes it a bottleneck; HTTP "
+        "requests stay medium, as the remote side decides how long they take. The blocking calls "
         "one callback reaches, directly or through helpers, are one finding at the first of "
         "them, naming how many there are: one design choice, one finding."
     )
@@ -130,6 +141,8 @@ def _blocking_calls(ctx: FileContext) -> Iterator[_Blocking]:
                 continue
             if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
                 continue  # runs in another process, or later
+            if what == SLEEPS and halt_pause(call.node):
+                continue  # a grace delay before the VM exits
             callbacks = callbacks_reaching(ctx, fn, handlers, GENSERVER_ARITY)
             if not callbacks:
                 continue
@@ -159,9 +172,16 @@ def _waiters(
                 f" (the call asks for the refresh the server also runs on its own schedule "
                 f"in {scheduled} and replies only :ok: its caller means to wait for it)"
             )
+        if what == QUERIES:
+            return what, (
+                " (the caller needs the answer anyway: it is a bottleneck only when the "
+                "server is shared and busy)"
+            )
         return what, ""
     if startup_continue(module, callbacks):
         return (PAUSES if no_client_api(ctx, module) else STARTUP), ""
+    if no_callers(ctx, module):
+        return WORKER_PAUSES, ""
     if capped_retry(ctx, fn):
         return what, (
             f" (a back-off between the attempts of the capped retry {fn.name}/{fn.arity}: "
@@ -177,6 +197,10 @@ PAUSES = (
     "pauses a server that takes no calls or casts: nobody waits on it, only its own "
     "messages are delayed"
 )
+WORKER_PAUSES = (
+    "pauses a worker nobody calls (no handle_call, no GenServer.call): no caller waits on "
+    "it, only its own casts and messages are delayed"
+)
 STARTUP = (
     "pauses the server's startup (a continue only init/1 asks for): messages that arrive "
     "meanwhile wait for the setup to end either way"
@@ -185,6 +209,7 @@ STARTUP = (
 _PLURAL = {
     SLEEPS: "sleeps",
     PAUSES: "pauses a server that takes no calls or casts",
+    WORKER_PAUSES: "pauses a worker nobody calls",
     STARTUP: "pauses the server's startup",
     REQUESTS: "makes HTTP requests",
     QUERIES: "queries the database",
@@ -197,7 +222,7 @@ def _summary(members: list[_Blocking]) -> str:
     handler = members[0].handler
     kinds = list(dict.fromkeys(m.what for m in members))
     doing = " and ".join(_PLURAL[k] for k in kinds)
-    if kinds == [PAUSES]:
+    if kinds in ([PAUSES], [WORKER_PAUSES]):
         tail = "(nobody waits on it)"
     elif kinds == [STARTUP]:
         tail = "(messages wait for the setup to end either way)"

@@ -20,6 +20,7 @@ from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._otp import (
     HTTP,
+    SLEEP,
     blocking_kind,
     blocking_work,
     call_arity,
@@ -44,16 +45,20 @@ class GenServerCallInfinity(Rule):
         "The default 5 second call timeout is a safety net: it turns a stuck server into an "
         "error in the caller. `:infinity` removes it, so one stuck process can freeze every "
         "caller behind it. The timeout may be a literal or a module attribute "
-        "(`@timeout :infinity`). Confidence follows the work waited for. Medium: a call to a "
-        "server whose handler is not in this file, or whose matching handle_call does "
-        "blocking work (HTTP, database, sleeps, waits on other processes); and Task.await or "
-        "Task.await_many of tasks that make HTTP requests (the remote side decides how long "
-        "they take; the HTTP client's own timeouts are the only bound left). Low: the "
-        "matching handle_call in the same module does no blocking work or defers its reply "
-        "on purpose (`{:noreply, ...}`, answered later with GenServer.reply); the function "
-        "is named or documented as waiting (`*_sync`, 'blocks until'); the `:infinity` is a "
-        "default the caller can override; other Task awaits; and GenServer.stop(pid, reason, "
-        ":infinity), which only spells out GenServer.stop's own default."
+        "(`@timeout :infinity`). Confidence follows the evidence in the file that the wait "
+        "can be long. Medium only when it is strong: a call to a server whose matching "
+        "handle_call is in this file and makes an HTTP request or sleeps (waits this server "
+        "cannot bound), and Task.await or Task.await_many of tasks that make HTTP requests "
+        "(the remote side decides how long they take; the HTTP client's own timeouts are the "
+        "only bound left). Everything else is low: a server whose handler is not in this "
+        "file (a stuck server is possible, but nothing here shows one); a handler that only "
+        "queries the database or calls other processes (those waits carry their own "
+        "timeouts); a handler with no blocking work or one that defers its reply on purpose "
+        "(`{:noreply, ...}`, answered later with GenServer.reply); a function named or "
+        "documented as waiting (`*_sync`, 'blocks until'); an `:infinity` default the caller "
+        "can override; other Task awaits; and GenServer.stop(pid, reason, :infinity), which "
+        "only spells out GenServer.stop's own default. A sleep right before System.halt is "
+        "a grace delay before the VM exits, not blocking work."
     )
     impact = "A slow or deadlocked server blocks its callers forever; failures cascade silently."
     recommendation = (
@@ -167,8 +172,9 @@ def _call_confidence(
     ctx: FileContext, call: Node, server: Node, request: Node
 ) -> tuple[Confidence, str]:
     fn = ctx.function_at(call.start_byte)
+    unseen = "the server's handler is not in this file: nothing here shows it can get stuck"
     if fn is None:
-        return Confidence.MEDIUM, "a stuck server blocks the caller forever"
+        return Confidence.LOW, unseen
     if _waiting_by_name(ctx, fn):
         return Confidence.LOW, "the function is meant to wait for as long as it takes"
     module = fn.module
@@ -178,11 +184,18 @@ def _call_confidence(
     )
     handlers = _matching_handlers(module, request) if module and not elsewhere else []
     if not handlers or module is None:
-        return Confidence.MEDIUM, "a stuck server blocks the caller forever"
+        return Confidence.LOW, unseen
     blocking = blocking_work(ctx, module, handlers)
+    unbounded = [(kind, node) for kind, node in blocking if kind in (HTTP, SLEEP)]
+    if unbounded:
+        kind, node = unbounded[0]
+        return Confidence.MEDIUM, f"handle_call does {kind} at line {node.start_point[0] + 1}"
     if blocking:
         kind, node = blocking[0]
-        return Confidence.MEDIUM, f"handle_call does {kind} at line {node.start_point[0] + 1}"
+        return Confidence.LOW, (
+            f"handle_call does {kind} at line {node.start_point[0] + 1}, bounded by its own "
+            "timeout unless that is :infinity too"
+        )
     if any(_defers_reply(h) for h in handlers):
         return Confidence.LOW, "handle_call defers its reply: the caller waits for it by design"
     return Confidence.LOW, "handle_call does no blocking work"

@@ -20,7 +20,13 @@ from elixir_pro.engine.locate import has_word
 from elixir_pro.engine.parse import call_target, walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import last_binding
-from elixir_pro.engine.rules._otp import CallGraph, call_graph, links_before, spawned_by
+from elixir_pro.engine.rules._otp import (
+    CallGraph,
+    call_graph,
+    links_before,
+    process_starts,
+    spawned_by,
+)
 
 #: Calls that ask another process for something: a receive after one waits for the answer.
 REQUESTS = frozenset(
@@ -50,7 +56,11 @@ class ReceiveWithoutAfter(Rule):
         "`quote` (the macro's user owns them) and function heads or specs named `receive`. "
         "Confidence is low when the wait can hang only in corner cases: the process is linked "
         "to the one it waits for (a task waiting for its starter's go, a parent waiting for "
-        "the ack of a child it just started linked), the message is a fired timer's being "
+        "the ack of a child it just started linked, a process that called `Process.link` on "
+        "the one it waits for, a job waiting for the replies of a `Task.async` it started, "
+        "whose crash kills the waiter too), the message was sent by the server's `init/1` "
+        "before the synchronous `GenServer.start` that precedes the receive returned, the "
+        "message is a fired timer's being "
         "flushed after `cancel_timer`, the wait is for the IO reply of the process's own group "
         "leader (an IO-protocol request: that IO server's death is the only hang, and "
         "monitoring it is the fix), or the receive takes whatever message comes next."
@@ -304,6 +314,124 @@ def _only_possible(
         return "it waits for its own group leader's IO reply: only that IO server's death hangs it"
     if any(t is not None and t.endswith(("start_link", "spawn_link")) for t in before):
         return "it waits for a process it just started linked: that process's exit ends it too"
+    if _linked_to_sender(fn, receive, patterns):
+        return "it linked itself to the process it waits for: that process's exit ends it too"
+    if _init_sent(ctx, fn, graph, receive, patterns):
+        return (
+            "the server's init/1 sends the message before the synchronous start returns: it "
+            "is in the mailbox unless init/1 took another path"
+        )
+    task = _linked_task_reply(ctx, fn, patterns)
+    if task:
+        return (
+            f"it waits for a {task} linked to it that sends the reply to this process: a "
+            "crash of the task ends the waiter too"
+        )
+    return ""
+
+
+def _atoms(node: Node) -> set[str]:
+    return {text(n) for n in walk(node) if n.type == "atom"}
+
+
+def _takes(patterns: list[tuple[Node, bool]], message: Node) -> bool:
+    """A clause of the receive takes ``message``: the same tag, or an atom the two share
+    (``Message.new(:spawned, pid)`` and ``Message.send(to, :spawned, pid)``)."""
+    atoms = _atoms(message)
+    return any(_same_tag(p, message) or (_atoms(p) & atoms) for p, _ in patterns)
+
+
+def _linked_to_sender(fn: FunctionDef, receive: Node, patterns: list[tuple[Node, bool]]) -> bool:
+    """``Process.link(pid)`` before the receive in the same process, on the process it waits
+    for: ``pid`` is pinned in a clause (``{:ready, ^pid}``) or is where the request went."""
+    own = _same_process(receive, fn.node)
+    pinned = {
+        text(n.child_by_field_name("operand"))
+        for p, _ in patterns
+        for n in walk(p)
+        if n.type == "unary_operator" and text(n.child_by_field_name("operator")) == "^"
+    }
+    linked: set[str] = set()
+    asked: set[str] = set()
+    for node in walk(fn.node):
+        if node.start_byte >= receive.start_byte:
+            break
+        if node.type != "call" or _same_process(node, fn.node) != own:
+            continue
+        target = call_target(node)
+        args = effective_arguments(node)
+        if target == "Process.link" and args:
+            linked.add(text(args[0]))
+        elif target in REQUESTS and args:
+            asked.add(text(args[0]))
+    return bool(linked & (pinned | asked))
+
+
+def _init_sent(
+    ctx: FileContext,
+    fn: FunctionDef,
+    graph: CallGraph,
+    receive: Node,
+    patterns: list[tuple[Node, bool]],
+) -> bool:
+    """The function started this module's server synchronously (``GenServer.start`` or
+    ``start_link`` of ``__MODULE__``, which returns once ``init/1`` has) and ``init/1`` sends a
+    message the receive takes: it is in the mailbox before the receive runs."""
+    module = fn.module
+    if module is None:
+        return False
+    names = ("__MODULE__", module.name)
+    started = any(
+        n.type == "call"
+        and n.start_byte < receive.start_byte
+        and call_target(n) in ("GenServer.start", "GenServer.start_link")
+        and (args := effective_arguments(n))
+        and text(args[0]) in names
+        for n in walk(fn.node)
+    )
+    if not started:
+        return False
+    for clause in graph.forward(module.clauses("init", 1)):
+        for node in walk(clause.node):
+            if node.type != "call" or spawned_by(node, clause.node) is not None:
+                continue
+            target = call_target(node) or ""
+            if target != "send" and not target.endswith(".send"):
+                continue
+            args = effective_arguments(node)
+            if any(_takes(patterns, arg) for arg in args[1:]):
+                return True
+    return False
+
+
+def _linked_task_reply(ctx: FileContext, fn: FunctionDef, patterns: list[tuple[Node, bool]]) -> str:
+    """A process started linked in this module (``Task.async``, ``spawn_link``) sends the
+    awaited message to its starter (a variable bound to ``self()`` before the start): the
+    starter waits for its own linked task, whose crash ends the wait. The starting call's
+    name, else ""."""
+    module = fn.module
+    if module is None:
+        return ""
+    for target, linked, start in process_starts(ctx, module):
+        if not linked:
+            continue
+        owner = ctx.function_at(start.start_byte)
+        if owner is None:
+            continue
+        for node in walk(start):
+            if node.type != "call" or call_target(node) not in REQUESTS:
+                continue
+            args = effective_arguments(node)
+            if len(args) < 2 or not _takes(patterns, args[1]):
+                continue
+            dest = args[0]
+            bound = (
+                last_binding(owner, text(dest), start.start_byte)
+                if dest.type == "identifier"
+                else None
+            )
+            if text(bound) == "self()":
+                return target
     return ""
 
 
