@@ -17,8 +17,24 @@ from elixir_pro.engine.rule import all_rules
 
 REPO = Path(__file__).resolve().parents[2]
 COURIER = REPO / "examples" / "courier"
-MEDIUM_ONLY = b"""defmodule Exporter do
-  def export(server), do: GenServer.call(server, :export, :infinity)
+MEDIUM_ONLY = b"""defmodule Watcher do
+  use GenServer
+
+  def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
+
+  def watch(pid), do: GenServer.cast(__MODULE__, {:watch, pid})
+
+  @impl true
+  def init(_opts), do: {:ok, %{}}
+
+  @impl true
+  def handle_cast({:watch, pid}, state) do
+    Process.monitor(pid)
+    {:noreply, state}
+  end
+
+  @impl true
+  def handle_info(:tick, state), do: {:noreply, state}
 end
 """
 
@@ -148,7 +164,7 @@ def test_single_file_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run_audit(capsys, str(tmp_path / "lib" / "exporter.ex"), "--format", "json")
     document = json.loads(out)
     assert document["files_analyzed"] == 1
-    assert [(f["path"], f["line"]) for f in document["findings"]] == [("exporter.ex", 2)]
+    assert [(f["path"], f["line"]) for f in document["findings"]] == [("exporter.ex", 18)]
     assert code == 0
 
 
@@ -240,7 +256,7 @@ def test_single_file_uses_its_project_settings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "mix.exs").write_text("defmodule P.MixProject do\nend\n")
-    (tmp_path / ".elixir-pro.yaml").write_text("rules:\n  disable: [genserver-call-infinity]\n")
+    (tmp_path / ".elixir-pro.yaml").write_text("rules:\n  disable: [genserver-missing-catch-all]\n")
     (tmp_path / "lib" / "deep").mkdir(parents=True)
     (tmp_path / "lib" / "deep" / "exporter.ex").write_bytes(MEDIUM_ONLY)
     code, out, _ = run_audit(

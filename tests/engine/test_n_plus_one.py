@@ -30,7 +30,7 @@ end
 """
 
 REPORT = b"""\
-defmodule Shop.Report do
+defmodule ShopWeb.Report do
   alias Shop.Accounts
 
   @staff_ids [1, 2, 3]
@@ -92,7 +92,7 @@ def test_no_facts_no_findings() -> None:
 
 
 def test_a_module_of_the_same_file_is_left_to_the_local_analysis() -> None:
-    source = REPORT.replace(b"defmodule Shop.Report", b"defmodule Shop.Accounts")
+    source = REPORT.replace(b"defmodule ShopWeb.Report", b"defmodule Shop.Accounts")
     assert _check(source, FACTS) == []
 
 

@@ -104,12 +104,12 @@ defmodule Courier.Dispatch do
     })
   end
 
-  @doc "Each delivery with the driver carrying it, for the dispatcher's board."
-  @spec board([Delivery.t()]) :: [{Delivery.t(), Driver.t() | nil}]
-  def board(deliveries) do
-    Enum.map(deliveries, fn delivery ->
-      {delivery, Repo.get(Driver, delivery.driver_id)}
-    end)
+  @doc "Every delivery with the driver carrying it, for the dispatcher's board."
+  @spec board() :: [{Delivery.t(), Driver.t() | nil}]
+  def board do
+    Delivery
+    |> Repo.all()
+    |> Enum.map(fn delivery -> {delivery, Repo.get(Driver, delivery.driver_id)} end)
   end
 
   @doc "The deliveries a driver carries, read in one pass over the store."

@@ -92,7 +92,8 @@ defmodule Courier.DispatchTest do
     {:ok, assigned} = Dispatch.assign(delivery!("D-500"), driver)
     pending = delivery!("D-501")
 
-    assert Dispatch.board([assigned, pending]) == [{assigned, driver}, {pending, nil}]
+    board = Dispatch.board()
+    assert {assigned, driver} in board and {pending, nil} in board
   end
 
   test "prices and ETAs" do

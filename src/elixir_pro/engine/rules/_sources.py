@@ -32,6 +32,10 @@ class Trace:
     #: The value is the result of a call the tracer cannot see into (not an argument passed
     #: in): a map read from it by string keys is not thereby request params.
     computed: bool = False
+    #: The value is outside input only by its shape (read by string key from a map passed
+    #: in, whose origin is not traced): what it is, without calling it params
+    #: ("the value of the key \"status\" of a map passed to update/2").
+    shaped: str = ""
 
     def worst(self, other: Trace) -> Trace:
         return other if other.origin > self.origin else self
@@ -190,8 +194,12 @@ def module_kind(module: ModuleDef) -> str:
         if kind:
             return kind
         args = arguments(node)
-        if len(args) >= 2 and text(args[1]) in _WEB_KINDS:
-            return _WEB_KINDS[text(args[1])]
+        if len(args) >= 2:
+            kind_atom = text(args[1])
+            if kind_atom in _WEB_KINDS:
+                return _WEB_KINDS[kind_atom]
+            if kind_atom.startswith(":") and kind_atom.endswith("_controller"):
+                return "controller"  # use MyAppWeb, :api_controller
     return ""
 
 
@@ -220,6 +228,15 @@ def _named_action(module: ModuleDef, fn: FunctionDef) -> bool:
     return (
         module.name.endswith("Controller")
         and len(params) == 2
-        and text(params[0]).lstrip("_") in ("conn", "")
+        and _is_conn(text(params[0]))
         and not module.name.startswith("Phoenix.")
     )
+
+
+def _is_conn(param: str) -> bool:
+    """``conn``, ``_conn``, ``_``, or a pattern bound to conn (``%{assigns: a} = conn``)."""
+    bare = param.lstrip("_")
+    if bare in ("conn", ""):
+        return True
+    left, _, right = param.rpartition("=")
+    return bool(left) and (right.strip() == "conn" or left.strip() == "conn")

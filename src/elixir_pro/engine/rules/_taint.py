@@ -63,12 +63,14 @@ def through_call(trace: Trace, call: str) -> Trace:
     return Trace(Origin.UNKNOWN, f"the result of {call}", computed=True)
 
 
-def params_shaped(trace: Trace, key: Node | None) -> Trace:
+def params_shaped(trace: Trace, key: Node | None, source: Node | None = None) -> Trace:
     """A value read by a string key (``attrs["email"]``) out of an untraced map passed in as
     an argument: string keys are the shape of request params (Elixir's own data uses atom
     keys), so it is likely outside input. Not so for a map a call returned (a config loader,
     a decoder: its origin is that call's), nor for an environment variable's name
-    (``env["LOG_LEVEL"]``: configuration)."""
+    (``env["LOG_LEVEL"]``: configuration). A map named ``params`` (or ``*_params``), Phoenix's
+    name for request parameters handed down from an action, counts as params; any other
+    string-keyed map is only *shaped* like them (``Trace.shaped``)."""
     if (
         trace.origin == Origin.UNKNOWN
         and not trace.computed
@@ -76,8 +78,18 @@ def params_shaped(trace: Trace, key: Node | None) -> Trace:
         and key.type == "string"
         and not _ENV_NAME.fullmatch(text(key).strip('"'))
     ):
-        return Trace(Origin.EXTERNAL, f"a params-shaped map (read by the key {text(key)})")
+        if source is not None and _PARAMS_NAME.fullmatch(text(source)):
+            return Trace(Origin.EXTERNAL, f"{text(source)} (read by the key {text(key)})")
+        return Trace(
+            Origin.EXTERNAL,
+            f"a params-shaped map (read by the key {text(key)})",
+            shaped=f"a map of untraced origin (read by the key {text(key)})",
+        )
     return trace
+
+
+#: Phoenix's name for request parameters passed down from an action.
+_PARAMS_NAME = re.compile(r"(?:[a-z_][a-z0-9_]*_)?params")
 
 
 #: An environment variable's name: ``"DATABASE_URL"``, ``"LOG_LEVEL"``.
@@ -126,7 +138,8 @@ class Tracer:
             target = node.child_by_field_name("target")
             if target is None:
                 return UNTRACED
-            return params_shaped(self._expr(target, fn, depth + 1), node.child_by_field_name("key"))
+            key = node.child_by_field_name("key")
+            return params_shaped(self._expr(target, fn, depth + 1), key, target)
         if kind == "call":
             return self._call(node, fn, depth)
         if kind in ("list", "tuple", "map", "map_content", "bitstring", "keywords", "pair"):
@@ -219,7 +232,7 @@ class Tracer:
             return SAFE
         inner = worst(self._expr(a, fn, depth + 1) for a in values)
         if key in src.MAP_READS and len(values) >= 2:
-            return params_shaped(inner, values[1])
+            return params_shaped(inner, values[1], values[0])
         if module in src.PASS_MODULES:
             return inner
         return through_call(inner, f"{module}.{fun}")
@@ -359,6 +372,8 @@ class Tracer:
                 Origin.EXTERNAL,
                 f"`{name}`, matched by string key in a params-shaped argument of "
                 f"{fn.name}/{fn.arity}",
+                shaped=f"`{name}`, matched by string key in an argument of "
+                f"{fn.name}/{fn.arity} whose origin is not traced",
             )
         return trace
 

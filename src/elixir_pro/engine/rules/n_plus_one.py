@@ -38,6 +38,7 @@ from elixir_pro.engine.rules._per_element import (
     runs_once,
 )
 from elixir_pro.engine.rules._provenance import Kind, Source, collection_source
+from elixir_pro.engine.rules._sources import module_kind
 from elixir_pro.engine.rules._taint import Tracer
 
 READS = frozenset(
@@ -90,7 +91,12 @@ class NPlusOne(Rule):
         "Not reported: loops over a literal list, a module attribute, a literal range or "
         "chunks (`chunk_every`: the call works on a batch), a query in the `{:halt, _}` branch "
         "of `reduce_while` (it runs once), and one clause of a reduce over filter options "
-        "that builds a query. A loop is one finding, at its surest query, naming the others."
+        "that builds a query. A loop is one finding, at its surest query, naming the others. "
+        "Where the loop runs matters too: in request-serving code (controllers, LiveViews, "
+        "channels, resolvers, plugs, `*Web` modules) the levels above apply; in background "
+        "code (contexts, jobs, workers) only every row of an unlimited query is medium and "
+        "the rest is low, shown with `--min-confidence low`: a slow job is rarely what a "
+        "reviewer stops a change for, a slow page is."
     )
     impact = (
         "Latency and database load grow linearly with the data; pages and jobs that were "
@@ -255,6 +261,7 @@ class _Judge:
         self.bodies = {loop.start_byte: body for loop, body in ctx.loop_bodies}
         self._sources: dict[int, Source] = {}
         self._work: dict[int, Work] = {}
+        self._serves: dict[int, bool] = {}
 
     def verdict(
         self, node: Node, loop: Node, read: bool, cap: Confidence, *, preload: bool = False
@@ -276,6 +283,26 @@ class _Judge:
                 Confidence.HIGH, cap
             ), f" (over {source.why}: the client sets its length)"
         fn = self.ctx.function_at(loop.start_byte)
+        found = self._evidence(node, loop, body, source, fn, cap, preload)
+        if found[0] == low or self._serving(fn.module if fn is not None else None):
+            return found
+        # background code (a context, a worker, a job): only every row of an unlimited
+        # query is worth a look by default
+        if source.kind == Kind.QUERY and not _data_migration(fn):
+            return _at_most(Confidence.MEDIUM, found[0]), found[1]
+        return low, f"{found[1]} (not in request-serving code)"
+
+    def _evidence(
+        self,
+        node: Node,
+        loop: Node,
+        body: Node | None,
+        source: Source,
+        fn: FunctionDef | None,
+        cap: Confidence,
+        preload: bool,
+    ) -> tuple[Confidence, str]:
+        low = Confidence.LOW
         by_hand = one_off(self.ctx, fn.module if fn is not None else None)
         if by_hand:
             return low, f" (in {by_hand})"
@@ -302,6 +329,13 @@ class _Judge:
             ), f" (a lookup by {key}: one preload or `id in ^ids` query loads them all)"
         return low, ""
 
+    def _serving(self, module: ModuleDef | None) -> bool:
+        key = id(module)
+        known = self._serves.get(key)
+        if known is None:
+            known = self._serves[key] = module is not None and request_serving(self.ctx, module)
+        return known
+
     def _source(self, loop: Node) -> Source:
         known = self._sources.get(loop.start_byte)
         if known is None:
@@ -315,6 +349,45 @@ class _Judge:
                 self.ctx, loop, body, _QUERY_NAME
             )
         return known
+
+
+#: Namespaces and module names of request-serving code.
+_WEB_NAMESPACE = re.compile(r"Web$")
+_RESOLVER = re.compile(r"Resolver")
+#: A numbered data migration, run once (``MyApp.Data.Change009Backfill``).
+_MIGRATION_MODULE = re.compile(r"^(Change|Migration|Migrate|Backfill)_?\d{2,}")
+_MIGRATION_NAMESPACES = frozenset({"DataMigrations", "DataMigration", "Backfills"})
+
+
+def request_serving(ctx: FileContext, module: ModuleDef) -> bool:
+    """Code that runs on a request: a Phoenix controller, LiveView or LiveComponent, channel
+    or socket, an Absinthe schema or resolver, a Plug, or any module of a ``*Web``
+    namespace."""
+    segments = module.name.split(".")
+    if module_kind(module) or segments[-1].endswith("Controller"):
+        return True
+    if any(_WEB_NAMESPACE.search(s) for s in segments[:-1]):
+        return True
+    if any(_RESOLVER.search(s) for s in segments) or "Resolvers" in segments:
+        return True
+    if any(used.startswith("Absinthe.") or used == "Plug.Builder" for used, _ in module.uses):
+        return True
+    if any(name == "Plug" for name, _ in ctx.behaviours(module)):
+        return True
+    span = ctx.source[module.node.start_byte : module.node.end_byte]
+    return b"import Plug.Conn" in span and any(
+        f.name == "call" and f.arity == 2 for f in module.functions
+    )
+
+
+def _data_migration(fn: FunctionDef | None) -> bool:
+    """``fn`` is in a numbered data-migration module (run once, by hand or from a migration)."""
+    if fn is None or fn.module is None:
+        return False
+    segments = fn.module.name.split(".")
+    return bool(_MIGRATION_MODULE.match(segments[-1])) or bool(
+        _MIGRATION_NAMESPACES.intersection(segments)
+    )
 
 
 def _at_most(level: Confidence, cap: Confidence) -> Confidence:

@@ -53,9 +53,10 @@ class UnsafeAtomCreation(Rule):
         "value comes from. High: request data (controller action params, `conn.params` and "
         "friends, LiveView event and URL params, Channel payloads and topics, a request body, "
         "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin "
-        "(also `keys: :atoms` decoding of untraced text), "
-        "a value read by string key from a params-shaped map argument). Low: an argument of "
-        "a public function, or the result of a call the analyzer cannot see into (even of "
+        "(also `keys: :atoms` decoding of untraced text)). Low: an argument of "
+        "a public function, a value read by string key from a map whose origin is not traced "
+        "to a request (string keys look like params, but the map may be settings or content "
+        "the application stores), or the result of a call the analyzer cannot see into (even of "
         "request data: the call may bound it; a map such a call returns is not params-shaped, "
         "nor is one read by an environment variable's name), and outside-looking text that is "
         "the application's own: parsed by a configuration module (`MyApp.Config`, "
@@ -116,7 +117,7 @@ end
                 if keys is None or node_text(keys) != ":atoms" or not _runtime(ctx, call.node):
                     continue
                 trace = tracer.trace(args[0])
-                if trace.origin == Origin.UNKNOWN:  # JSON text is data from elsewhere
+                if trace.origin == Origin.UNKNOWN or trace.shaped:  # JSON text from elsewhere
                     trace = Trace(Origin.EXTERNAL, "JSON text of unknown origin")
                 found = self._report(
                     ctx, call.node, f"{module}.{fun} with keys: :atoms", trace, every_key=True
@@ -131,6 +132,10 @@ end
         if level is None:
             return None
         confidence, severity = level
+        if trace.origin == Origin.EXTERNAL and trace.shaped:
+            # a string-keyed map passed in looks like params but is not traced to a request
+            trace = Trace(Origin.UNKNOWN, trace.shaped)
+            confidence, severity = LEVELS[Origin.UNKNOWN]
         trusted = _trusted_text(ctx, node) if trace.origin == Origin.EXTERNAL else ""
         if trusted:
             confidence = Confidence.LOW
