@@ -3,6 +3,7 @@ times out, with a confidence read from the work it waits for."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from tree_sitter import Node
@@ -126,10 +127,13 @@ def export(server), do: GenServer.call(server, :export, 60_000)
                 )
 
 
+_INFINITE_ATTRIBUTE = re.compile(rb"@[a-z_][A-Za-z0-9_]*\s+:infinity\b")
+
+
 def _infinite_attributes(ctx: FileContext) -> set[str]:
     """Module attributes set to ``:infinity`` (``@timeout :infinity``), as ``@name``."""
     out: set[str] = set()
-    if b"@" not in ctx.source:
+    if not _INFINITE_ATTRIBUTE.search(ctx.source):  # a cheap test before the tree walk
         return out
     for node in walk(ctx.root):
         if node.type != "unary_operator" or text(node.child_by_field_name("operator")) != "@":
