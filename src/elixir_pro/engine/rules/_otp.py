@@ -370,17 +370,29 @@ _BLOCKS = frozenset({"do_block", "body", "block", "source", "else_block", "rescu
 
 def halt_pause(node: Node) -> bool:
     """``node`` (a sleep) is followed, in the same block, by a statement that halts the VM
-    (``Process.sleep(200); System.halt(0)``): a pause so output can flush before the node
-    exits, which stalls nothing that matters."""
+    (``Process.sleep(200); System.halt(0)``) or parks the process until it is stopped
+    (``Process.sleep(:infinity)`` after asking for a restart): a pause so output can flush
+    before the node exits, which stalls nothing that matters."""
     stmt: Node | None = node
     while stmt is not None and stmt.parent is not None and stmt.parent.type not in _BLOCKS:
         stmt = stmt.parent
     sibling = stmt.next_named_sibling if stmt is not None else None
     while sibling is not None:
-        if any(n.type == "call" and call_target(n) in HALTS for n in walk(sibling)):
-            return True
+        for n in walk(sibling):
+            if n.type != "call":
+                continue
+            target = call_target(n)
+            if target in HALTS or (target in ("Process.sleep", ":timer.sleep") and parks(n)):
+                return True
         sibling = sibling.next_named_sibling
     return False
+
+
+def parks(node: Node) -> bool:
+    """``Process.sleep(:infinity)``: the process waits to be stopped (after asking for a
+    restart or a shutdown); nothing it would do is delayed."""
+    args = arguments(node)
+    return len(args) == 1 and text(args[0]) == ":infinity"
 
 
 def blocking_kind(node: Node) -> str | None:
@@ -389,7 +401,8 @@ def blocking_kind(node: Node) -> str | None:
     if target is None or (node.type == "call" and target in ("def", "defp")):
         return None
     if target in ("Process.sleep", ":timer.sleep"):
-        return None if halt_pause(node) else SLEEP
+        # a pause before the VM halts, or parking until the process is stopped, is no work
+        return None if halt_pause(node) or parks(node) else SLEEP
     if target in WAITS:
         return WAIT
     if target in ("System.cmd", ":os.cmd", "System.shell"):

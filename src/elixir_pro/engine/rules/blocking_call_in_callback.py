@@ -19,6 +19,7 @@ from elixir_pro.engine.rules._otp import (
     callbacks_reaching,
     elsewhere,
     halt_pause,
+    parks,
 )
 from elixir_pro.engine.rules._waiting import (
     capped_retry,
@@ -141,7 +142,7 @@ def _blocking_calls(ctx: FileContext) -> Iterator[_Blocking]:
                 continue
             if elsewhere(call.node, fn.node) or ctx.in_quote(call.node.start_byte):
                 continue  # runs in another process, or later
-            if what == SLEEPS and halt_pause(call.node):
+            if what == SLEEPS and (halt_pause(call.node) or parks(call.node)):
                 continue  # a grace delay before the VM exits
             callbacks = callbacks_reaching(ctx, fn, handlers, GENSERVER_ARITY)
             if not callbacks:

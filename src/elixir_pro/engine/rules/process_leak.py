@@ -118,6 +118,15 @@ end
                     confidence=Confidence.LOW,
                 )
                 continue
+            if _in_job(fn):
+                yield self.finding_on_line(
+                    ctx,
+                    call.node,
+                    f"{problem} (in an Oban job: the task is linked to the job's process, "
+                    "which ends with the job, so its reply and the task go with it)",
+                    confidence=Confidence.LOW,
+                )
+                continue
             yield self.finding_on_line(ctx, call.node, problem)
         for name in SPAWNS:
             spawns = [*ctx.calls(name), *(c.node for c in ctx.remote(name, module="Process"))]
@@ -172,6 +181,13 @@ def _reply_handled(ctx: FileContext, fn: FunctionDef, task: Node) -> bool:
         return False
     roots = [f for f in module.functions if f.kind == "def" and f.name in _CALLBACKS]
     return fn in call_graph(ctx, module).forward(roots)
+
+
+def _in_job(fn: FunctionDef) -> bool:
+    """``fn`` belongs to an Oban worker (``use Oban.Worker``): ``perform/1`` runs in a process
+    of its own that ends with the job, taking linked tasks and stray replies with it."""
+    module = fn.module
+    return module is not None and any(used == "Oban.Worker" for used, _ in module.uses)
 
 
 def _in_component(ctx: FileContext, fn: FunctionDef) -> bool:
