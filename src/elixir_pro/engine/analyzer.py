@@ -34,7 +34,7 @@ from elixir_pro.config import Config, load_config
 from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.deploy import deploy_files
 from elixir_pro.engine.file_check import analyze_source as analyze_source
-from elixir_pro.engine.file_check import enabled_rules, run_rules, syntax_notice
+from elixir_pro.engine.file_check import enabled_rules, fact_loop_calls, run_rules, syntax_notice
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.incremental import reparse
 from elixir_pro.engine.parallel import analyze_in_pool, pool_size
@@ -45,7 +45,6 @@ from elixir_pro.engine.project import (
     behaviour_refs,
     defined_callbacks,
     fact_calls,
-    loop_calls,
     repo_functions,
 )
 from elixir_pro.engine.scope import ScopePolicy
@@ -161,14 +160,8 @@ class ProjectAnalyzer:
         syntax = syntax_notice(ctx)
         if syntax is not None:
             notices.insert(0, syntax)
-        calls = loop_calls(ctx) if self._reads_facts(ctx.path) else frozenset()
+        calls = fact_loop_calls(ctx, self._rules, self.policy)
         return _FileState(digest, findings, notices, behaviour_refs(ctx), calls)
-
-    def _reads_facts(self, rel_path: str) -> bool:
-        """Whether a rule that reads the project's Repo facts looks at ``rel_path``."""
-        return any(
-            r.uses_repo_facts and self.policy.covers(r.id, r.scopes, rel_path) for r in self._rules
-        )
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
         """Analyse every source file from scratch, one file at a time (parse results stay

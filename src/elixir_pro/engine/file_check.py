@@ -135,7 +135,6 @@ def check_source_file(
     ctx.project_callbacks = callbacks
     rules = enabled_rules(config, policy)
     findings, notices = run_rules(ctx, rules, config, policy)
-    reads_facts = any(r.uses_repo_facts and policy.covers(r.id, r.scopes, rel_path) for r in rules)
     syntax = syntax_notice(ctx)
     if syntax is not None:
         notices.insert(0, syntax)
@@ -147,5 +146,13 @@ def check_source_file(
         behaviour_refs(ctx),
         callbacks,
         repo_functions(ctx),
-        loop_calls(ctx) if reads_facts else frozenset(),
+        fact_loop_calls(ctx, rules, policy),
     )
+
+
+def fact_loop_calls(ctx: FileContext, rules: Iterable[Rule], policy: ScopePolicy) -> frozenset[str]:
+    """The file's calls in loops (``Tail.fun``) when a rule that reads the project's Repo
+    facts looks at it (its findings then change with those facts), else nothing."""
+    if any(r.uses_repo_facts and policy.covers(r.id, r.scopes, ctx.path) for r in rules):
+        return loop_calls(ctx)
+    return frozenset()

@@ -221,6 +221,34 @@ def last_statement(block: Node | None) -> Node | None:
     return block
 
 
+def branch_ends(node: Node, keys: frozenset[str] | None = None) -> list[Node]:
+    """The value of each branch of a ``case``/``if``/``with``/``for``/...: the last expression
+    of its ``do``/``else`` blocks, or of its keyword form (the keywords named in ``keys``;
+    every keyword when None), and of every clause in them."""
+    parts: list[Node] = []
+    for block in node.children:
+        if block.type == "do_block":
+            parts.append(block)
+            parts.extend(c for c in block.named_children if c.type.endswith("_block"))
+    for arg in arguments(node):
+        if arg.type != "keywords":
+            continue
+        for pair in arg.named_children:
+            key = text(pair.child_by_field_name("key")).rstrip(": ")
+            value = pair.child_by_field_name("value")
+            if value is not None and (keys is None or key in keys):
+                parts.append(value)
+    ends: list[Node] = []
+    for part in parts:
+        clauses = [c for c in part.named_children if c.type == "stab_clause"]
+        bodies = [c.child_by_field_name("right") for c in clauses] if clauses else [part]
+        for body in bodies:
+            last = last_statement(body)
+            if last is not None:
+                ends.append(last)
+    return ends
+
+
 def enclosing_capture(node: Node) -> Node | None:
     """The ``&(...)`` capture around an ``&1`` placeholder."""
     parent = node.parent

@@ -29,7 +29,6 @@ from elixir_pro.engine.context import (
     FileContext,
     FunctionDef,
     ModuleDef,
-    arguments,
     effective_arguments,
     text,
 )
@@ -255,24 +254,7 @@ class _Walker:
         return out
 
     def _branches(self, node: Node, fn: FunctionDef | None, depth: int) -> Source:
-        ends: list[Node] = []
-        for block in node.children:
-            if block.type != "do_block":
-                continue
-            parts = [block, *(c for c in block.named_children if c.type.endswith("_block"))]
-            for part in parts:
-                clauses = [c for c in part.named_children if c.type == "stab_clause"]
-                bodies = [c.child_by_field_name("right") for c in clauses] if clauses else [part]
-                for body in bodies:
-                    last = flow.last_statement(body)
-                    if last is not None:
-                        ends.append(last)
-        for arg in arguments(node):
-            if arg.type == "keywords":
-                for pair in arg.named_children:
-                    value = pair.child_by_field_name("value")
-                    if value is not None:
-                        ends.append(value)
+        ends = flow.branch_ends(node)
         out = UNKNOWN
         for end in ends:
             out = out.best(self.source(end, fn, depth + 1))

@@ -245,26 +245,7 @@ class Tracer:
     def _branches(self, node: Node, fn: FunctionDef | None, depth: int) -> Trace:
         """The value of a ``case``/``if``/``with``/``for``/...: the last expression of each
         branch (``do``/``else`` blocks or keywords, and every clause of them)."""
-        parts: list[Node] = []
-        for block in node.children:
-            if block.type == "do_block":
-                parts.append(block)
-                parts.extend(c for c in block.named_children if c.type.endswith("_block"))
-        for arg in arguments(node):
-            if arg.type == "keywords":
-                for pair in arg.named_children:
-                    key = text(pair.child_by_field_name("key")).rstrip(": ")
-                    value = pair.child_by_field_name("value")
-                    if key in ("do", "else") and value is not None:
-                        parts.append(value)
-        ends: list[Node] = []
-        for part in parts:
-            clauses = [c for c in part.named_children if c.type == "stab_clause"]
-            bodies = [c.child_by_field_name("right") for c in clauses] if clauses else [part]
-            for body in bodies:
-                last = flow.last_statement(body)
-                if last is not None:
-                    ends.append(last)
+        ends = flow.branch_ends(node, _DO_ELSE)
         return worst(self._expr(end, fn, depth + 1) for end in ends)
 
     # -- variables ------------------------------------------------------------------------
@@ -425,3 +406,6 @@ class Tracer:
         if not seen and fn.kind == "defp":
             return Trace(Origin.UNKNOWN, f"an argument of {fn.name}/{fn.arity}")
         return out
+
+
+_DO_ELSE = frozenset({"do", "else"})
