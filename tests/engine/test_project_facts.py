@@ -120,3 +120,31 @@ def test_repo_functions_follow_name_and_arity_and_the_callers_process() -> None:
     ctx = FileContext("lib/shop/catalog.ex", MULTI, parse(MULTI))
     # init/1 is not init/2; warm/1 queries only inside a task it starts
     assert repo_functions(ctx) == {"Shop.Catalog": frozenset({"price"})}
+
+
+CHAIN = b"""\
+defmodule Shop.Chain do
+  alias Shop.Repo
+
+  defp load(id), do: Repo.get(Shop.Item, id)
+
+  def c(id), do: b(id)
+
+  def a(id), do: load(id)
+
+  def b(id), do: a(id)
+end
+"""
+
+
+def test_reaching_functions_come_in_source_order() -> None:
+    """The callers reaching a query are listed in source order, whatever order a set of
+    clauses iterates in, so findings and their messages are the same from run to run."""
+    from elixir_pro.engine.context import FileContext
+    from elixir_pro.engine.parse import parse
+    from elixir_pro.engine.rules._common import functions_reaching, repo_calls
+
+    ctx = FileContext("lib/shop/chain.ex", CHAIN, parse(CHAIN))
+    seeds = [c.node for c in repo_calls(ctx)]
+    reach = functions_reaching(ctx, ctx.modules[0], seeds)
+    assert list(reach) == ["load", "c", "a", "b"]

@@ -148,7 +148,8 @@ def functions_reaching(
         fn = ctx.function_at(seed.start_byte)
         if fn is None or fn.module is not module or elsewhere(seed, fn.node):
             continue
-        for caller in graph.backward([fn]):
+        # in source order: a set of clauses has no stable order from run to run
+        for caller in sorted(graph.backward([fn]), key=lambda f: f.start_byte):
             known = reach.setdefault(caller.name, [])
             if seed not in known:
                 known.append(seed)
