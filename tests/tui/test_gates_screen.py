@@ -144,6 +144,26 @@ async def test_refresh_after_a_change_keeps_open_checks_and_focus(tmp_path: Path
         assert len(app.reports) == 3
 
 
+def arrow(view: CheckView) -> str:
+    return str(view.query_one(".check-arrow", Label).render())
+
+
+async def test_an_open_check_keeps_its_open_marker_after_r(tmp_path: Path) -> None:
+    app = GatesHost(courier_with_pipeline(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = screen_of(app)
+        await pilot.press("enter")
+        first = view_of(screen, "design.processes-supervised")
+        assert first.expanded and arrow(first) == "▾"
+        await pilot.press("r")
+        await settle(pilot, app)
+        again = view_of(screen, "design.processes-supervised")
+        assert again is not first and again.expanded
+        assert arrow(again) == "▾"
+        assert all(arrow(v) == "▸" for v in screen.query(CheckView) if not v.expanded)
+
+
 async def test_escape_closes_and_a_given_report_is_shown_without_evaluating(
     tmp_path: Path,
 ) -> None:

@@ -44,6 +44,11 @@ def one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
+def arrow(expanded: bool) -> str:
+    """The marker of a check: open or closed."""
+    return "▾" if expanded else "▸"
+
+
 def badge(status: Status) -> Label:
     text, css_class = _BADGE[status]
     return Label(text, classes=f"badge {css_class}")
@@ -74,12 +79,13 @@ class CheckRow(Horizontal, can_focus=True):
         Binding("enter,space", "toggle_evidence", "Evidence", key_display="⏎")
     ]
 
-    def __init__(self, check: Check) -> None:
+    def __init__(self, check: Check, *, expanded: bool = False) -> None:
         super().__init__(classes="check-row")
         self.check = check
+        self.expanded = expanded
 
     def compose(self) -> ComposeResult:
-        yield Label("▸", classes="check-arrow")
+        yield Label(arrow(self.expanded), classes="check-arrow")
         yield badge(self.check.status)
         yield Label(self.check.title, markup=False, classes="check-title")
 
@@ -98,7 +104,7 @@ class CheckView(Vertical):
         self._expanded = expanded
 
     def compose(self) -> ComposeResult:
-        yield CheckRow(self.check)
+        yield CheckRow(self.check, expanded=self._expanded)
         with Vertical(classes="check-detail"):
             for item in self.check.evidence:
                 yield EvidenceRow(item)
@@ -117,7 +123,7 @@ class CheckView(Vertical):
         self._expanded = value
         self.set_class(value, "-expanded")
         if self.is_mounted:
-            self.query_one(".check-arrow", Label).update("▾" if value else "▸")
+            self.query_one(".check-arrow", Label).update(arrow(value))
 
 
 def gate_view(gate: Gate, expanded: set[str]) -> Vertical:
