@@ -44,9 +44,41 @@ async def test_lists_tasks_and_subtasks_with_state_and_priority(tmp_path: Path) 
             "· 2 Shift limits\n    ready · medium",
             "✓   2.1 Store shift end\n      done",
             "·   2.2 Refuse late assignments\n      ready",
-            "· 3 Release packaging\n    blocked by 1 · low",
+            "· 3 Release packaging\n    blocked by 2 · low",  # by task 2, not "by one task"
         ]
         assert panel.selected_task is not None and panel.selected_task.id == "1"
+
+
+async def test_a_done_dependency_never_blocks(tmp_path: Path) -> None:
+    """A subtask depending on top-level task 1 (done), stored as a bare number the way
+    ``task-master add-dependency --id=2.1 --depends-on=1`` stores it."""
+    tasks = {
+        "tasks": [
+            {"id": 1, "title": "Supervise drivers", "status": "done"},
+            {
+                "id": 2,
+                "title": "Shift limits",
+                "status": "pending",
+                "dependencies": [1],
+                "subtasks": [{"id": 1, "title": "Store shift end", "dependencies": [1]}],
+            },
+            {"id": 3, "title": "Release", "dependencies": [1, 2]},
+        ]
+    }
+    path = tmp_path / TASKS
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    app = TasksHost(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = panel_of(app)
+        assert rows(panel) == [
+            "✓ 1 Supervise drivers\n    done",
+            "· 2 Shift limits\n    ready",
+            "·   2.1 Store shift end\n      ready",
+            "· 3 Release\n    blocked by 2",
+        ]
+        assert not panel.query_one("#tasks-error").display
 
 
 async def test_enter_and_s_post_task_chosen(tmp_path: Path) -> None:

@@ -129,6 +129,21 @@ def _locate(data: Any, tag: str | None) -> tuple[str | None, list[Any]]:
     raise TaskFileError('expected {"tasks": [...]} or tagged {"master": {"tasks": [...]}}')
 
 
+def _resolve_cross_level(tasks: list[Task], known: set[str]) -> None:
+    """A subtask's bare-number dependency names a sibling subtask; when there is no such
+    sibling (or it would be the subtask itself) it names the top-level task with that id, as
+    ``task-master add-dependency --id=2.2 --depends-on=1`` stores it."""
+    for parent in tasks:
+        for sub in parent.subtasks:
+            deps = []
+            for dep in sub.dependencies:
+                bare = dep.removeprefix(f"{parent.id}.")
+                if (dep not in known or dep == sub.id) and "." not in bare and bare in known:
+                    dep = bare
+                deps.append(dep)
+            sub.dependencies = tuple(deps)
+
+
 def load_tasks(project_root: Path, tag: str | None = None) -> TaskList | None:
     """The project's TaskMaster tasks, None when there is no tasks.json. Raises TaskFileError
     (one line: file, line where known, what is wrong) for a malformed file."""
@@ -149,6 +164,7 @@ def load_tasks(project_root: Path, tag: str | None = None) -> TaskList | None:
         raise TaskFileError(f"{rel}: {exc}") from None
     listing = TaskList(rel, chosen, tasks)
     known = {t.id for t in listing.all_tasks()}
+    _resolve_cross_level(listing.tasks, known)
     for task in listing.all_tasks():
         listing.notices.extend(
             f"{rel}: task {task.id} depends on unknown task {dep}"

@@ -1,5 +1,5 @@
 """The TaskMaster panel: the project's tasks and subtasks from ``.taskmaster/tasks/tasks.json``
-with their dependency state (done / ready / blocked by N) and priority.
+with their dependency state (done / ready / blocked by the ids of the tasks not done) and priority.
 
 Keys: enter posts :class:`TasksPanel.TaskChosen` (a generative turn with the task's details),
 ``s`` the same with the solution tool mode, ``d`` posts :class:`TasksPanel.ProposeChanges` with
@@ -42,7 +42,8 @@ def state_label(listing: TaskList, task: Task) -> Content:
         return Content.styled("done", "$text-success")
     if state is DependencyState.READY:
         return Content.styled("ready", "$text-primary")
-    return Content.styled(f"blocked by {len(listing.blockers(task))}", "$text-warning")
+    # the blockers by id: "blocked by 1" read as "by task 1" when it meant one task
+    return Content.styled(f"blocked by {', '.join(listing.blockers(task))}", "$text-warning")
 
 
 def task_option(listing: TaskList, task: Task, *, depth: int, active: bool) -> Option:
