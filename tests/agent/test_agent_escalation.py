@@ -137,3 +137,17 @@ def test_reasons_are_single_lines(agent: AgentDefinition) -> None:
     env = Envelope(human_gate=True, human_gate_reason="line one\nline two")
     result = assess_escalation(agent, "x", "y", env)
     assert all("\n" not in r for r in result.reasons)
+
+
+def test_openspec_triggers_fire_only_with_openspec_files(agent: AgentDefinition) -> None:
+    request = "What restart intensity should my supervisor use?"
+    answer = (
+        "Choose max_restarts and max_seconds to match your failure recovery requirements. "
+        "The supervision expectations of each child follow from those failure recovery "
+        "requirements."
+    )
+    with_specs = assess_escalation(agent, request, answer)
+    assert any("OpenSpec" in t for t in with_specs.matched_triggers)
+    without = assess_escalation(agent, request, answer, openspec=False)
+    assert not any("OpenSpec" in t for t in without.matched_triggers)
+    assert not any("OpenSpec" in r for r in without.reasons)

@@ -1,6 +1,7 @@
 """Deciding whether an answer escalates to the agent's ``escalate_to`` (a human): confidence
 below the agent's threshold, Human Gate Required: yes, or one of the agent's escalation
-triggers matching the request or the answer.
+triggers matching the request or the answer. Triggers about OpenSpec (they name it) apply
+only to a project with OpenSpec files.
 
 A trigger *matches* a text when enough of its significant terms occur in it (see
 :func:`trigger_terms` and :func:`trigger_matches`; documented in docs/agent.md). Matching is
@@ -111,10 +112,22 @@ def _answer_sentences(answer: str) -> list[str]:
     return [s for s in _SENTENCE.split(answer) if s.strip() and not _NEGATION.search(s)]
 
 
-def matching_triggers(agent: AgentDefinition, request_text: str, answer_text: str) -> list[str]:
+def needs_openspec(trigger: str) -> bool:
+    """Whether a trigger is about OpenSpec contracts (it names OpenSpec): it can only apply to
+    a project that has OpenSpec files."""
+    return "openspec" in _WORD.findall(trigger.lower())
+
+
+def matching_triggers(
+    agent: AgentDefinition, request_text: str, answer_text: str, *, openspec: bool = True
+) -> list[str]:
+    """The agent's triggers the request or the answer matches; with ``openspec`` False (the
+    project has no OpenSpec files) the triggers about OpenSpec are left out."""
     sentences = _answer_sentences(answer_text)
     found: list[str] = []
     for trigger in agent.escalation.triggers:
+        if not openspec and needs_openspec(trigger):
+            continue
         if trigger_matches(trigger, request_text) or any(
             trigger_matches(trigger, s, strict=True) for s in sentences
         ):
@@ -127,10 +140,13 @@ def assess_escalation(
     request_text: str,
     answer_text: str,
     envelope: Envelope | None = None,
+    *,
+    openspec: bool = True,
 ) -> Escalation:
     """The reasons this turn escalates (each one line), in a stable order: confidence, human
     gate, then triggers in the agent file's order. ``envelope`` defaults to the one parsed
-    from the answer."""
+    from the answer; ``openspec`` says whether the project has OpenSpec files (the triggers
+    about OpenSpec apply only then)."""
     env = envelope if envelope is not None else parse_envelope(answer_text)
     policy = agent.escalation
     reasons: list[str] = []
@@ -140,7 +156,7 @@ def assess_escalation(
     if env.human_gate:
         why = f": {env.human_gate_reason}" if env.human_gate_reason else ""
         reasons.append(f"Human Gate Required: yes{why}")
-    triggers = matching_triggers(agent, request_text, answer_text)
+    triggers = matching_triggers(agent, request_text, answer_text, openspec=openspec)
     reasons.extend(f"trigger: {trigger}" for trigger in triggers)
     return Escalation(
         reasons=tuple(" ".join(r.split()) for r in reasons),

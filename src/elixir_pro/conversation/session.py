@@ -31,6 +31,7 @@ from elixir_pro.events import CoreEvent, Notice, TextDelta, TurnError, TurnFinis
 from elixir_pro.llm.base import Backend, TurnRequest
 from elixir_pro.llm.context import relative_context
 from elixir_pro.llm.usage import UsageTotals
+from elixir_pro.pipeline.openspec import has_openspec_files
 from elixir_pro.tools import ApproveBash, BashDecision, BashRequest, ToolContext, build_toolset
 
 if TYPE_CHECKING:
@@ -323,4 +324,5 @@ class Session:
     def _escalation(self, prompt: str, answer: str) -> tuple[str, ...]:
         """The reasons to escalate this answer (its envelope, the agent's triggers)."""
         envelope = parse_envelope(answer)
-        return assess_escalation(self.agent, prompt, answer, envelope).reasons
+        openspec = has_openspec_files(self.root)
+        return assess_escalation(self.agent, prompt, answer, envelope, openspec=openspec).reasons

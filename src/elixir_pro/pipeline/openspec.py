@@ -209,6 +209,12 @@ def _change(folder: Path, project_root: Path, notices: list[str]) -> Change:
     return change
 
 
+def has_openspec_files(project_root: Path) -> bool:
+    """Whether the project has OpenSpec files (a markdown file under ``openspec/``)."""
+    folder = project_root / "openspec"
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*.md"))
+
+
 def load_openspec(project_root: Path) -> OpenSpec | None:
     """The project's OpenSpec tree, or None when it has no ``openspec/`` folder."""
     folder = project_root / "openspec"
