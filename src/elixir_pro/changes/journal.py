@@ -272,15 +272,20 @@ def undoable(root: Path) -> list[JournalEntry]:
     return [e for e in reversed(entries(root)) if e.done and not e.closed]
 
 
-def undo(root: Path) -> UndoResult:
+def undo(root: Path, entry_id: str | None = None) -> UndoResult:
     """Restore the exact previous bytes of every file of the newest apply still in effect
     (call again for the one before); refuses when any of its files changed since, so nothing
-    made later is lost."""
+    made later is lost. With ``entry_id``, that apply must be the newest one still in effect
+    (undo goes back in order): the review screen undoes the apply it showed, never another."""
     recover(root)
     candidates = undoable(root)
     if not candidates:
         raise UndoRefused("nothing to undo: no apply is recorded for this project")
     entry = candidates[0]
+    if entry_id is not None and entry.id != entry_id:
+        if all(e.id != entry_id for e in candidates):
+            raise UndoRefused(f"apply {entry_id} is no longer in effect (undone already?)")
+        raise UndoRefused(f"apply {entry.id} came after {entry_id}: undo that one first")
     for i, change in enumerate(entry.files):
         if entry.current_hash(i) != change.new_hash:
             raise UndoRefused(
