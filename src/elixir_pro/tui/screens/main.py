@@ -42,6 +42,7 @@ from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from elixir_pro.tui.resume import SessionState
     from elixir_pro.tui.widgets.turn_view import TurnView
 
 
@@ -312,6 +313,19 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
         changeset = self.context.conversation.pending_changeset
         self.pending_changes = len(changeset) if changeset is not None else 0
         self.status.pending = self.pending_changes
+
+    def restore_session_state(self, state: SessionState) -> None:
+        """A resumed session's context files, pending changes and human gate."""
+        self.context_files.clear()
+        self.add_context(list(state.context_files))
+        self.context_panel.set_paths(self.context_files)
+        if state.pending is not None:
+            self.context.conversation.restore_pending(state.pending)
+            if state.gate_reasons:
+                state.pending.gate_required = True
+                self.gate_pending = state.gate_reasons
+                self.gate_acknowledged = False
+        self.refresh_pending()
 
     # -- panel run -------------------------------------------------------------------------
     @work(exclusive=True, group="panel")
