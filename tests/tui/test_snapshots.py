@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Awaitable, Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +171,7 @@ def _sessions(app: ElixirProApp) -> SessionsScreen:
             31,
         ),
     ]
-    return SessionsScreen(infos, now=NOW)
+    return SessionsScreen(infos, now=NOW, current="a1", tz=UTC)
 
 
 def _code_view(app: ElixirProApp) -> CodeViewScreen:

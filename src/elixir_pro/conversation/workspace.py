@@ -109,9 +109,10 @@ class Workspace:
         for session in self.sessions.values():
             session.backend = backend
 
-    def reset_changeset(self) -> Changeset:
-        """A fresh pending changeset (after the review applied or dropped the last one)."""
-        self.changeset = Changeset(self.root, source=CHANGESET_SOURCE)
+    def reset_changeset(self, changeset: Changeset | None = None) -> Changeset:
+        """A fresh pending changeset (after the review applied or dropped the last one), or
+        ``changeset`` (a stored one taken up again when a session is resumed)."""
+        self.changeset = changeset or Changeset(self.root, source=CHANGESET_SOURCE)
         for session in self.sessions.values():
             session.changeset = self.changeset
             session.tool_context.changeset = self.changeset

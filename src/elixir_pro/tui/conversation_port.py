@@ -53,6 +53,7 @@ class WorkspacePort:
         self._review_note = ""
         self._pipeline: PipelineContext | None = None
         self.active_task: Task | None = None
+        self._restored: Changeset | None = None
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -64,7 +65,7 @@ class WorkspacePort:
 
     @property
     def pending_changeset(self) -> Changeset | None:
-        return self.workspace.changeset if self.workspace is not None else None
+        return self.workspace.changeset if self.workspace is not None else self._restored
 
     @property
     def usage(self) -> tuple[int, float]:
@@ -84,9 +85,17 @@ class WorkspacePort:
         if self.workspace is not None:
             self.workspace.session(mode).restore(history)
 
+    def restore_pending(self, changeset: Changeset) -> None:
+        """A resumed session's pending changeset: reviewed with ``ctrl+g`` and staged into by
+        the next turns, as before the restart."""
+        self._restored = changeset
+        if self.workspace is not None:
+            self.workspace.reset_changeset(changeset)
+
     def note_review(self, outcome_text: str) -> None:
         """The review's outcome, sent to the agent with the next prompt."""
         self._review_note = outcome_text
+        self._restored = None
         if self.workspace is not None:
             self.workspace.reset_changeset()
 
@@ -100,6 +109,13 @@ class WorkspacePort:
         changeset = self.pending_changeset
         if changeset is not None:
             changeset.acknowledge_gate()
+            if len(changeset):  # kept, so a resumed session does not ask again
+                from elixir_pro.changes import store
+
+                try:
+                    store.save_decisions(changeset)
+                except (OSError, UserError):
+                    return
 
     def pipeline_context(self) -> PipelineContext:
         """Gates, OpenSpec and TaskMaster context for turns (created on first use)."""
@@ -141,6 +157,9 @@ class WorkspacePort:
         )
         for mode, history in self._histories.items():
             workspace.session(mode).restore(history)
+        if self._restored is not None:
+            workspace.reset_changeset(self._restored)
+            self._restored = None
         self.workspace = workspace
         return workspace, workspace.notices
 

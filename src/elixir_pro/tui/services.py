@@ -93,6 +93,10 @@ class TurnSource(Protocol):
 
     def restore_history(self, mode: CognitiveMode, history: list[dict[str, Any]]) -> None: ...
 
+    def restore_pending(self, changeset: Changeset) -> None:
+        """Take up a stored pending changeset again (a resumed session's staged changes)."""
+        ...
+
     def note_review(self, outcome_text: str) -> None: ...
 
     def mark_gate(self) -> None: ...
@@ -144,6 +148,9 @@ class UnavailableConversation:
         yield PanelEvent(mode, role, TurnFinished(""))
 
     def restore_history(self, mode: CognitiveMode, history: list[dict[str, Any]]) -> None:
+        return None
+
+    def restore_pending(self, changeset: Changeset) -> None:
         return None
 
     def note_review(self, outcome_text: str) -> None:

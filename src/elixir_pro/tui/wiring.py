@@ -114,9 +114,13 @@ def resume_into(app: App[int], which: bool | str) -> None:
         return
 
     async def show() -> None:
-        from elixir_pro.tui.resume import replay
+        import asyncio
 
-        turns = await replay(screen, record)
+        from elixir_pro.tui.resume import replay, session_state
+
+        state = await asyncio.to_thread(session_state, screen.root, record)
+        turns = await replay(screen, record, state)
+        screen.restore_session_state(state)
         recorder.attach(session_id)
         title = record.info.title or "untitled"
         app.notify(f"Resumed '{title}' ({turns} turns).", timeout=4)
@@ -145,4 +149,5 @@ def open_sessions(app: App[int]) -> None:
         if session_id:
             resume_into(app, session_id)
 
-    app.push_screen(SessionsScreen(sessions), chosen)
+    current = recorder.session_id if recorder is not None else None
+    app.push_screen(SessionsScreen(sessions, current=current), chosen)
