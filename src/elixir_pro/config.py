@@ -16,6 +16,7 @@ Example ``.elixir-pro.yaml``::
     audit: {baseline: .elixir-pro-baseline.json, min_confidence: medium}
     watch: {review: on-save, debounce_ms: 200}
     verify: {format: true, compile: true, test_stale: true}
+    precheck: {compile: true, format: true, timeout_s: 120}
     llm: {model: opus, max_tool_rounds: 20, idle_timeout_s: 90}
     tools: {allow_secrets: [".env.example"], bash_timeout: 60, allow_bash: ["mix test *"]}
     mcp_servers:                      # MCP servers whose tools Claude may use (docs/protocols.md)
@@ -95,6 +96,16 @@ class VerifyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrecheckConfig:
+    """The check before apply: the review's proposed tree compiled in a shadow build and
+    format-checked (``compiler.precheck``)."""
+
+    compile: bool = True
+    format: bool = True
+    timeout_s: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
 class LlmConfig:
     model: str | None = None
     max_tool_rounds: int = 25
@@ -139,6 +150,7 @@ class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
     verify: VerifyConfig = field(default_factory=VerifyConfig)
+    precheck: PrecheckConfig = field(default_factory=PrecheckConfig)
     llm: LlmConfig = field(default_factory=LlmConfig)
     tools: ToolsConfig = field(default_factory=ToolsConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
@@ -341,12 +353,12 @@ def _apply_file(config: Config, path: Path) -> Config:
             config = replace(config, rules=_rules(reader, node, config.rules))
         elif key == "llm":
             config = replace(config, llm=_llm(reader, node, config.llm))
-        elif key in ("watch", "verify", "tools", "paths", "audit"):
+        elif key in ("watch", "verify", "precheck", "tools", "paths", "audit"):
             config = replace(config, **{key: _section(reader, node, key, getattr(config, key))})
         elif key == "mcp_servers":
             config = replace(config, mcp_servers=_mcp_servers(reader, node, config.mcp_servers))
         else:
-            known = "rules, paths, audit, watch, verify, llm, tools, mcp_servers"
+            known = "rules, paths, audit, watch, verify, precheck, llm, tools, mcp_servers"
             raise reader.fail(node, key, f"unknown section (known: {known})")
     confidences = tuple(c.value for c in Confidence)
     if config.audit.min_confidence not in confidences:

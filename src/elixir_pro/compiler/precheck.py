@@ -1,0 +1,309 @@
+"""The check before apply: the tree a review is heading towards, compiled and format-checked
+in a shadow build (:mod:`elixir_pro.compiler.shadow`), with only what is *new* relative to the
+current tree kept and put on the files and hunks it concerns.
+
+1. The proposed tree (:mod:`elixir_pro.compiler.proposed`) is compiled in a shadow seeded from
+   the project's build, so only the changed files and their dependents recompile.
+2. When that reports anything, the current tree is compiled the same way with the same files
+   (and every file the proposed build complained about) recompiled, and its diagnostics are
+   subtracted: matched by file, severity and message (line numbers inside messages ignored),
+   pairing each with the nearest one after following the lines the change moved.
+3. With a ``.formatter.exs``, ``mix format`` runs on the changed files inside the shadow; a file
+   is unformatted when the formatter would change lines of its hunks (lines elsewhere were
+   already so and are not this change's doing).
+
+Used by the review screen (in a thread worker) and by tests; no Textual here. Slow: seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from elixir_pro.changes.linediff import opcodes
+from elixir_pro.changes.textio import decode, split_lines
+from elixir_pro.compiler.model import CompileResult, CompileStatus, Diagnostic
+from elixir_pro.compiler.proposed import ProposedFile
+from elixir_pro.compiler.review_prompts import FIX_PROPOSED, PROBLEM_LINE, UNFORMATTED_LINE
+from elixir_pro.compiler.shadow import ShadowError, ShadowTree, is_compiled_source
+from elixir_pro.config import PrecheckConfig
+
+Progress = Callable[[str], None]
+MAX_PROMPT_PROBLEMS = 15
+
+
+class PrecheckState(StrEnum):
+    OK = "ok"  # compiles with nothing new, formatted
+    PROBLEMS = "problems"  # new errors or warnings, or unformatted hunks
+    SKIPPED = "skipped"  # mix missing, not a mix project, turned off, nothing to check
+    FAILED = "failed"  # the shadow build could not run to its end (``message`` says why)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One thing to show on a file of the review: ``hunk`` is None when no hunk covers it."""
+
+    path: str
+    hunk: int | None
+    kind: str  # "error" | "warning" | "format"
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrecheckReport:
+    state: PrecheckState
+    key: str = ""  # fingerprint of the checked tree
+    new: tuple[Diagnostic, ...] = ()
+    notes: tuple[Note, ...] = ()
+    unformatted: tuple[str, ...] = ()
+    message: str = ""
+    duration: float = 0.0
+    compiled: CompileResult | None = None
+    steps: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.new if d.is_error)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.new if not d.is_error)
+
+    @property
+    def does_not_compile(self) -> bool:
+        return bool(self.errors)
+
+    def notes_for(self, path: str) -> dict[int | None, list[Note]]:
+        out: dict[int | None, list[Note]] = {}
+        for note in self.notes:
+            if note.path == path:
+                out.setdefault(note.hunk, []).append(note)
+        return out
+
+    def file_mark(self, path: str) -> str | None:
+        """The worst note on ``path``: error, warning, format, or None."""
+        kinds = {n.kind for n in self.notes if n.path == path}
+        return next((k for k in ("error", "warning", "format") if k in kinds), None)
+
+    def headline(self) -> str:
+        if self.state in (PrecheckState.SKIPPED, PrecheckState.FAILED):
+            return self.message
+        if self.state is PrecheckState.OK:
+            return f"✓ compiles, nothing new from the compiler{self._formatted()}"
+        parts = []
+        if self.errors:
+            n = len(self.errors)
+            parts.append(f"{n} compile error{'s' * (n != 1)}")
+        if self.warnings:
+            n = len(self.warnings)
+            parts.append(f"{n} new warning{'s' * (n != 1)}")
+        if self.unformatted:
+            parts.append(f"{len(self.unformatted)} file(s) not formatted")
+        return "✗ " + ", ".join(parts)
+
+    def _formatted(self) -> str:
+        return ", formatted" if any(s.startswith("mix format") for s in self.steps) else ""
+
+    def fix_prompt(self) -> str:
+        """The next prompt that asks Claude to fix what the check found ("" when nothing)."""
+        lines = [
+            PROBLEM_LINE.format(
+                location=d.location or "(no file)", severity=d.severity.value, message=d.message
+            )
+            for d in self.new[:MAX_PROMPT_PROBLEMS]
+        ]
+        for path in self.unformatted:
+            where = ", ".join(
+                f"line {n.line}" for n in self.notes if n.path == path and n.kind == "format"
+            )
+            lines.append(UNFORMATTED_LINE.format(path=path, where=where or "it"))
+        return FIX_PROPOSED.format(problems="\n".join(lines)) if lines else ""
+
+
+def tree_key(files: Mapping[str, ProposedFile]) -> str:
+    digest = hashlib.sha256()
+    for rel in sorted(files):
+        data = files[rel].data()
+        digest.update(rel.encode() + b"\0" + (b"-" if data is None else b"+" + data) + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def run_precheck(
+    root: Path,
+    files: Mapping[str, ProposedFile],
+    settings: PrecheckConfig | None = None,
+    *,
+    progress: Progress | None = None,
+) -> PrecheckReport:
+    """Compile and format-check ``files`` over ``root`` in shadow builds; never writes under
+    ``root``. Does not raise for anything mix or the project does: see the report's state."""
+    from elixir_pro.engine.mix import mix_available
+
+    settings = settings or PrecheckConfig()
+    root = Path(root).resolve()
+    key = tree_key(files)
+    started = time.monotonic()
+    if not settings.compile and not settings.format:
+        return PrecheckReport(PrecheckState.SKIPPED, key, message="check before apply: off")
+    if not files:
+        return PrecheckReport(PrecheckState.SKIPPED, key, message="nothing would change")
+    if not (root / "mix.exs").is_file():
+        return PrecheckReport(PrecheckState.SKIPPED, key, message="not a mix project")
+    if not mix_available():
+        message = "mix is not installed: the change was not compiled before apply"
+        return PrecheckReport(PrecheckState.SKIPPED, key, message=message)
+    say = progress or (lambda _text: None)
+    try:
+        return _check(root, files, settings, key, started, say)
+    except (ShadowError, OSError) as exc:
+        return PrecheckReport(PrecheckState.FAILED, key, message=f"shadow build: {exc}")
+
+
+def _check(
+    root: Path,
+    files: Mapping[str, ProposedFile],
+    settings: PrecheckConfig,
+    key: str,
+    started: float,
+    say: Progress,
+) -> PrecheckReport:
+    data = {rel: f.data() for rel, f in files.items()}
+    compiled: CompileResult | None = None
+    new: list[Diagnostic] = []
+    steps: list[str] = []
+    formatted: dict[str, bytes] | None = None
+    with ShadowTree(root, data) as shadow:
+        if settings.compile and any(is_compiled_source(rel) for rel in files):
+            say("compiling proposed change…")
+            compiled = shadow.compile(timeout=settings.timeout_s)
+            steps.append(compiled.headline())
+            if compiled.status is CompileStatus.FAILED:
+                return PrecheckReport(
+                    PrecheckState.FAILED,
+                    key,
+                    message=f"compiling the proposed change: {compiled.message}",
+                    duration=time.monotonic() - started,
+                    compiled=compiled,
+                )
+        if settings.format:
+            say("checking format…")
+            formatted = shadow.format_files(files, timeout=settings.timeout_s)
+            if formatted is not None:
+                steps.append(f"mix format: {len(formatted)} file(s)")
+    if compiled is not None and compiled.diagnostics:
+        say("compiling current tree for comparison…")
+        baseline = _baseline(root, files, compiled, settings)
+        new = new_diagnostics(compiled.diagnostics, baseline, files)
+    notes = [_note(d, files) for d in new]
+    unformatted: list[str] = []
+    for rel, after in sorted((formatted or {}).items()):
+        format_notes = _format_notes(files[rel], after)
+        if format_notes:
+            unformatted.append(rel)
+            notes.extend(format_notes)
+    state = PrecheckState.PROBLEMS if new or unformatted else PrecheckState.OK
+    return PrecheckReport(
+        state,
+        key,
+        tuple(new),
+        tuple(notes),
+        tuple(unformatted),
+        duration=time.monotonic() - started,
+        compiled=compiled,
+        steps=tuple(steps),
+    )
+
+
+def _baseline(
+    root: Path,
+    files: Mapping[str, ProposedFile],
+    proposed: CompileResult,
+    settings: PrecheckConfig,
+) -> tuple[Diagnostic, ...]:
+    """The current tree's diagnostics for the changed files and every file the proposed build
+    complained about: those files are rewritten with one more trailing newline (same lines,
+    new size), so Mix recompiles them from the current text."""
+    wanted = {rel for rel in files if is_compiled_source(rel)}
+    wanted |= {d.path for d in proposed.diagnostics if d.path and not Path(d.path).is_absolute()}
+    touched: dict[str, bytes | None] = {}
+    for rel in sorted(wanted):
+        path = root / rel
+        if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root):
+            touched[rel] = path.read_bytes() + b"\n"
+    if not touched:
+        return ()
+    with ShadowTree(root, touched) as shadow:
+        result = shadow.compile(timeout=settings.timeout_s)
+    return result.diagnostics if result.ran else ()
+
+
+_LINE_REF = re.compile(r"(\bline\s+|\.exs?:|\.erl:)\d+(:\d+)?")
+
+
+def _normal(message: str) -> str:
+    return _LINE_REF.sub(r"\1#", " ".join(message.split()))
+
+
+def new_diagnostics(
+    proposed: tuple[Diagnostic, ...],
+    baseline: tuple[Diagnostic, ...],
+    files: Mapping[str, ProposedFile],
+) -> list[Diagnostic]:
+    """``proposed`` less what ``baseline`` already had: the same file, severity and message
+    (line numbers inside the message aside). Within each such group, the closest pairs (after
+    following the change's line moves) are matched first, and each diagnostic pairs once."""
+    current: dict[tuple[str, str, str], list[int]] = {}
+    for d in baseline:
+        line = d.line
+        changed = files.get(d.path)
+        if changed is not None and changed.base is not None:
+            line = changed.moved(d.line)
+        current.setdefault(_key(d), []).append(line)
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, d in enumerate(proposed):
+        groups.setdefault(_key(d), []).append(i)
+    matched: set[int] = set()
+    for key, indexes in groups.items():
+        lines = current.get(key, [])
+        pairs = sorted(
+            (abs(proposed[i].line - line), i, j) for i in indexes for j, line in enumerate(lines)
+        )
+        used: set[int] = set()
+        for _distance, i, j in pairs:
+            if i not in matched and j not in used:
+                matched.add(i)
+                used.add(j)
+    return [d for i, d in enumerate(proposed) if i not in matched]
+
+
+def _key(d: Diagnostic) -> tuple[str, str, str]:
+    return d.path, d.severity.value, _normal(d.message)
+
+
+def _note(d: Diagnostic, files: Mapping[str, ProposedFile]) -> Note:
+    changed = files.get(d.path)
+    hunk = changed.hunk_at(d.line) if changed is not None else None
+    return Note(d.path, hunk, "error" if d.is_error else "warning", d.line, d.summary)
+
+
+def _format_notes(file: ProposedFile, after: bytes) -> list[Note]:
+    before = file.data()
+    if before is None or before == after:
+        return []
+    old = split_lines(file.text or "")
+    new = split_lines(decode(after)[0])
+    notes: dict[int, Note] = {}
+    for tag, i1, i2, _j1, _j2 in opcodes(old, new):
+        if tag == "equal":
+            continue
+        for hunk in file.hunks_touching(i1, i2):
+            if hunk not in notes:
+                text = f"not formatted: mix format would change line {i1 + 1}"
+                notes[hunk] = Note(file.path, hunk, "format", i1 + 1, text)
+    return [notes[h] for h in sorted(notes)]

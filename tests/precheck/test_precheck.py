@@ -1,0 +1,144 @@
+"""The check before apply with the real ``mix``: a staged change compiled in a shadow build is
+marked at its hunk, only what is new relative to the current tree is reported, unformatted hunks
+are found, and the project (its ``_build`` above all) is byte-identical afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from elixir_pro.changes.changeset import Changeset
+from elixir_pro.changes.review_model import ReviewModel
+from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
+from elixir_pro.compiler.precheck import PrecheckState, new_diagnostics, run_precheck
+from elixir_pro.compiler.proposed import proposed_files
+from elixir_pro.config import PrecheckConfig
+
+from .conftest import tree_digest
+
+GREETER_EX = "lib/greeter.ex"
+NAMES_EX = "lib/greeter/names.ex"
+
+
+def staged(root: Path, edits: dict[str, tuple[str, str]]) -> ReviewModel:
+    changeset = Changeset(root, source="test")
+    for rel, (old, new) in edits.items():
+        text = (root / rel).read_text()
+        assert old in text
+        changeset.propose_text(rel, text.replace(old, new, 1))
+    return ReviewModel(changeset)
+
+
+BROKEN = {
+    GREETER_EX: (
+        '@moduledoc "Greets people."',
+        '@moduledoc "Greets people, politely."',
+    ),
+}
+BROKEN_CALL = ('"Goodbye, " <> Names.display(name)', '"Goodbye, " <> Names.missing(name) <> nope()')
+
+
+def test_compile_error_is_put_on_its_hunk_and_the_project_is_untouched(greeter: Path) -> None:
+    model = staged(greeter, {GREETER_EX: BROKEN[GREETER_EX]})
+    text = model.changeset.proposals[GREETER_EX].new_text or ""
+    model.changeset.propose_text(GREETER_EX, text.replace(*BROKEN_CALL))
+    model = ReviewModel(model.changeset)
+    assert len(model.diff(GREETER_EX).hunks) == 2
+    build_before, tree_before = tree_digest(greeter / "_build"), tree_digest(greeter)
+    stages: list[str] = []
+
+    report = run_precheck(greeter, proposed_files(model), progress=stages.append)
+
+    assert tree_digest(greeter / "_build") == build_before
+    assert tree_digest(greeter) == tree_before
+    assert report.state is PrecheckState.PROBLEMS and report.does_not_compile
+    assert stages[0] == "compiling proposed change…"
+    error = report.errors[0]
+    assert error.path == GREETER_EX and error.line == 11 and "nope/0" in error.message
+    notes = report.notes_for(GREETER_EX)
+    assert [n.kind for n in notes[1]] == ["error"] and 0 not in notes
+    assert report.file_mark(GREETER_EX) == "error"
+    prompt = report.fix_prompt()
+    assert "lib/greeter.ex:11: error: undefined function nope/0" in prompt
+    assert "nothing has been applied" in prompt
+
+
+def test_a_warning_the_current_tree_has_is_not_new_after_its_line_moves(greeter: Path) -> None:
+    edits = {
+        NAMES_EX: (
+            '  @moduledoc "Display names."\n',
+            '  @moduledoc "Display names."\n\n  @max 40\n\n  def max, do: @max\n',
+        ),
+        GREETER_EX: ("  def shout(name) do\n", "  def shout(name, loud) do\n"),
+    }
+    report = run_precheck(greeter, proposed_files(staged(greeter, edits)))
+
+    assert report.state is PrecheckState.PROBLEMS and not report.does_not_compile
+    assert [(d.path, d.line) for d in report.warnings] == [(GREETER_EX, 14)]
+    assert 'variable "loud" is unused' in report.warnings[0].message
+    assert report.file_mark(NAMES_EX) is None  # its unused "unused" was there before
+    assert report.notes_for(GREETER_EX)[0][0].kind == "warning"
+
+
+def test_an_unformatted_hunk_is_marked_and_a_formatted_one_is_not(greeter: Path) -> None:
+    edits = {
+        GREETER_EX: ('"Hello, " <> Names.display(name) <> "!"', '"Hello, "<>Names.display( name )'),
+        NAMES_EX: ('"Display names."', '"Display names, trimmed."'),
+    }
+    report = run_precheck(greeter, proposed_files(staged(greeter, edits)))
+
+    assert report.state is PrecheckState.PROBLEMS and not report.new
+    assert report.unformatted == (GREETER_EX,)
+    note = report.notes_for(GREETER_EX)[0][0]
+    assert (note.kind, note.line) == ("format", 7)
+    assert report.file_mark(NAMES_EX) is None
+    assert "not formatted" in report.headline()
+
+
+def test_a_rejected_hunk_is_left_out_of_the_proposed_tree(greeter: Path) -> None:
+    model = staged(greeter, {GREETER_EX: BROKEN_CALL})
+    model.reject(GREETER_EX, 0, "no")
+    assert proposed_files(model) == {}
+    model = staged(greeter, {GREETER_EX: BROKEN_CALL, NAMES_EX: ('"Display names."', '"Names."')})
+    model.reject(GREETER_EX, 0)
+    report = run_precheck(greeter, proposed_files(model))
+    assert report.state is PrecheckState.OK, report.headline()
+    assert report.headline() == "✓ compiles, nothing new from the compiler, formatted"
+
+
+def test_each_step_can_be_turned_off(greeter: Path) -> None:
+    files = proposed_files(staged(greeter, {GREETER_EX: BROKEN_CALL}))
+    off = run_precheck(greeter, files, PrecheckConfig(compile=False, format=False))
+    assert off.state is PrecheckState.SKIPPED and off.message == "check before apply: off"
+    format_only = run_precheck(greeter, files, PrecheckConfig(compile=False))
+    assert format_only.compiled is None and format_only.state is PrecheckState.OK
+
+
+def test_without_mix_the_check_is_skipped_with_one_line(
+    greeter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = proposed_files(staged(greeter, {GREETER_EX: BROKEN_CALL}))
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    report = run_precheck(greeter, files)
+    assert report.state is PrecheckState.SKIPPED
+    assert report.headline() == "mix is not installed: the change was not compiled before apply"
+
+
+def _warning(path: str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(path, line, 0, DiagnosticSeverity.WARNING, message)
+
+
+def test_new_diagnostics_pair_each_current_one_once_by_nearest_line(greeter: Path) -> None:
+    edits = {NAMES_EX: ('  @moduledoc "Display names."\n', '  @moduledoc "Display names."\n\n\n')}
+    files = proposed_files(staged(greeter, edits))
+    unused = 'variable "x" is unused'
+    baseline = (_warning(NAMES_EX, 6, unused), _warning(NAMES_EX, 4, "clause at line 3"))
+    proposed = (
+        _warning(NAMES_EX, 2, unused),
+        _warning(NAMES_EX, 8, unused),
+        _warning(NAMES_EX, 6, "clause at line 5"),
+    )
+    assert new_diagnostics(proposed, baseline, files) == [proposed[0]]
