@@ -1,5 +1,5 @@
 """Pilot tests of the conversation flows against the real anthropic SDK talking to the fake
-Messages server on 127.0.0.1: streaming, Bash approval, the human gate, a panel run, resume
+Messages server on 127.0.0.1: streaming, Bash approval, a panel run, resume
 after a restart, the offline engine without a key, and no network before the first prompt."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.events import TextDelta
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
-from elixir_pro.tui.screens.human_gate import HumanGateScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput
@@ -119,28 +118,6 @@ async def test_bash_approval_deny_does_not_run_the_command(
     assert not (courier / "made.txt").exists()
     tool_results = str(claude_env.message_requests()[1].body["messages"][-1])
     assert "tool_result" in tool_results
-
-
-async def test_human_gate_must_be_acknowledged(courier: Path, claude_env: FakeClaude) -> None:
-    claude_env.enqueue(text_reply(answer("answer_gated.md")))
-    app = ElixirProApp(courier, watch=False, analyze=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
-        await type_and_send(pilot, app, "should we cluster?")
-        await wait_until(pilot, lambda: isinstance(app.screen, HumanGateScreen))
-        gate = app.screen
-        assert isinstance(gate, HumanGateScreen)
-        assert any("below the threshold" in r for r in gate.reasons)
-        assert any("Human Gate Required" in r for r in gate.reasons)
-        screen = main_screen(app)
-        assert screen.gate_acknowledged is False
-        turn = screen.pane(CognitiveMode.GENERATIVE).turns[-1]
-        assert turn.query(".envelope-card .badge.-low")
-        assert turn.query(".envelope-card .gate.-gate")
-        await pilot.press("a")
-        await settle(pilot, app)
-        assert screen.gate_acknowledged is True
-        assert app.screen is screen
 
 
 async def test_panel_run_fills_the_members_and_shows_the_decision(

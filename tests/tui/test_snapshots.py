@@ -213,9 +213,10 @@ SCENARIOS: dict[str, tuple[dict[str, bool], RunBefore]] = {
         _push(
             lambda app: HumanGateScreen(
                 (
-                    "confidence low (0.30) is below the threshold 0.6",
-                    "Human Gate Required: yes: choose between consistency and availability",
-                    "trigger: Distributed system design requiring partition tolerance decisions",
+                    "generative pane: confidence low (0.30) is below the threshold 0.6",
+                    "generative pane: Human Gate Required: yes: choose consistency or availability",
+                    "critical pane (auditor): trigger: Distributed system design requiring "
+                    "partition tolerance decisions",
                 )
             )
         ),

@@ -47,6 +47,7 @@ from elixir_pro.engine.project import (
     fact_calls,
     repo_functions,
 )
+from elixir_pro.engine.reach import Entry, ReachIndex, entries, grade, names
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice, discover, read_source, skipped
 
@@ -83,6 +84,7 @@ class _FileState:
     notices: list[Notice]
     behaviours: frozenset[str] = frozenset()
     loop_calls: frozenset[str] = frozenset()
+    entries: tuple[Entry, ...] = ()
 
 
 class ProjectAnalyzer:
@@ -111,6 +113,8 @@ class ProjectAnalyzer:
         self._files: dict[str, _FileState] = {}
         self._project = ProjectIndex()
         self._repo = RepoIndex()
+        self._reach = ReachIndex(self.root)
+        self._unreached: dict[str, list[Entry]] = {}
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -121,9 +125,18 @@ class ProjectAnalyzer:
 
     @property
     def findings(self) -> list[Finding]:
-        out = [f for state in self._files.values() for f in state.findings]
+        out = [f for rel in self._files for f in self._graded(rel)]
         out.sort(key=Finding.sort_key)
         return out
+
+    def _graded(self, rel: str, findings: list[Finding] | None = None) -> list[Finding]:
+        """``rel``'s findings (or ``findings`` of ``rel``), those in web modules nothing
+        reaches graded low (``engine/reach.py``)."""
+        if findings is None:
+            state = self._files.get(rel)
+            findings = state.findings if state is not None else []
+        missing = self._unreached.get(rel)
+        return grade(findings, missing) if missing and findings else findings
 
     @property
     def notices(self) -> list[Notice]:
@@ -161,7 +174,9 @@ class ProjectAnalyzer:
         if syntax is not None:
             notices.insert(0, syntax)
         calls = fact_loop_calls(ctx, self._rules, self.policy)
-        return _FileState(digest, findings, notices, behaviour_refs(ctx), calls)
+        found = entries(ctx)
+        self._reach.update_file(ctx.path, found, names(ctx.path, ctx.source))
+        return _FileState(digest, findings, notices, behaviour_refs(ctx), calls, found)
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
         """Analyse every source file from scratch, one file at a time (parse results stay
@@ -173,6 +188,7 @@ class ProjectAnalyzer:
         self._latest.clear()
         self._project = ProjectIndex()
         self._repo = RepoIndex()
+        self._reach = ReachIndex(self.root)
         jobs = pool_size(total, self._jobs)
         if jobs > 1:
             return self._analyze_in_pool(paths, jobs, progress)
@@ -190,6 +206,7 @@ class ProjectAnalyzer:
             if progress is not None and i % 50 == 0:
                 progress(i, total)
         self._recheck_all_dependents()
+        self._unreached = self._reach.unreached()
         if progress is not None:
             progress(total, total)
         return AuditReport(analysed, self.findings, self.notices)
@@ -209,13 +226,16 @@ class ProjectAnalyzer:
                 outcome.notices,
                 outcome.behaviours,
                 outcome.loop_calls,
+                outcome.entries,
             )
             self._files[outcome.path] = state
+            self._reach.update_file(outcome.path, outcome.entries, outcome.names)
             if outcome.digest:
                 analysed += 1
                 self._project.update_file(outcome.path, outcome.callbacks)
                 self._repo.update_file(outcome.path, outcome.repo_functions)
         self._recheck_all_dependents()
+        self._unreached = self._reach.unreached()
         return AuditReport(analysed, self.findings, self.notices)
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
@@ -233,11 +253,13 @@ class ProjectAnalyzer:
             if loaded is None:
                 self._files.pop(rel, None)
                 self._latest.pop(rel, None)
+                self._reach.update_file(rel, (), frozenset())
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 continue
             if isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
+                self._reach.update_file(rel, (), frozenset())
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 notices.append(loaded)
@@ -255,6 +277,7 @@ class ProjectAnalyzer:
             notices.extend(state.notices)
         if changed_behaviours or changed_calls:
             self._recheck(changed_behaviours, changed_calls, set(wanted), before)
+        self._unreached = self._reach.unreached()
         touched = sorted(before)
         return self._delta(touched, before, notices)
 
@@ -291,10 +314,11 @@ class ProjectAnalyzer:
         resolved: list[Finding] = []
         for rel in paths:
             state = self._files.get(rel)
-            now = state.findings if state is not None else []
-            old_keys = {f.identity for f in before.get(rel, [])}
+            now = self._graded(rel) if state is not None else []
+            old = self._graded(rel, before.get(rel, []))
+            old_keys = {f.identity for f in old}
             now_keys = {f.identity for f in now}
             current.extend(now)
             new.extend(f for f in now if f.identity not in old_keys)
-            resolved.extend(f for f in before.get(rel, []) if f.identity not in now_keys)
+            resolved.extend(f for f in old if f.identity not in now_keys)
         return FindingsDelta(tuple(paths), current, new, resolved, notices)

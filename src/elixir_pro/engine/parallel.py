@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.project import Callbacks, RepoFunctions
+from elixir_pro.engine.reach import Entry
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice
 
@@ -39,6 +40,8 @@ class FileOutcome:
     callbacks: Callbacks
     repo_functions: RepoFunctions = field(default_factory=dict)
     loop_calls: frozenset[str] = frozenset()
+    entries: tuple[Entry, ...] = ()
+    names: frozenset[str] = frozenset()
 
 
 def idle_cores() -> int:

@@ -10,8 +10,8 @@ REVIEW_LAST_CHANGE_PROMPT = (
 REVIEW_DIFF_CONTEXT = "The diff of the changed files against HEAD:\n\n```diff\n{diff}\n```\n"
 
 GATE_INTRO = (
-    "This answer escalated to a human. Read why below; changes staged in this turn cannot be "
-    "applied until you acknowledge it."
+    "The answers that staged these changes escalated to a human (each reason names its pane). "
+    "Read why below; the changes are applied only once you acknowledge."
 )
 
 NO_CHANGES = "No changed files since HEAD: nothing to review."

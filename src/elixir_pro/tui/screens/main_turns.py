@@ -6,6 +6,7 @@ A mixin of :class:`~elixir_pro.tui.screens.main.MainScreen`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import subprocess
 from collections.abc import Awaitable, Callable
@@ -53,6 +54,15 @@ def envelope_summary(text: str) -> EnvelopeSummary | None:
     )
 
 
+def with_escalation(summary: EnvelopeSummary, escalation: tuple[str, ...]) -> EnvelopeSummary:
+    """The card's human-gate flag says what the banner says: yes when the turn escalated (for
+    low confidence or a trigger too, not only when the answer asked for the gate)."""
+    if not escalation or summary.human_gate:
+        return summary
+    reason = escalation[0] + (f" (+{len(escalation) - 1} more)" if len(escalation) > 1 else "")
+    return dataclasses.replace(summary, human_gate=True, human_gate_reason=reason)
+
+
 def changed_paths(root: Path) -> list[str]:
     """Files changed against HEAD plus untracked ones (paths relative to ``root``)."""
 
@@ -82,17 +92,20 @@ class TurnFinishingMixin(Screen[None]):
     send_prompt: Callable[..., None]
     action_show_pane: Callable[[str], None]
 
-    async def finish_turn(self, turn: TurnView, event: TurnFinished) -> None:
+    async def finish_turn(self, turn: TurnView, event: TurnFinished, mode: CognitiveMode) -> None:
         summary = envelope_summary(event.text or turn.text)
         if summary is not None:
+            summary = with_escalation(summary, event.escalation)
             await turn.show_envelope(summary, self.context.agent.threshold)
         self.refresh_pending()
-        if event.escalation:
-            await turn.show_escalation(event.escalation)
-            self.gate_pending = event.escalation
+        if not event.escalation:
+            return
+        where = f"{mode.value} pane" + (f" ({turn.label})" if turn.label else "")
+        await turn.show_escalation(event.escalation, where)
+        if turn.staged:  # the gate asks only before this turn's changes are applied
+            self.gate_pending = (*self.gate_pending, *(f"{where}: {r}" for r in event.escalation))
             self.gate_acknowledged = False
             self.context.conversation.mark_gate()
-            self.ask_gate()
 
     def ask_gate(self, then: Callable[[], Awaitable[None] | None] | None = None) -> None:
         from elixir_pro.tui.screens.human_gate import HumanGateScreen
@@ -100,6 +113,7 @@ class TurnFinishingMixin(Screen[None]):
         def done(acknowledged: bool | None) -> None:
             if acknowledged:
                 self.gate_acknowledged = True
+                self.gate_pending = ()
                 self.context.conversation.acknowledge_gate()
                 if then is not None:
                     then()

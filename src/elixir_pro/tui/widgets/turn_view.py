@@ -46,6 +46,7 @@ class TurnView(Vertical):
         self.finished = False
         self.interrupted = False
         self.escalation: tuple[str, ...] = ()
+        self.staged = 0  # edits staged in this turn
         self._segment: Markdown | None = None
         self._stream: MarkdownStream | None = None
         self._tools: dict[str, ToolRow] = {}
@@ -120,6 +121,7 @@ class TurnView(Vertical):
                 await self.mount(found)
             found.finish(event.output, event.is_error)
         elif isinstance(event, EditProposed):
+            self.staged += 1
             await self._line(
                 Text.assemble(
                     ("staged ", "bold"),
@@ -146,9 +148,16 @@ class TurnView(Vertical):
     async def show_envelope(self, summary: EnvelopeSummary, threshold: float) -> None:
         await self.mount(EnvelopeCard(summary, threshold))
 
-    async def show_escalation(self, reasons: tuple[str, ...]) -> None:
-        body = "\n".join(f"• {reason}" for reason in reasons)
-        await self.mount(Static(Text(f"Escalated to a human:\n{body}"), classes="escalation"))
+    async def show_escalation(self, reasons: tuple[str, ...], where: str) -> None:
+        """The human-gate banner: why this answer escalated and in which pane (``where``);
+        never a modal: one asks only when changes of this turn are about to be applied."""
+        head = Text.assemble(("⚑ Human gate", "bold"), f" · {where}")
+        lines = [head, *(Text(f"• {reason}") for reason in reasons)]
+        if self.staged:
+            lines.append(Text("Its staged changes wait for your OK when you review them (ctrl+g)."))
+        else:
+            lines.append(Text("Nothing was staged: read the answer with care."))
+        await self.mount(Static(Text("\n").join(lines), classes="escalation"))
 
     async def stop(self) -> None:
         """Close the stream when the turn is cancelled from outside."""
