@@ -59,7 +59,8 @@ class ReceiveWithoutAfter(Rule):
         "the ack of a child it just started linked, a process that called `Process.link` on "
         "the one it waits for, a job waiting for the replies of a `Task.async` it started, "
         "whose crash kills the waiter too), the message was sent by the server's `init/1` "
-        "before the synchronous `GenServer.start` that precedes the receive returned, the "
+        "before the synchronous start that precedes the receive returned (`GenServer.start`, "
+        "or a `start*` call given the module or its child spec, such as `start_child`), the "
         "message is a fired timer's being "
         "flushed after `cancel_timer`, the wait is for the IO reply of the process's own group "
         "leader (an IO-protocol request: that IO server's death is the only hang, and "
@@ -382,11 +383,7 @@ def _init_sent(
         return False
     names = ("__MODULE__", module.name)
     started = any(
-        n.type == "call"
-        and n.start_byte < receive.start_byte
-        and call_target(n) in ("GenServer.start", "GenServer.start_link")
-        and (args := effective_arguments(n))
-        and text(args[0]) in names
+        n.type == "call" and n.start_byte < receive.start_byte and _starts_module(n, names)
         for n in walk(fn.node)
     )
     if not started:
@@ -401,6 +398,22 @@ def _init_sent(
             args = effective_arguments(node)
             if any(_takes(patterns, arg) for arg in args[1:]):
                 return True
+    return False
+
+
+def _starts_module(call: Node, names: tuple[str, ...]) -> bool:
+    """A synchronous start of the module's own server: ``GenServer.start(__MODULE__, ...)``,
+    or a ``start*`` function given the module or its child spec (``{__MODULE__, args}``), as
+    ``Supervisor.start_child`` and project helpers around it are; each returns once
+    ``init/1`` has."""
+    target = call_target(call) or ""
+    if not target.rsplit(".", 1)[-1].startswith("start"):
+        return False
+    for arg in effective_arguments(call):
+        if text(arg) in names:
+            return True
+        if arg.type == "tuple" and arg.named_children and text(arg.named_children[0]) in names:
+            return True
     return False
 
 

@@ -65,7 +65,8 @@ class UnsafeAtomCreation(Rule):
         "against an allowlist first (a guard, `if x in @allowed`, a `for` filter, "
         "`valid_x?(x)`), built from existing atoms, module names or configuration, and "
         "conversions at compile time (macros, `quote`, module bodies, Mix tasks, modules that "
-        "generate code) are not reported."
+        "generate code) are not reported. Request data sent to a LiveDashboard page is low: "
+        "only operators who can already inspect and stop the node's processes reach it."
     )
     impact = "A remote caller can crash the entire node by sending many distinct strings."
     recommendation = (
@@ -137,6 +138,8 @@ end
             trace = Trace(Origin.UNKNOWN, trace.shaped)
             confidence, severity = LEVELS[Origin.UNKNOWN]
         trusted = _trusted_text(ctx, node) if trace.origin == Origin.EXTERNAL else ""
+        if trace.origin == Origin.REQUEST:
+            trusted = _operator_page(ctx, node)
         if trusted:
             confidence = Confidence.LOW
         made = (
@@ -187,6 +190,19 @@ def _trusted_text(ctx: FileContext, node: Node) -> str:
                     "module's own serialised data"
                 )
     return ""
+
+
+def _operator_page(ctx: FileContext, node: Node) -> str:
+    """Why the request comes from an operator who can already do worse, or "": a
+    LiveDashboard page, which only those with the dashboard's access reach, and the dashboard
+    already lets them inspect and kill any process of the node."""
+    module = ctx.module_at(node.start_byte)
+    if module is None or ctx.uses(module, "Phoenix.LiveDashboard.PageBuilder") is None:
+        return ""
+    return (
+        f"{module.name} is a LiveDashboard page: only operators with the dashboard's access, "
+        "who can already inspect and stop the node's processes, send it events"
+    )
 
 
 def _runtime(ctx: FileContext, node: Node) -> bool:
