@@ -307,7 +307,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
         if isinstance(event, TurnFinished):
             self.streaming.discard(message.mode)
             self.status.busy = ", ".join(f"{m.value} answering…" for m in self.streaming)
-            await self.finish_turn(turn, event)
+            await self.finish_turn(turn, event, message.mode)
 
     def refresh_pending(self) -> None:
         changeset = self.context.conversation.pending_changeset
