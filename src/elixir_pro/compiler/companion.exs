@@ -153,9 +153,9 @@ defmodule ElixirProCompanion do
     %{file: nil, severity: :error, message: message, position: nil, compiler_name: "mix"}
   end
 
+  # --verbose prints "Compiled <file>" per file (possibly after a compile-time IO.write).
   defp compiled_files(output) do
-    for line <- String.split(output, "\n"), String.starts_with?(line, "Compiled "),
-        do: String.trim(String.replace_prefix(line, "Compiled ", ""))
+    for [_, file] <- Regex.scan(~r/Compiled (\S+)$/m, output), do: file
   end
 
   defp diagnostic(d) do
