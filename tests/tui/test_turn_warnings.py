@@ -50,3 +50,5 @@ async def test_a_cut_stream_is_interrupted_with_retry_offered(
         errors = lines(turn, ".turn-error")
         assert len(errors) == 1 and "ended before message_stop" in errors[0]
         assert "f5 to retry" in errors[0]
+        said = [line for line in lines(turn, "Static") if "f5 to retry" in line]
+        assert said == errors  # offered once, not again by the interrupted notice

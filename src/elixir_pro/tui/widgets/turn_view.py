@@ -47,6 +47,7 @@ class TurnView(Vertical):
         self.interrupted = False
         self.escalation: tuple[str, ...] = ()
         self.staged = 0  # edits staged in this turn
+        self._retry_offered = False
         self._segment: Markdown | None = None
         self._stream: MarkdownStream | None = None
         self._tools: dict[str, ToolRow] = {}
@@ -131,7 +132,9 @@ class TurnView(Vertical):
                 "staged",
             )
         elif isinstance(event, TurnError):
-            hint = "  (f5 to retry)" if event.retryable or event.kind == "interrupted" else ""
+            retry = event.retryable or event.kind == "interrupted"
+            self._retry_offered = self._retry_offered or retry
+            hint = "  (f5 to retry)" if retry else ""
             await self._line(Text(f"✗ {event.kind}: {event.message}{hint}"), "turn-error")
         elif isinstance(event, TurnFinished):
             await self._close_segment()
@@ -142,7 +145,7 @@ class TurnView(Vertical):
                 self.text_parts.append(event.text)
                 await self._write(event.text)
                 await self._close_segment()
-            if event.interrupted:
+            if event.interrupted and not self._retry_offered:  # said once per turn
                 await self.mount(Static("(interrupted; f5 to retry)", classes="notice -warning"))
 
     async def show_envelope(self, summary: EnvelopeSummary, threshold: float) -> None:
