@@ -19,10 +19,15 @@ COUNTER = "lib/counter.ex"
 
 
 async def settle_apply(pilot: Pilot[None]) -> None:
-    """After enter: the verify worker finishes and the screen dismisses."""
+    """After enter: the verify worker finishes; then esc closes the result (the screen
+    dismisses with the outcome)."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, ReviewScreen) and screen.phase in ("applied", "undone"):
+        await pilot.press("escape")
+        await pilot.pause()
 
 
 def screen_of(app: Host) -> ReviewScreen:

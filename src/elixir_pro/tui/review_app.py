@@ -31,7 +31,7 @@ class ReviewApp(App[list[ApplyOutcome]]):
             return
         changeset = self.changesets[self._next]
         self._next += 1
-        screen = ReviewScreen(changeset, commit=self.commit, verify=False)
+        screen = ReviewScreen(changeset, commit=self.commit, verify=False, show_result=False)
         self.push_screen(screen, self._reviewed)
 
     def _reviewed(self, outcome: ApplyOutcome | None) -> None:

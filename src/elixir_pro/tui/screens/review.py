@@ -1,41 +1,47 @@
 """ReviewScreen: per-hunk review of a changeset from the keyboard, then apply.
 
-Push it with a changeset; it dismisses with the :class:`~elixir_pro.changes.outcome.ApplyOutcome`
-after an apply, or ``None`` when the person leaves with esc (the changeset stays pending in the
-store, decisions included: each decision is saved as it is made). Conflicts keep the screen open
-and offer a re-diff against the files' current content. With ``verify`` (the default) the apply
-is verified with mix in a thread worker before the screen dismisses, so the outcome's text holds
-the verification and the suggested next prompt.
+Push it with a changeset. After an apply the screen stays on the result (what was written,
+each file's diff, the verification with a progress line while ``mix`` runs), where ``u`` undoes
+that apply and ``esc`` closes it: it dismisses with the
+:class:`~elixir_pro.changes.outcome.ApplyOutcome` (an undo or a discard noted in it), or
+``None`` when the person leaves with esc before applying (the changeset stays pending in the
+store, decisions included: each decision is saved as it is made). Conflicts keep the screen on
+the review and offer a re-diff against the files' current content. ``show_result=False``
+dismisses right after the apply instead (``elixir-pro fix`` / ``review`` print the result).
+:meth:`ReviewScreen.for_last_apply` opens the result of the project's last apply, so it can be
+seen and undone after the screen was closed.
 
 Keys: j/k hunk, tab file, a accept, r reject (+ reason), space toggle, A/R whole file, e edit the
 hunk's new text, s split, enter apply, esc leave, d re-diff conflicts, g acknowledge the human
-gate, u undo the last apply. Used by the main app and by ``elixir-pro fix`` / ``review``.
+gate, D discard the pending changes, u undo (the apply just made; before one, the last apply).
+The apply side lives in :mod:`elixir_pro.tui.screens.review_apply`. Used by the main app and by
+``elixir-pro fix`` / ``review``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 
-from elixir_pro.changes import journal, store
-from elixir_pro.changes.apply import apply_changeset
+from elixir_pro.changes import store
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.changes.decisions import DecisionState
 from elixir_pro.changes.outcome import ApplyOutcome
 from elixir_pro.changes.review_model import ReviewModel
-from elixir_pro.errors import UserError
+from elixir_pro.tui.screens.review_apply import AFTER_APPLY_ACTIONS, ApplyFlowMixin
+from elixir_pro.tui.widgets.apply_result import ApplyResult
 from elixir_pro.tui.widgets.diff_view import DiffView
 from elixir_pro.tui.widgets.file_list import FileList
 from elixir_pro.tui.widgets.hunk_editor import HunkEditor
 
 
-class ReviewScreen(Screen[ApplyOutcome | None]):
+class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
     CSS_PATH = "review.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,7 +59,8 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         Binding("escape", "leave", "Leave"),
         Binding("d", "rediff", "Re-diff", show=False),
         Binding("g", "acknowledge_gate", "Ack gate", show=False),
-        Binding("u", "undo", "Undo last apply", show=False),
+        Binding("u", "undo", "Undo"),
+        Binding("D", "discard", "Discard"),
     ]
 
     def __init__(
@@ -65,6 +72,7 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         commit_message: str | None = None,
         persist: bool = True,
         verify: bool = True,
+        show_result: bool = True,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
@@ -74,7 +82,9 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         self.commit_message = commit_message
         self.persist = persist
         self.verify = verify
-        self.verifying = False
+        self.show_result = show_result
+        self.phase = "review"
+        self.outcome = None
         self.file_index = 0
         self.conflicted: list[str] = []
         self._initial_split = split
@@ -88,6 +98,9 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         with Horizontal(id="review-body"):
             yield FileList(self.model, id="review-files")
             yield DiffView(self.model, split=self._initial_split, id="review-diff")
+        result = ApplyResult(id="review-result")
+        result.display = False
+        yield result
         yield Static(id="review-conflicts")
         yield Input(placeholder="Why reject? (enter to send, esc to skip)", id="review-reason")
         yield Footer()
@@ -105,7 +118,24 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         paths = self.model.paths
         return paths[self.file_index] if paths else None
 
+    @classmethod
+    def for_last_apply(
+        cls, root: Path, entry_id: str, outcome: ApplyOutcome | None = None
+    ) -> ReviewScreen:
+        """The result of an earlier apply (journal entry ``entry_id``), with ``u`` to undo it;
+        ``outcome`` adds what is known of it beyond the journal (the verification)."""
+        changeset = Changeset(root, source="last apply", changeset_id=entry_id.split("-", 1)[-1])
+        screen = cls(changeset, persist=False, verify=False)
+        screen.earlier = (entry_id, outcome)
+        return screen
+
+    earlier: tuple[str, ApplyOutcome | None] | None = None
+
     def on_mount(self) -> None:
+        if self.earlier is not None:
+            self.show_earlier_apply(*self.earlier)
+            self._update_title()
+            return
         if self.persist:
             store.save(self.changeset)
         if self.model.paths:
@@ -115,23 +145,41 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
         self._update_title()
 
     def _update_title(self) -> None:
-        tally = self.model.tally()
+        title = self.query_one("#review-title", Static)
         cs = self.changeset
         what = cs.description or cs.source
+        if self.phase != "review":
+            state = {
+                "verifying": "verifying with mix…",
+                "applied": "u undo · esc close",
+                "undone": "undone · esc close",
+            }[self.phase]
+            title.set_class(False, "-gate")
+            title.update(f"Applied: {what} · {state}")
+            return
+        tally = self.model.tally()
         text = (
             f"Review: {what} · {len(self.model.paths)} file(s) · "
             f"{tally[DecisionState.ACCEPTED] + tally[DecisionState.EDITED]} accepted, "
             f"{tally[DecisionState.REJECTED]} rejected, {tally[DecisionState.UNDECIDED]} undecided"
         )
-        title = self.query_one("#review-title", Static)
         gate = cs.gate_required and not cs.gate_acknowledged
         if gate:
             text = "HUMAN GATE: this turn escalated; press g to acknowledge · " + text
         title.set_class(gate, "-gate")
         title.update(text)
 
+    def on_screen_resume(self) -> None:
+        """The gate may have been acknowledged in a modal over this screen."""
+        self._update_title()
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self._editing is not None or self.verifying:
+        if self.phase == "verifying":
+            return False
+        if self.phase != "review":
+            return action in AFTER_APPLY_ACTIONS and (action != "undo" or self.phase == "applied")
+        if self._editing is not None:
             return False
         if self._reason_for is not None and action != "leave":
             return False
@@ -139,6 +187,8 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
             return bool(self.conflicted)
         if action == "acknowledge_gate":
             return self.changeset.gate_required and not self.changeset.gate_acknowledged
+        if action == "discard":
+            return bool(self.model.paths)
         return True
 
     # ------------------------------------------------------------------ navigation
@@ -263,52 +313,13 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
     def action_split(self) -> None:
         self.diff_view.set_split(not self.diff_view.split)
 
-    # ------------------------------------------------------------------ apply / leave
+    # ------------------------------------------------------------------ leave / conflicts / gate
 
     def action_leave(self) -> None:
         if self._reason_for is not None:
             self._close_reason()
             return
-        self.dismiss(None)
-
-    def action_apply(self) -> None:
-        try:
-            outcome = apply_changeset(
-                self.changeset, self.model, commit=self.commit, commit_message=self.commit_message
-            )
-        except UserError as exc:
-            self.notify(exc.one_line(), severity="error", timeout=8)
-            return
-        if outcome.conflicts:
-            self.conflicted = [c.path for c in outcome.conflicts]
-            lines = [f"✗ {c.path}: {c.reason}" for c in outcome.conflicts]
-            lines.append("Nothing was written. Press d to re-diff against the current files.")
-            panel = self.query_one("#review-conflicts", Static)
-            panel.update("\n".join(lines))
-            panel.add_class("-visible")
-            self.refresh_bindings()
-            return
-        if self.verify and outcome.applied:
-            self.verifying = True
-            self.refresh_bindings()
-            self.query_one("#review-title", Static).update("Applied. Verifying with mix…")
-            self._verify(outcome)
-            return
-        self.dismiss(outcome)
-
-    @work(thread=True, exclusive=True, group="review-verify")
-    def _verify(self, outcome: ApplyOutcome) -> None:
-        """mix format / compile / test --stale per the project's settings (seconds: a thread),
-        then dismiss with the outcome carrying the verification."""
-        from elixir_pro.changes.verify import verify_after_apply
-        from elixir_pro.config import load_config
-
-        root = self.changeset.root
-        try:
-            verify_after_apply(root, outcome, load_config(root).verify)
-        except UserError as exc:
-            outcome.notes.append(f"Not verified: {exc.one_line()}")
-        self.app.call_from_thread(self.dismiss, outcome)
+        super().action_leave()
 
     def action_rediff(self) -> None:
         for path in self.conflicted:
@@ -329,11 +340,3 @@ class ReviewScreen(Screen[ApplyOutcome | None]):
             store.save_decisions(self.changeset)
         self._update_title()
         self.refresh_bindings()
-
-    def action_undo(self) -> None:
-        try:
-            result = journal.undo(self.changeset.root)
-        except UserError as exc:
-            self.notify(exc.one_line(), severity="warning", timeout=8)
-            return
-        self.notify(result.render_text())

@@ -1,5 +1,6 @@
 """FileList: the review screen's left pane, one line per file of the changeset with its kind,
-+/- counts and how many of its hunks are decided. Colours are theme variables in markup."""
++/- counts and a mark of its decisions (how many are decided; once all are, whether they land).
+Colours are theme variables in markup."""
 
 from __future__ import annotations
 
@@ -19,6 +20,22 @@ def short_path(rel: str, width: int = MAX_PATH) -> str:
     return rel if len(rel) <= width else "…" + rel[-(width - 1) :]
 
 
+def decision_mark(model: ReviewModel, rel: str) -> str:
+    """The file's mark (markup): ``2/3`` while hunks are undecided; once all are decided, a green
+    ``✓`` when every hunk lands, a red ``✗`` when none does, else ``2✓ 1✗``."""
+    hunks = model.diff(rel).hunks
+    states = [model.decision(rel, h.index) for h in hunks]
+    decided = sum(1 for d in states if d.state is not DecisionState.UNDECIDED)
+    if not hunks or decided < len(hunks):
+        return f"[$text-muted]{decided}/{len(hunks)}[/]"
+    landing = sum(1 for d in states if d.lands)
+    if landing == len(hunks):
+        return "[$success]✓[/]"
+    if landing == 0:
+        return "[$error]✗[/]"
+    return f"[$success]{landing}✓[/] [$error]{len(hunks) - landing}✗[/]"
+
+
 class FileList(OptionList, can_focus=False):
     """Files of a ``ReviewModel``; the host listens to ``OptionList.OptionHighlighted``."""
 
@@ -33,15 +50,10 @@ class FileList(OptionList, can_focus=False):
     @staticmethod
     def prompt(model: ReviewModel, rel: str) -> Content:
         added, removed = model.counts(rel)
-        hunks = model.diff(rel).hunks
-        decided = sum(
-            1 for h in hunks if model.decision(rel, h.index).state is not DecisionState.UNDECIDED
-        )
         kind = KIND[model.proposal(rel).kind]
-        done = "[$success]✓[/]" if hunks and decided == len(hunks) else f"{decided}/{len(hunks)}"
         return Content.from_markup(
             f"[$accent]{kind}[/] {escape(short_path(rel))}\n"
-            f"  [$success]+{added}[/] [$error]-{removed}[/]  [$text-muted]{done}[/]"
+            f"  [$success]+{added}[/] [$error]-{removed}[/]  {decision_mark(model, rel)}"
         )
 
     def refresh_file(self, rel: str) -> None:
