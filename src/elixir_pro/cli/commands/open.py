@@ -23,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.is_dir():
         raise UserError("not a directory", path=args.path)
+    from elixir_pro.config import load_config
+
+    load_config(root.resolve())  # a bad settings file stops here: one line, exit status 2
     from elixir_pro.tui.launch import launch
 
     return launch(root, args)

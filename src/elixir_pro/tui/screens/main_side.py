@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 
 from elixir_pro.errors import UserError
 from elixir_pro.tui.bridge import (
@@ -37,6 +39,13 @@ if TYPE_CHECKING:
     from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
 PANELS = ("findings", "supervision", "context", "tasks", "openspec")
+
+NOT_A_MIX_PROJECT = (
+    "No mix.exs in {root}: elixir-pro works on an Elixir Mix project. Findings, the "
+    "supervision tree and file watching are off here; run `elixir-pro PATH` on the folder "
+    "that holds mix.exs (or `mix new NAME` to start one)."
+)
+NOT_A_MIX_PROJECT_SHORT = "no mix.exs here"
 
 
 class SidePanelsMixin(Screen[None]):
@@ -106,6 +115,9 @@ class SidePanelsMixin(Screen[None]):
             return
         self._background_started = True
         self.load_candidates()
+        if not (self.root / "mix.exs").is_file():
+            self.show_not_a_mix_project()
+            return
         # The supervision map follows the findings baseline and reads the analyzer's parse trees,
         # so the project is parsed once (tree-sitter holds the GIL, so a second thread parsing
         # alongside would only slow the baseline down).
@@ -115,6 +127,15 @@ class SidePanelsMixin(Screen[None]):
             self.load_findings()
         else:
             self.findings_panel.set_unavailable("analysis off")
+
+    def show_not_a_mix_project(self) -> None:
+        """No mix.exs: say what the tool needs instead of reading like a clean project (no
+        analysis, so no "no findings"; the prompt still works)."""
+        notice = Static(Text(NOT_A_MIX_PROJECT.format(root=self.root)), id="project-notice")
+        self.query_one("#panes").mount(notice, before=0)
+        self.findings_panel.set_unavailable(NOT_A_MIX_PROJECT_SHORT)
+        self.supervision_panel.set_unavailable(NOT_A_MIX_PROJECT_SHORT)
+        self.status.watcher = "off"
 
     @work(thread=True, exclusive=True, group="candidates")
     def load_candidates(self) -> None:
