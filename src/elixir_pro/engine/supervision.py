@@ -324,13 +324,17 @@ def project_sources(root: Path) -> Iterable[tuple[str, Path]]:
             yield rel, root / rel
 
 
-def build_supervision_map(root: Path, cache: ParseCache | None = None) -> SupervisionMap:
-    """Scan every ``.ex`` file under ``root`` (skipping _build, deps...) and build the trees.
-    Never raises on the project's contents: what cannot be read becomes a notice."""
+def build_supervision_map(
+    root: Path, cache: ParseCache | None = None, paths: Iterable[str] | None = None
+) -> SupervisionMap:
+    """Scan every ``.ex`` file under ``root`` (skipping _build, deps...), or only ``paths``
+    (relative to ``root``), and build the trees. Never raises on the project's contents: what
+    cannot be read becomes a notice."""
     cache = cache or ParseCache()
     scan = _Scan()
     notices: list[str] = []
-    for rel, _path in project_sources(root):
+    sources = [rel for rel, _ in project_sources(root)] if paths is None else sorted(paths)
+    for rel in sources:
         loaded = read_source(root, rel)
         if not isinstance(loaded, bytes):
             if loaded is not None:

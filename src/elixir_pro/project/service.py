@@ -169,4 +169,6 @@ class ProjectService:
         from elixir_pro.engine.supervision import build_supervision_map
 
         cache = self._analyzer.parse_cache if self._analyzer is not None else None
-        return build_supervision_map(self.root, cache)
+        # a file outside any Mix project is mapped alone, not with its folder's neighbours
+        alone = self._paths is not None and not (self.root / "mix.exs").is_file()
+        return build_supervision_map(self.root, cache, self._paths if alone else None)
