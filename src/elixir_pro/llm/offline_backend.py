@@ -283,6 +283,9 @@ def stage_fixes(request: TurnRequest, view: EngineView) -> list[EditProposed]:
         if proposal.new_text is None:
             continue
         final = request.changeset.propose_text(rel, proposal.new_text)
+        if final.is_noop:  # the fix changes nothing: nothing staged, nothing announced
+            del request.changeset.proposals[rel]
+            continue
         added, removed = diff_size(final.base_text or "", proposal.new_text)
         edits.append(EditProposed(rel, final.kind.value, added, removed, request.changeset.id))
     return edits

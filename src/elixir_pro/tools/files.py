@@ -84,12 +84,11 @@ def stage(ctx: ToolContext, rel: str, new_text: str, verb: str) -> ToolOutcome:
         removed=removed,
         changeset_id=ctx.changeset.id,
     )
-    if proposal.is_noop:
+    if proposal.is_noop:  # nothing is staged, so nothing is announced as staged
         del ctx.changeset.proposals[rel]
         return ToolOutcome(
             f"{verb} {rel}: the result is identical to the file on disk, so nothing is staged "
-            "for it any more.",
-            edit=edit,
+            "for it any more."
         )
     action = "a new file" if proposal.kind.value == "create" else "a change"
     return ToolOutcome(

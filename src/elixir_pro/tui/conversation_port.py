@@ -93,11 +93,17 @@ class WorkspacePort:
             self.workspace.reset_changeset(changeset)
 
     def note_review(self, outcome_text: str) -> None:
-        """The review's outcome, sent to the agent with the next prompt."""
-        self._review_note = outcome_text
+        """The review's outcome, sent to the agent with the next prompt (after anything else
+        noted since the last prompt)."""
+        self._review_note = "\n".join(part for part in (self._review_note, outcome_text) if part)
         self._restored = None
         if self.workspace is not None:
             self.workspace.reset_changeset()
+
+    def tell_agent(self, text: str) -> None:
+        """Something the user did outside a turn (an undo from the main screen), sent with the
+        next prompt; the pending changes stay as they are."""
+        self._review_note = "\n".join(part for part in (self._review_note, text) if part)
 
     def mark_gate(self) -> None:
         """The last turn escalated: its staged changes need the human gate acknowledged."""

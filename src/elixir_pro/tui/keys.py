@@ -35,7 +35,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("next_pane", "ctrl+n,n", "next pane", "Show the next pane", show=False),
     Action("cycle_tool_mode", "ctrl+t,t", "tools", "Cycle the tool mode (audit/solution/research)"),
     Action("panel_run", "ctrl+o,p", "panel", "Panel run: send the prompt to all four modes"),
-    Action("open_review", "ctrl+g,g", "changes", "Review the staged changes"),
+    Action("open_review", "ctrl+g,g", "changes", "Review the staged changes (or the last apply)"),
+    Action("undo_apply", "u", "undo", "Undo the last apply (restores its files)"),
+    Action("discard_changes", "D", "discard", "Discard the staged changes"),
     Action("review_last_change", "ctrl+r,r", "audit diff", "Review my last change (git diff)"),
     Action("toggle_panel('findings')", "f2,f", "findings", "Toggle the findings panel"),
     Action(

@@ -99,6 +99,10 @@ class TurnSource(Protocol):
 
     def note_review(self, outcome_text: str) -> None: ...
 
+    def tell_agent(self, text: str) -> None:
+        """Something the user did outside a turn (an undo), sent with the next prompt."""
+        ...
+
     def mark_gate(self) -> None: ...
 
     def acknowledge_gate(self) -> None: ...
@@ -154,6 +158,9 @@ class UnavailableConversation:
         return None
 
     def note_review(self, outcome_text: str) -> None:
+        return None
+
+    def tell_agent(self, text: str) -> None:
         return None
 
     def mark_gate(self) -> None:

@@ -7,19 +7,18 @@ A mixin of :class:`~elixir_pro.tui.screens.main.MainScreen`.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.screen import Screen
 
 from elixir_pro.agent.modes import CognitiveMode, ToolMode
 from elixir_pro.errors import UserError
 from elixir_pro.events import TurnFinished
 from elixir_pro.tui import texts
+from elixir_pro.tui.screens.main_changes import ChangesMixin
 
 if TYPE_CHECKING:
     from elixir_pro.tui.services import TuiContext
@@ -64,25 +63,24 @@ def with_escalation(summary: EnvelopeSummary, escalation: tuple[str, ...]) -> En
 
 
 def changed_paths(root: Path) -> list[str]:
-    """Files changed against HEAD plus untracked ones (paths relative to ``root``)."""
+    """Files changed against HEAD plus untracked, not ignored ones (paths relative to ``root``,
+    exactly as named: ``-z`` output, so git quotes no non-ASCII name). In a repository without a
+    commit yet, every file in the index counts as changed."""
 
-    def git(*args: str) -> list[str]:
+    def git(*args: str) -> tuple[int, list[str]]:
         result = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
         )
-        return (
-            [line for line in result.stdout.splitlines() if line] if result.returncode == 0 else []
-        )
+        return result.returncode, [p for p in result.stdout.split("\0") if p]
 
-    return sorted(
-        {
-            *git("diff", "--name-only", "--relative", "HEAD"),
-            *git("ls-files", "--others", "--exclude-standard"),
-        }
-    )
+    code, tracked = git("diff", "--name-only", "--relative", "-z", "HEAD")
+    if code != 0:  # no HEAD yet
+        tracked = git("ls-files", "-z")[1]
+    untracked = git("ls-files", "--others", "--exclude-standard", "-z")[1]
+    return sorted({*tracked, *untracked})
 
 
-class TurnFinishingMixin(Screen[None]):
+class TurnFinishingMixin(ChangesMixin):
     context: TuiContext
     root: Path
     last_batch: tuple[str, ...]
@@ -99,6 +97,7 @@ class TurnFinishingMixin(Screen[None]):
             await turn.show_envelope(summary, self.context.agent.threshold)
         self.refresh_pending()
         if not event.escalation:
+            self.review_after_turn(turn)  # a turn that staged edits opens the review
             return
         where = f"{mode.value} pane" + (f" ({turn.label})" if turn.label else "")
         await turn.show_escalation(event.escalation, where)
@@ -123,36 +122,25 @@ class TurnFinishingMixin(Screen[None]):
     def open_review(self) -> None:
         changeset = self.context.conversation.pending_changeset
         if changeset is None or len(changeset) == 0:
-            self.notify("No staged changes to review.")
+            self.open_last_apply()  # its result, with undo (main_changes)
             return
         if not self.gate_acknowledged:
             self.ask_gate(then=self.open_review)
             return
-        try:
-            review: Any = importlib.import_module("elixir_pro.tui.screens.review")
-        except ImportError:
-            self.notify("The review screen is not available yet.", severity="warning")
-            return
-
-        def reviewed(outcome: Any) -> None:
-            if outcome is not None:
-                text = str(outcome.render_text())
-                self.context.conversation.note_review(text)
-                self.notify(text.splitlines()[0] if text else "Reviewed.", title="Review")
-                offer = getattr(self, "offer_task_done", None)
-                if callable(offer):
-                    offer(outcome)
-            self.refresh_pending()
-
-        self.app.push_screen(review.ReviewScreen(changeset), reviewed)
+        self.show_review(changeset)
 
     @work(thread=True, exclusive=True, group="review-diff")
     def review_last_change(self) -> None:
-        paths = list(self.last_batch) or changed_paths(self.root)
+        """The watcher's last batch; when its diff is empty (the change was undone since) or
+        nothing was saved yet, everything changed since HEAD, untracked files included."""
+        paths = list(self.last_batch)
         try:
             from elixir_pro.watch.review import diff_for_paths
 
             diff = diff_for_paths(self.root, paths) if paths else ""
+            if not diff.strip():
+                paths = changed_paths(self.root)
+                diff = diff_for_paths(self.root, paths) if paths else ""
         except (ImportError, UserError, OSError) as exc:
             self.app.call_from_thread(self.notify, f"No diff: {exc}", severity="warning")
             return
