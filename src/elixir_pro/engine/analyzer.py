@@ -35,7 +35,7 @@ from elixir_pro.engine.context import FileContext
 from elixir_pro.engine.deploy import deploy_files
 from elixir_pro.engine.file_check import analyze_source as analyze_source
 from elixir_pro.engine.file_check import enabled_rules, fact_loop_calls, run_rules, syntax_notice
-from elixir_pro.engine.findings import Finding
+from elixir_pro.engine.findings import Confidence, Finding
 from elixir_pro.engine.incremental import reparse
 from elixir_pro.engine.parallel import analyze_in_pool, pool_size
 from elixir_pro.engine.parse import ParseCache, content_hash
@@ -47,7 +47,7 @@ from elixir_pro.engine.project import (
     fact_calls,
     repo_functions,
 )
-from elixir_pro.engine.reach import Entry, ReachIndex, entries, grade, names
+from elixir_pro.engine.reach import Entry, ReachIndex, entries, grade
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice, discover, read_source, skipped
 
@@ -175,7 +175,7 @@ class ProjectAnalyzer:
             notices.insert(0, syntax)
         calls = fact_loop_calls(ctx, self._rules, self.policy)
         found = entries(ctx)
-        self._reach.update_file(ctx.path, found, names(ctx.path, ctx.source))
+        self._reach.update_file(ctx.path, found, ctx.source)
         return _FileState(digest, findings, notices, behaviour_refs(ctx), calls, found)
 
     def analyze_all(self, progress: Progress | None = None) -> AuditReport:
@@ -206,7 +206,7 @@ class ProjectAnalyzer:
             if progress is not None and i % 50 == 0:
                 progress(i, total)
         self._recheck_all_dependents()
-        self._unreached = self._reach.unreached()
+        self._unreached = self._grade_reach()
         if progress is not None:
             progress(total, total)
         return AuditReport(analysed, self.findings, self.notices)
@@ -229,13 +229,13 @@ class ProjectAnalyzer:
                 outcome.entries,
             )
             self._files[outcome.path] = state
-            self._reach.update_file(outcome.path, outcome.entries, outcome.names)
+            self._reach.update_file(outcome.path, outcome.entries, None)
             if outcome.digest:
                 analysed += 1
                 self._project.update_file(outcome.path, outcome.callbacks)
                 self._repo.update_file(outcome.path, outcome.repo_functions)
         self._recheck_all_dependents()
-        self._unreached = self._reach.unreached()
+        self._unreached = self._grade_reach()
         return AuditReport(analysed, self.findings, self.notices)
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
@@ -253,13 +253,13 @@ class ProjectAnalyzer:
             if loaded is None:
                 self._files.pop(rel, None)
                 self._latest.pop(rel, None)
-                self._reach.update_file(rel, (), frozenset())
+                self._reach.update_file(rel, (), None)
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 continue
             if isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
-                self._reach.update_file(rel, (), frozenset())
+                self._reach.update_file(rel, (), None)
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
                 notices.append(loaded)
@@ -277,9 +277,29 @@ class ProjectAnalyzer:
             notices.extend(state.notices)
         if changed_behaviours or changed_calls:
             self._recheck(changed_behaviours, changed_calls, set(wanted), before)
-        self._unreached = self._reach.unreached()
+        self._unreached = self._grade_reach()
         touched = sorted(before)
         return self._delta(touched, before, notices)
+
+    def _grade_reach(self) -> dict[str, list[Entry]]:
+        """The web entry modules holding a finding above low that nothing else names."""
+        candidates = [
+            (rel, f.line)
+            for rel, state in self._files.items()
+            if state.entries
+            for f in state.findings
+            if f.confidence != Confidence.LOW
+        ]
+        if not candidates:
+            return {}
+        return self._reach.unreached(candidates, list(self._files), self._source_of)
+
+    def _source_of(self, rel: str) -> bytes | None:
+        latest = self._latest.get(rel)
+        if latest is not None:
+            return latest[0]
+        loaded = read_source(self.root, rel)
+        return loaded if isinstance(loaded, bytes) else None
 
     def _recheck_all_dependents(self) -> None:
         """After a full first pass: check again the files that depend on project facts."""

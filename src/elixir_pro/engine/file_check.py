@@ -26,7 +26,7 @@ from elixir_pro.engine.project import (
     loop_calls,
     repo_functions,
 )
-from elixir_pro.engine.reach import entries, names
+from elixir_pro.engine.reach import entries
 from elixir_pro.engine.rule import Rule, all_rules
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice, check_source, read_source
@@ -149,7 +149,6 @@ def check_source_file(
         repo_functions(ctx),
         fact_loop_calls(ctx, rules, policy),
         entries(ctx),
-        names(rel_path, loaded),
     )
 
 

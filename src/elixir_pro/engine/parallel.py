@@ -41,7 +41,6 @@ class FileOutcome:
     repo_functions: RepoFunctions = field(default_factory=dict)
     loop_calls: frozenset[str] = frozenset()
     entries: tuple[Entry, ...] = ()
-    names: frozenset[str] = frozenset()
 
 
 def idle_cores() -> int:

@@ -3,22 +3,24 @@ channel whose name appears in no other file of the application (no route, no tem
 ``live_render``, no other module). Code nobody can call is not a risk today, so findings in it
 are graded low and say why; the pattern is still there for ``--min-confidence low``.
 
-The facts are kept per file (:func:`entries`, :func:`names`) so an incremental re-analysis
-updates them with the file. A name counts as a reference when it appears as a word on a line of
-application code that is not a comment or an ``alias``, in another ``.ex``/``.exs`` file or in a
-template (``.heex``, ``.eex``, ``.leex``, ``.sface``), and not as the module of a remote call:
+The entry modules are kept per file (:func:`entries`); the files naming a module are only
+searched for once a finding worth showing sits in it (:class:`ReachIndex`), so a project
+without one pays nothing, and an incremental re-analysis re-reads the changed file only.
+
+A name counts as a reference when it appears as a word on a line of application code that is
+not a comment or an ``alias``, in another ``.ex``/``.exs`` file or in a template (``.heex``,
+``.eex``, ``.leex``, ``.sface``), and not as the module of a remote call:
 ``StatsLive.chart_data(...)`` uses a LiveView's functions without serving it. Matching the
-module's last segment alone makes the check generous (``Index`` is referenced almost
-everywhere): a module is only called unreached when no file outside it even names it. Test and
-script files do not count: a LiveView only a test mounts is not served.
+module's last segment alone makes the check generous (``Index`` is named almost everywhere): a
+module is only called unreached when no file outside it even names it. Test and script files
+do not count: a LiveView only a test mounts is not served.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,11 +32,8 @@ from elixir_pro.engine.sources import SKIP_DIRS
 
 TEMPLATES = (".heex", ".eex", ".leex", ".sface")
 _KINDS = {"controller": "controller", "live": "LiveView", "channel": "channel"}
-#: A capitalised word that is not the module of a remote call (``StatsLive.chart(...)`` uses
-#: the module as a library; it does not mount or route it).
-_WORD = re.compile(rb"\b[A-Z][A-Za-z0-9_]*(?![A-Za-z0-9_])(?!\.[a-z_])")
 #: Comment lines, and ``alias``/``import``/``require`` lines (naming a module is not using it).
-_COMMENT_LINE = re.compile(rb"^[ \t]*(?:#|alias\b|import\b|require\b).*$", re.MULTILINE)
+_SKIPPED_LINE = re.compile(rb"[ \t]*(?:#|alias\b|import\b|require\b)")
 _TEMPLATE_COMMENT = re.compile(rb"<%!--.*?--%>|<%#.*?%>|<!--.*?-->", re.DOTALL)
 
 
@@ -66,78 +65,105 @@ def entries(ctx: FileContext) -> tuple[Entry, ...]:
     return tuple(out)
 
 
-def names(path: str, source: bytes) -> frozenset[str]:
-    """Capitalised words on the file's non-comment lines (a superset of the module names it
-    refers to); nothing for test and script files."""
-    if category(path) in (TEST, SCRIPT):
-        return frozenset()
+def mentions(path: str, source: bytes, tails: Iterable[str]) -> set[str]:
+    """Which of ``tails`` the file names as a module it uses: as a word on a line that is not
+    a comment or an ``alias``/``import``/``require``, and not as the module of a remote call
+    (``StatsLive.chart(...)`` uses a LiveView's functions without serving it). Nothing for
+    test and script files."""
+    wanted = sorted(set(tails))
+    if not wanted or category(path) in (TEST, SCRIPT):
+        return set()
     if path.endswith(TEMPLATES):
         source = _TEMPLATE_COMMENT.sub(b"", source)
-    else:
-        source = _COMMENT_LINE.sub(b"", source)
-    return frozenset(w.decode() for w in set(_WORD.findall(source)))
+    pattern = re.compile(
+        rb"\b(" + b"|".join(re.escape(t.encode()) for t in wanted) + rb")\b(?!\.[a-z_])"
+    )
+    found: set[str] = set()
+    for match in pattern.finditer(source):
+        line_start = source.rfind(b"\n", 0, match.start()) + 1
+        if not path.endswith(TEMPLATES) and _SKIPPED_LINE.match(source, line_start):
+            continue
+        found.add(match.group(1).decode())
+    return found
 
 
-def template_names(root: Path) -> Counter[str]:
-    """How many template files name each word, over the project's application templates."""
-    counts: Counter[str] = Counter()
+def _templates(root: Path) -> Iterator[tuple[str, Path]]:
     base = str(root)
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
         rel_dir = os.path.relpath(dirpath, base)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         for name in filenames:
-            if not name.endswith(TEMPLATES):
-                continue
-            try:
-                data = Path(dirpath, name).read_bytes()
-            except OSError:
-                continue
-            counts.update(names(prefix + name, data))
-    return counts
+            if name.endswith(TEMPLATES):
+                yield prefix + name, Path(dirpath, name)
+
+
+Reader = Callable[[str], "bytes | None"]
 
 
 @dataclass(slots=True)
 class ReachIndex:
-    """Per-file entry modules and names, with the project's word counts kept current as
-    files change (one file's update costs its own words, not the project's)."""
+    """Entry modules per file, and for the entry modules that hold findings, which files name
+    them. Names are only searched for when an entry module has a finding worth showing, so
+    a project without one pays nothing; one file's change re-reads that file only."""
 
     root: Path
     _entries: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
-    _names: dict[str, frozenset[str]] = field(default_factory=dict)
-    _counts: Counter[str] = field(default_factory=Counter)
-    _templates: Counter[str] | None = None
+    #: {tail: paths of the .ex/.exs files and templates that name it}, for tracked tails
+    _named_by: dict[str, set[str]] = field(default_factory=dict)
 
-    def update_file(self, path: str, found: tuple[Entry, ...], words: frozenset[str]) -> None:
-        old = self._names.pop(path, None)
-        if old:
-            self._counts.subtract(old)
-        if words:
-            self._names[path] = words
-            self._counts.update(words)
+    def update_file(self, path: str, found: tuple[Entry, ...], source: bytes | None) -> None:
+        """Record ``path``'s entry modules, and whether it names the tracked modules
+        (``source`` None: the file is gone)."""
         if found:
             self._entries[path] = found
         else:
             self._entries.pop(path, None)
+        if not self._named_by:
+            return
+        hits = mentions(path, source, self._named_by) if source is not None else set()
+        for tail, paths in self._named_by.items():
+            if tail in hits:
+                paths.add(path)
+            else:
+                paths.discard(path)
 
-    def forget_templates(self) -> None:
-        """Read the templates again at the next question (after a full analysis)."""
-        self._templates = None
-
-    def unreached(self) -> dict[str, list[Entry]]:
-        """``{path: [entry]}`` for the entry modules no other file names."""
+    def unreached(
+        self, candidates: Iterable[tuple[str, int]], files: Iterable[str], read: Reader
+    ) -> dict[str, list[Entry]]:
+        """``{path: [entry]}`` for the entry modules holding one of ``candidates`` (path,
+        line) that no other file names. ``files`` and ``read`` give the project's sources
+        when a module's names must be searched for the first time."""
+        wanted: dict[str, list[Entry]] = {}
+        for path, line in candidates:
+            for entry in self._entries.get(path, ()):
+                if entry.first <= line <= entry.last and entry not in wanted.get(path, []):
+                    wanted.setdefault(path, []).append(entry)
+        new = {e.tail for found in wanted.values() for e in found} - set(self._named_by)
+        if new:
+            self._search(new, files, read)
         out: dict[str, list[Entry]] = {}
-        for path, found in self._entries.items():
-            own = self._names.get(path, frozenset())
+        for path, found in wanted.items():
             for entry in found:
-                tail = entry.tail
-                if self._counts[tail] - (1 if tail in own else 0) > 0:
-                    continue
-                if self._templates is None:
-                    self._templates = template_names(self.root)
-                if self._templates[tail] <= 0:
+                if not self._named_by.get(entry.tail, set()) - {path}:
                     out.setdefault(path, []).append(entry)
         return out
+
+    def _search(self, tails: set[str], files: Iterable[str], read: Reader) -> None:
+        for tail in tails:
+            self._named_by[tail] = set()
+        for path in files:
+            source = read(path)
+            if source is not None:
+                for tail in mentions(path, source, tails):
+                    self._named_by[tail].add(path)
+        for path, file in _templates(self.root):
+            try:
+                source = file.read_bytes()
+            except OSError:
+                continue
+            for tail in mentions(path, source, tails):
+                self._named_by[tail].add(path)
 
 
 def grade(findings: Iterable[Finding], missing: Iterable[Entry]) -> list[Finding]:
