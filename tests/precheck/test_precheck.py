@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from precheck_support import BROKEN_CALL, GREETER_EX, HARMLESS, NAMES_EX, UNFORMATTED, tree_digest
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.changes.review_model import ReviewModel
@@ -14,11 +15,6 @@ from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
 from elixir_pro.compiler.precheck import PrecheckState, new_diagnostics, run_precheck
 from elixir_pro.compiler.proposed import proposed_files
 from elixir_pro.config import PrecheckConfig
-
-from .conftest import tree_digest
-
-GREETER_EX = "lib/greeter.ex"
-NAMES_EX = "lib/greeter/names.ex"
 
 
 def staged(root: Path, edits: dict[str, tuple[str, str]]) -> ReviewModel:
@@ -30,17 +26,8 @@ def staged(root: Path, edits: dict[str, tuple[str, str]]) -> ReviewModel:
     return ReviewModel(changeset)
 
 
-BROKEN = {
-    GREETER_EX: (
-        '@moduledoc "Greets people."',
-        '@moduledoc "Greets people, politely."',
-    ),
-}
-BROKEN_CALL = ('"Goodbye, " <> Names.display(name)', '"Goodbye, " <> Names.missing(name) <> nope()')
-
-
 def test_compile_error_is_put_on_its_hunk_and_the_project_is_untouched(greeter: Path) -> None:
-    model = staged(greeter, {GREETER_EX: BROKEN[GREETER_EX]})
+    model = staged(greeter, {GREETER_EX: HARMLESS})
     text = model.changeset.proposals[GREETER_EX].new_text or ""
     model.changeset.propose_text(GREETER_EX, text.replace(*BROKEN_CALL))
     model = ReviewModel(model.changeset)
@@ -83,7 +70,7 @@ def test_a_warning_the_current_tree_has_is_not_new_after_its_line_moves(greeter:
 
 def test_an_unformatted_hunk_is_marked_and_a_formatted_one_is_not(greeter: Path) -> None:
     edits = {
-        GREETER_EX: ('"Hello, " <> Names.display(name) <> "!"', '"Hello, "<>Names.display( name )'),
+        GREETER_EX: UNFORMATTED,
         NAMES_EX: ('"Display names."', '"Display names, trimmed."'),
     }
     report = run_precheck(greeter, proposed_files(staged(greeter, edits)))

@@ -71,10 +71,11 @@ async def test_verify_with_real_mix_shows_progress_then_the_steps(courier: Path)
     app = Host(changeset)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = review(app)
-        await pilot.press("A", "enter")
+        await pilot.press("A", "enter")  # the apply waits for the check before apply
+        await wait_until(pilot, lambda: screen.phase == "verifying", timeout=60)
         result = screen.query_one(ApplyResult)
         progress = result.progress
-        assert screen.phase == "verifying" and progress is not None
+        assert progress is not None
         await wait_until(pilot, lambda: progress.display, timeout=30)  # after 0.5 s of mix
         assert "mix format, compile, test" in str(progress.render())
         assert result.section("verify").title_text == "Verification: running mix…"  # type: ignore[union-attr]

@@ -35,6 +35,11 @@ from elixir_pro.config import PrecheckConfig
 
 Progress = Callable[[str], None]
 MAX_PROMPT_PROBLEMS = 15
+TURNED_OFF = "check before apply: off"
+NOTHING_TO_CHECK = "nothing would change"
+NOT_MIX = "not a mix project"
+NO_MIX = "mix is not installed: the change was not compiled before apply"
+QUIET = frozenset({TURNED_OFF, NOTHING_TO_CHECK, NOT_MIX})  # nothing worth a line on screen
 
 
 class PrecheckState(StrEnum):
@@ -74,6 +79,11 @@ class PrecheckReport:
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.new if not d.is_error)
+
+    @property
+    def quiet(self) -> bool:
+        """Skipped for a reason nobody needs told (turned off, not a mix project)."""
+        return self.state is PrecheckState.SKIPPED and self.message in QUIET
 
     @property
     def does_not_compile(self) -> bool:
@@ -143,26 +153,36 @@ def run_precheck(
 ) -> PrecheckReport:
     """Compile and format-check ``files`` over ``root`` in shadow builds; never writes under
     ``root``. Does not raise for anything mix or the project does: see the report's state."""
-    from elixir_pro.engine.mix import mix_available
-
     settings = settings or PrecheckConfig()
     root = Path(root).resolve()
     key = tree_key(files)
     started = time.monotonic()
-    if not settings.compile and not settings.format:
-        return PrecheckReport(PrecheckState.SKIPPED, key, message="check before apply: off")
-    if not files:
-        return PrecheckReport(PrecheckState.SKIPPED, key, message="nothing would change")
-    if not (root / "mix.exs").is_file():
-        return PrecheckReport(PrecheckState.SKIPPED, key, message="not a mix project")
-    if not mix_available():
-        message = "mix is not installed: the change was not compiled before apply"
-        return PrecheckReport(PrecheckState.SKIPPED, key, message=message)
+    reason = skip_reason(root, files, settings)
+    if reason:
+        return PrecheckReport(PrecheckState.SKIPPED, key, message=reason)
     say = progress or (lambda _text: None)
     try:
         return _check(root, files, settings, key, started, say)
     except (ShadowError, OSError) as exc:
         return PrecheckReport(PrecheckState.FAILED, key, message=f"shadow build: {exc}")
+
+
+def skip_reason(
+    root: Path, files: Mapping[str, ProposedFile], settings: PrecheckConfig | None = None
+) -> str:
+    """Why there is nothing to check ("" when there is): quick, no process started."""
+    from elixir_pro.engine.mix import mix_available
+
+    settings = settings or PrecheckConfig()
+    if not settings.compile and not settings.format:
+        return TURNED_OFF
+    if not files:
+        return NOTHING_TO_CHECK
+    if not (root / "mix.exs").is_file():
+        return NOT_MIX
+    if not mix_available():
+        return NO_MIX
+    return ""
 
 
 def _check(

@@ -109,6 +109,19 @@ class ElixirProApp(App[int]):
 
         self.push_screen(ReviewScreen(message.changeset), reviewed)
 
+    def ask_to_fix(self, prompt: str) -> None:
+        """The review screen's ``f``: what the check before apply found becomes the next prompt
+        of the generative pane, with the solution tools, so the fix is staged and reviewed."""
+        from elixir_pro.agent.modes import CognitiveMode, ToolMode
+        from elixir_pro.tui.screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.notify("No conversation to send the fix request to.", severity="warning")
+            return
+        main.action_show_pane(CognitiveMode.GENERATIVE.value)
+        main.send_prompt(CognitiveMode.GENERATIVE, prompt, tool_mode=ToolMode.SOLUTION, label="fix")
+
     def on_gates_screen_open_location(self, message: Any) -> None:
         from elixir_pro.tui.screens.code_view import CodeViewScreen
 

@@ -13,8 +13,10 @@ seen and undone after the screen was closed.
 
 Keys: j/k hunk, tab file, a accept, r reject (+ reason), space toggle, A/R whole file, e edit the
 hunk's new text, s split, enter apply, esc leave, d re-diff conflicts, g acknowledge the human
-gate, D discard the pending changes, u undo (the apply just made; before one, the last apply).
-The apply side lives in :mod:`elixir_pro.tui.screens.review_apply`. Used by the main app and by
+gate, D discard the pending changes, u undo (the apply just made; before one, the last apply),
+f ask Claude to fix what the check before apply found. The apply side lives in
+:mod:`elixir_pro.tui.screens.review_apply`, the check before apply (a shadow build of the
+proposed tree) in :mod:`elixir_pro.tui.screens.review_precheck`. Used by the main app and by
 ``elixir-pro fix`` / ``review``.
 """
 
@@ -35,13 +37,15 @@ from elixir_pro.changes.decisions import DecisionState
 from elixir_pro.changes.outcome import ApplyOutcome
 from elixir_pro.changes.review_model import ReviewModel
 from elixir_pro.tui.screens.review_apply import AFTER_APPLY_ACTIONS, ApplyFlowMixin
+from elixir_pro.tui.screens.review_precheck import PrecheckMixin
 from elixir_pro.tui.widgets.apply_result import ApplyResult
 from elixir_pro.tui.widgets.diff_view import DiffView
 from elixir_pro.tui.widgets.file_list import FileList
 from elixir_pro.tui.widgets.hunk_editor import HunkEditor
+from elixir_pro.tui.widgets.precheck_bar import PrecheckBar
 
 
-class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
+class ReviewScreen(PrecheckMixin, ApplyFlowMixin, Screen[ApplyOutcome | None]):
     CSS_PATH = "review.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,6 +99,7 @@ class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-title")
+        yield PrecheckBar(id="review-precheck")
         with Horizontal(id="review-body"):
             yield FileList(self.model, id="review-files")
             yield DiffView(self.model, split=self._initial_split, id="review-diff")
@@ -143,6 +148,7 @@ class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
             self.diff_view.show_file(self.model.paths[0])
         self.diff_view.focus()
         self._update_title()
+        self.start_precheck()
 
     def _update_title(self) -> None:
         title = self.query_one("#review-title", Static)
@@ -189,6 +195,8 @@ class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
             return self.changeset.gate_required and not self.changeset.gate_acknowledged
         if action == "discard":
             return bool(self.model.paths)
+        if action == "ask_fix":
+            return self.can_ask_fix()
         return True
 
     # ------------------------------------------------------------------ navigation
@@ -229,6 +237,7 @@ class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
         else:
             self.diff_view.hunk_changed(index)
         self._update_title()
+        self.precheck_changed()
         if advance:
             self.diff_view.goto_hunk(index + 1)
 
@@ -332,6 +341,7 @@ class ReviewScreen(ApplyFlowMixin, Screen[ApplyOutcome | None]):
         if self.model.paths:
             self.diff_view.show_file(self.model.paths[self.file_index])
         self._update_title()
+        self.precheck_changed(hunks_changed=True)
         self.refresh_bindings()
 
     def action_acknowledge_gate(self) -> None:

@@ -1,14 +1,16 @@
 """Row layout and syntax tokens for the diff view (no widgets here).
 
-``build_rows`` turns one file's hunks into a flat list of display rows (a hunk header, then its
-context, removed and added lines; side by side pairs in split mode), plus the row of each hunk
-header, so the view can jump to a hunk in constant time. ``HunkLexer`` highlights with Pygments
-one hunk side at a time, when the hunk is first drawn, so opening a 2,000-hunk diff does not lex
-whole files and moving between hunks costs the same at any diff size.
+``build_rows`` turns one file's hunks into a flat list of display rows (a hunk header, the notes
+on the hunk such as the check before apply's compiler messages, then its context, removed and
+added lines; side by side pairs in split mode), plus the row of each hunk header, so the view
+can jump to a hunk in constant time. ``HunkLexer`` highlights with Pygments one hunk side at a
+time, when the hunk is first drawn, so opening a 2,000-hunk diff does not lex whole files and
+moving between hunks costs the same at any diff size.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
@@ -23,13 +25,13 @@ from elixir_pro.changes.hunks import FileDiff, Hunk
 from elixir_pro.changes.review_model import ReviewModel
 from elixir_pro.changes.textio import split_lines
 
-HEADER, CONTEXT, REMOVED, ADDED, EDITED, PAIR = range(6)
+HEADER, CONTEXT, REMOVED, ADDED, EDITED, PAIR, NOTE = range(7)
 
 
 class Row(NamedTuple):
     kind: int
     hunk: int
-    a: int  # base line index, -1 when none
+    a: int  # base line index (note index for NOTE), -1 when none
     b: int  # new line index (edited line index for EDITED), -1 when none
 
 
@@ -79,8 +81,11 @@ def edited_lines(model: ReviewModel, rel: str, index: int) -> list[str] | None:
     return None
 
 
-def build_rows(model: ReviewModel, rel: str, split: bool) -> tuple[list[Row], list[int]]:
-    """All display rows of one file and the row index of each hunk's header."""
+def build_rows(
+    model: ReviewModel, rel: str, split: bool, notes: Mapping[int, int] | None = None
+) -> tuple[list[Row], list[int]]:
+    """All display rows of one file and the row index of each hunk's header; ``notes`` gives
+    how many note rows follow each hunk's header."""
     diff = model.diff(rel)
     rows: list[Row] = []
     starts: list[int] = []
@@ -88,6 +93,8 @@ def build_rows(model: ReviewModel, rel: str, split: bool) -> tuple[list[Row], li
     for hunk in diff.hunks:
         starts.append(len(rows))
         rows.append(Row(HEADER, hunk.index, -1, -1))
+        count = notes.get(hunk.index, 0) if notes else 0
+        rows.extend(Row(NOTE, hunk.index, k, -1) for k in range(count))
         layout(diff, hunk, edited_lines(model, rel, hunk.index), rows)
     return rows, starts
 

@@ -5,11 +5,13 @@ It is a single ``ScrollView`` that renders only the visible rows (``render_line`
 flat list built once per file (``diff_rows.build_rows``) and each hunk is lexed when first drawn,
 so a 2,000-hunk diff opens in time linear in the diff and moving between hunks costs the same at
 any size. Colours come from component classes styled with theme variables. Used by the review
-screen, which owns the decisions (``changes.review_model.ReviewModel``).
+screen, which owns the decisions (``changes.review_model.ReviewModel``) and hands over notes to
+show under hunk headers (``set_notes``: the check before apply's compiler messages).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -28,6 +30,7 @@ from elixir_pro.tui.widgets.diff_rows import (
     CONTEXT,
     EDITED,
     HEADER,
+    NOTE,
     REMOVED,
     Row,
     Tokens,
@@ -44,6 +47,9 @@ STATUS = {
     DecisionState.REJECTED: ("✗", "rejected"),
     DecisionState.EDITED: ("✎", "edited"),
 }
+NOTE_ICONS = {"error": "✗", "warning": "⚠", "format": "≠"}
+NOTE_MARKS = {"error": "compile error", "warning": "new warning", "format": "not formatted"}
+Notes = Mapping[str, Mapping[int, Sequence[tuple[str, str]]]]  # path -> hunk -> (kind, text)
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -69,6 +75,9 @@ class DiffView(ScrollView, can_focus=True):
         "diff-view--function",
         "diff-view--module",
         "diff-view--attribute",
+        "diff-view--note-error",
+        "diff-view--note-warning",
+        "diff-view--note-format",
     }
 
     DEFAULT_CSS = """
@@ -94,6 +103,9 @@ class DiffView(ScrollView, can_focus=True):
     DiffView > .diff-view--function { color: $text-primary; text-style: bold; }
     DiffView > .diff-view--module { color: $text-secondary; text-style: bold; }
     DiffView > .diff-view--attribute { color: $text-accent; text-style: italic; }
+    DiffView > .diff-view--note-error { background: $error 30%; color: $text; }
+    DiffView > .diff-view--note-warning { background: $warning 25%; color: $text; }
+    DiffView > .diff-view--note-format { background: $secondary 25%; color: $text; }
     """
 
     class HunkFocused(Message):
@@ -119,6 +131,7 @@ class DiffView(ScrollView, can_focus=True):
         self._number_width = 1
         self._code_width = 0
         self._edited: set[int] = set()
+        self._notes: Notes = {}
 
     # ------------------------------------------------------------------ state
 
@@ -145,6 +158,19 @@ class DiffView(ScrollView, can_focus=True):
             self._rebuild()
             self.goto_hunk(self.current)
 
+    def set_notes(self, notes: Notes) -> None:
+        """Show ``notes`` (kind ``error``, ``warning`` or ``format``, and text) under the headers
+        of the hunks they concern, and a mark on those headers; replaces earlier notes."""
+        self._notes = notes
+        if self.path is not None:
+            self._rebuild()
+            self.goto_hunk(self.current, scroll=False)
+
+    def hunk_notes(self, index: int) -> Sequence[tuple[str, str]]:
+        if self.path is None:
+            return ()
+        return self._notes.get(self.path, {}).get(index, ())
+
     def hunk_changed(self, index: int) -> None:
         """Redraw after a decision on ``index``; only an edit (made or undone) changes the rows,
         so only then are they rebuilt."""
@@ -162,7 +188,8 @@ class DiffView(ScrollView, can_focus=True):
 
     def _rebuild(self) -> None:
         assert self.path is not None and self._diff is not None
-        self._rows, self._starts = build_rows(self.model, self.path, self.split)
+        counts = {h: len(n) for h, n in self._notes.get(self.path, {}).items()}
+        self._rows, self._starts = build_rows(self.model, self.path, self.split, counts)
         self._edited = {
             h.index
             for h in self._diff.hunks
@@ -246,7 +273,18 @@ class DiffView(ScrollView, can_focus=True):
             Segment(text, base),
             Segment(f"{icon} {label}", base + self._style(decision.state.value, partial=True)),
         ]
+        kinds = {kind for kind, _text in self.hunk_notes(hunk.index)}
+        worst = next((k for k in NOTE_ICONS if k in kinds), None)
+        if worst is not None:
+            mark = f"  {NOTE_ICONS[worst]} {NOTE_MARKS[worst]} "
+            segments.append(Segment(mark, self._style(f"note-{worst}")))
         return Strip(segments).crop_extend(0, width, base)
+
+    def _note(self, row: Row, width: int) -> Strip:
+        kind, text = self.hunk_notes(row.hunk)[row.a]
+        base = self._style(f"note-{kind}")
+        line = f"  {NOTE_ICONS.get(kind, '•')} {text}"
+        return Strip([Segment(line, base)]).crop_extend(0, width, base)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -258,6 +296,8 @@ class DiffView(ScrollView, can_focus=True):
         hunk = self._diff.hunks[row.hunk]
         if row.kind == HEADER:
             return self._header(hunk, width)
+        if row.kind == NOTE:
+            return self._note(row, width)
         if self.split:
             return self._split_line(row, hunk, width)
         return self._unified_line(row, hunk, width, int(scroll_x))

@@ -1,6 +1,7 @@
 """FileList: the review screen's left pane, one line per file of the changeset with its kind,
-+/- counts and a mark of its decisions (how many are decided; once all are, whether they land).
-Colours are theme variables in markup."""
++/- counts, a mark of its decisions (how many are decided; once all are, whether they land) and
+the check before apply's mark (compile error, new warning, not formatted). Colours are theme
+variables in markup."""
 
 from __future__ import annotations
 
@@ -36,6 +37,13 @@ def decision_mark(model: ReviewModel, rel: str) -> str:
     return f"[$success]{landing}✓[/] [$error]{len(hunks) - landing}✗[/]"
 
 
+CHECK_MARKS = {  # the check before apply's worst note on the file
+    "error": "  [$error]✗ compile[/]",
+    "warning": "  [$warning]⚠ warning[/]",
+    "format": "  [$secondary]≠ format[/]",
+}
+
+
 class FileList(OptionList, can_focus=False):
     """Files of a ``ReviewModel``; the host listens to ``OptionList.OptionHighlighted``."""
 
@@ -46,23 +54,32 @@ class FileList(OptionList, can_focus=False):
     def __init__(self, model: ReviewModel, *, id: str | None = None) -> None:
         super().__init__(*[self.prompt(model, rel) for rel in model.paths], id=id)
         self.model = model
+        self.marks: dict[str, str | None] = {}
 
     @staticmethod
-    def prompt(model: ReviewModel, rel: str) -> Content:
+    def prompt(model: ReviewModel, rel: str, mark: str | None = None) -> Content:
         added, removed = model.counts(rel)
         kind = KIND[model.proposal(rel).kind]
+        check = CHECK_MARKS.get(mark or "", "")
         return Content.from_markup(
             f"[$accent]{kind}[/] {escape(short_path(rel))}\n"
-            f"  [$success]+{added}[/] [$error]-{removed}[/]  {decision_mark(model, rel)}"
+            f"  [$success]+{added}[/] [$error]-{removed}[/]  {decision_mark(model, rel)}{check}"
         )
 
     def refresh_file(self, rel: str) -> None:
         self.replace_option_prompt_at_index(
-            self.model.paths.index(rel), self.prompt(self.model, rel)
+            self.model.paths.index(rel), self.prompt(self.model, rel, self.marks.get(rel))
         )
+
+    def set_marks(self, marks: dict[str, str | None]) -> None:
+        """Each file's mark from the check before apply (``error``, ``warning``, ``format``)."""
+        self.marks = marks
+        self.reload()
 
     def reload(self) -> None:
         """Rebuild every line (after a re-diff changed the hunks)."""
         highlighted = self.highlighted
-        self.set_options([self.prompt(self.model, rel) for rel in self.model.paths])
+        self.set_options(
+            [self.prompt(self.model, rel, self.marks.get(rel)) for rel in self.model.paths]
+        )
         self.highlighted = highlighted
