@@ -8,7 +8,8 @@ Built by :mod:`elixir_pro.tui.app` into a :class:`TuiContext` that the screens r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -181,3 +182,4 @@ class TuiContext:
     watch: bool = True
     analyze: bool = True
     notes: list[str] = field(default_factory=list)
+    clock: Callable[[], float] = time.monotonic  # the turns' elapsed time (tests freeze it)

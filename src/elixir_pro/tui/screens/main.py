@@ -28,11 +28,11 @@ from elixir_pro.events import (
     TextDelta,
     TurnError,
     TurnFinished,
-    UsageReported,
 )
 from elixir_pro.tui import keys
 from elixir_pro.tui.bridge import AgentEvent, AgentText, TextBatcher
 from elixir_pro.tui.screens.main_pipeline import PipelineMixin
+from elixir_pro.tui.screens.main_progress import TurnProgressMixin
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
 from elixir_pro.tui.services import TuiContext
@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 FATAL_ERRORS = frozenset({"auth", "no_key", "context_too_long"})
 
 
-class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None]):
+class MainScreen(
+    SidePanelsMixin, PipelineMixin, TurnFinishingMixin, TurnProgressMixin, Screen[None]
+):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "nav")]
     AUTO_FOCUS = "#prompt"
@@ -81,6 +83,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
                     yield pane
             yield Vertical(id="side")  # panels are mounted on first use
         yield Static("", id="hint")
+        yield self.make_progress()
         yield PromptInput(id="prompt")
         yield StatusBar(id="status")
         yield Footer(compact=True)
@@ -117,6 +120,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
         self._active = chosen
         self.pane(chosen).display = True
         self.query_one(ModeTabs).active = chosen
+        self.progress.show_mode(chosen.value)
 
     def on_mode_tabs_selected(self, event: ModeTabs.Selected) -> None:
         self.action_show_pane(event.mode.value)
@@ -239,6 +243,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
                 context_files=tuple(self.context_files),
             )
         self.turns[turn_id] = await self.pane(mode).start_turn(prompt, turn_id=turn_id, label=label)
+        self.progress_started(mode, turn_id, label)
         return turn_id
 
     def start_turn_stream(
@@ -284,6 +289,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
     async def route_text(self, message: AgentText) -> None:
         text = self._text.take(message)
         turn = self.turns.get(message.turn_id)
+        self.progress_text(message.turn_id, text)
         if turn is not None and text:
             await turn.handle(TextDelta(text))
 
@@ -291,12 +297,7 @@ class MainScreen(SidePanelsMixin, PipelineMixin, TurnFinishingMixin, Screen[None
     async def route_event(self, message: AgentEvent) -> None:
         turn = self.turns.get(message.turn_id)
         event = message.event
-        if isinstance(event, UsageReported):
-            tokens, cost = self.context.conversation.usage
-            self.status.tokens = tokens or self.status.tokens + event.input_tokens
-            self.status.cost = cost or self.status.cost + event.cost_usd
-            if event.model:
-                self.status.backend = event.model
+        self.progress_event(message.turn_id, event)
         if isinstance(event, EditProposed):
             self.refresh_pending()
         if isinstance(event, TurnError) and event.kind in FATAL_ERRORS:
