@@ -4,8 +4,8 @@ current tree kept and put on the files and hunks it concerns.
 
 1. The proposed tree (:mod:`elixir_pro.compiler.proposed`) is compiled in a shadow seeded from
    the project's build, so only the changed files and their dependents recompile.
-2. When that reports anything, the current tree is compiled the same way with the same files
-   (and every file the proposed build complained about) recompiled, and its diagnostics are
+2. Meanwhile the current tree is compiled the same way with the same files recompiled (and,
+   after, every other file the proposed build complained about); its diagnostics are
    subtracted: matched by file, severity and message (line numbers inside messages ignored),
    pairing each with the nearest one after following the lines the change moved.
 3. With a ``.formatter.exs``, ``mix format`` runs on the changed files inside the shadow; a file
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -198,28 +200,43 @@ def _check(
     new: list[Diagnostic] = []
     steps: list[str] = []
     formatted: dict[str, bytes] | None = None
-    with ShadowTree(root, data) as shadow:
-        if settings.compile and any(is_compiled_source(rel) for rel in files):
-            say("compiling proposed change…")
-            compiled = shadow.compile(timeout=settings.timeout_s)
-            steps.append(compiled.headline())
-            if compiled.status is CompileStatus.FAILED:
-                return PrecheckReport(
-                    PrecheckState.FAILED,
-                    key,
-                    message=f"compiling the proposed change: {compiled.message}",
-                    duration=time.monotonic() - started,
-                    compiled=compiled,
-                )
-        if settings.format:
-            say("checking format…")
-            formatted = shadow.format_files(files, timeout=settings.timeout_s)
-            if formatted is not None:
-                steps.append(f"mix format: {len(formatted)} file(s)")
-    if compiled is not None and compiled.diagnostics:
-        say("compiling current tree for comparison…")
-        baseline = _baseline(root, files, compiled, settings)
-        new = new_diagnostics(compiled.diagnostics, baseline, files)
+    sources = {rel for rel in files if is_compiled_source(rel)}
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="precheck-baseline")
+    early: Future[tuple[Diagnostic, ...]] | None = None
+    try:
+        if settings.compile and sources:
+            # the current tree's side runs meanwhile (its result is kept for the next check)
+            early = pool.submit(baseline_diagnostics, root, sources, settings.timeout_s)
+        with ShadowTree(root, data) as shadow:
+            if early is not None:
+                say("compiling proposed change…")
+                compiled = shadow.compile(timeout=settings.timeout_s)
+                steps.append(compiled.headline())
+                if compiled.status is CompileStatus.FAILED:
+                    return PrecheckReport(
+                        PrecheckState.FAILED,
+                        key,
+                        message=f"compiling the proposed change: {compiled.message}",
+                        duration=time.monotonic() - started,
+                        compiled=compiled,
+                    )
+            if settings.format:
+                say("checking format…")
+                formatted = shadow.format_files(files, timeout=settings.timeout_s)
+                if formatted is not None:
+                    steps.append(f"mix format: {len(formatted)} file(s)")
+        if compiled is not None and early is not None and compiled.diagnostics:
+            say("comparing with the current tree…")
+            baseline = early.result()
+            named = {
+                d.path for d in compiled.diagnostics if d.path and not Path(d.path).is_absolute()
+            }
+            others = named - sources
+            if others:
+                baseline += baseline_diagnostics(root, others, settings.timeout_s)
+            new = new_diagnostics(compiled.diagnostics, baseline, files)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     notes = [_note(d, files) for d in new]
     unformatted: list[str] = []
     for rel, after in sorted((formatted or {}).items()):
@@ -240,27 +257,38 @@ def _check(
     )
 
 
-def _baseline(
-    root: Path,
-    files: Mapping[str, ProposedFile],
-    proposed: CompileResult,
-    settings: PrecheckConfig,
+_BASELINES: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Diagnostic, ...]] = {}
+_BASELINES_LOCK = threading.Lock()
+MAX_BASELINES = 32
+
+
+def baseline_diagnostics(
+    root: Path, paths: Iterable[str], timeout: float
 ) -> tuple[Diagnostic, ...]:
-    """The current tree's diagnostics for the changed files and every file the proposed build
-    complained about: those files are rewritten with one more trailing newline (same lines,
-    new size), so Mix recompiles them from the current text."""
-    wanted = {rel for rel in files if is_compiled_source(rel)}
-    wanted |= {d.path for d in proposed.diagnostics if d.path and not Path(d.path).is_absolute()}
+    """The current tree's diagnostics for ``paths``: those files are recompiled in a shadow
+    from their current text with one more trailing newline (same lines, new size, so Mix
+    recompiles them). Remembered by the files' bytes, so a review's later checks reuse it."""
     touched: dict[str, bytes | None] = {}
-    for rel in sorted(wanted):
+    for rel in sorted(set(paths)):
         path = root / rel
         if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root):
             touched[rel] = path.read_bytes() + b"\n"
     if not touched:
         return ()
+    stamp = tuple((rel, hashlib.sha256(data or b"").hexdigest()) for rel, data in touched.items())
+    cache_key = (str(root), stamp)
+    with _BASELINES_LOCK:
+        cached = _BASELINES.get(cache_key)
+    if cached is not None:
+        return cached
     with ShadowTree(root, touched) as shadow:
-        result = shadow.compile(timeout=settings.timeout_s)
-    return result.diagnostics if result.ran else ()
+        result = shadow.compile(timeout=timeout)
+    diagnostics = result.diagnostics if result.ran else ()
+    with _BASELINES_LOCK:
+        if len(_BASELINES) >= MAX_BASELINES:
+            _BASELINES.pop(next(iter(_BASELINES)))
+        _BASELINES[cache_key] = diagnostics
+    return diagnostics
 
 
 _LINE_REF = re.compile(r"(\bline\s+|\.exs?:|\.erl:)\d+(:\d+)?")
