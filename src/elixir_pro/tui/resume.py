@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from elixir_pro.agent.modes import COGNITIVE_MODES
 from elixir_pro.errors import UserError
-from elixir_pro.events import CoreEvent, EditProposed, Notice, TextDelta, TurnFinished
+from elixir_pro.events import CoreEvent, EditProposed, TextDelta, TurnFinished
 
 if TYPE_CHECKING:
     from elixir_pro.changes.changeset import Changeset
@@ -133,10 +133,6 @@ def session_state(root: Path, record: SessionRecord) -> SessionState:
     return state
 
 
-def _settled_line(event: EditProposed, fate: str) -> Notice:
-    return Notice(f"staged {event.kind} {event.path} (+{event.added} -{event.removed}): {fate}")
-
-
 async def replay(screen: MainScreen, record: SessionRecord, state: SessionState) -> int:
     """Rebuild ``screen``'s panes from ``record``; returns the number of turns shown."""
     shown = 0
@@ -148,8 +144,9 @@ async def replay(screen: MainScreen, record: SessionRecord, state: SessionState)
             turn = await pane.start_turn(prompt, turn_id=turn_id, label="resumed")
             for event in events:
                 if isinstance(event, EditProposed) and event.changeset_id in state.settled:
-                    event = _settled_line(event, state.settled[event.changeset_id])
-                await turn.handle(event)
+                    await turn.show_staged(event, state.settled[event.changeset_id])
+                else:
+                    await turn.handle(event)
             await turn.stop()
             shown += 1
         if pane_record.history:

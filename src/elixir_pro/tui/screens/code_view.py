@@ -1,6 +1,7 @@
 """The code view: a project file highlighted with Pygments, line numbers, the finding's line
 marked and scrolled into view, the finding itself above the code. Escape closes it; ``a`` adds
-the file to the context. Pushed by the main screen when a finding is chosen."""
+the file to the context. Pushed by the main screen when a finding is chosen (and by the gates
+view for a piece of evidence)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
+from elixir_pro.tui.widgets.key_bar import KeyBar
+from elixir_pro.tui.widgets.path_line import PathLine
 
 MAX_BYTES = 2_000_000
 
@@ -53,11 +56,10 @@ class CodeViewScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         line = self.line
-        title = Text.assemble((self.rel_path, "bold"), f":{line}")
+        yield PathLine("", self.rel_path, f":{line}", path_style="bold", id="code-title")
         if self.finding is not None:
             f = self.finding
-            title.append(f"  [{f.severity.value}] {f.rule}: {f.message}")
-        yield Static(title, id="code-title")
+            yield Static(Text(f"[{f.severity.value}] {f.rule}: {f.message}"), id="code-finding")
         dark = self.app.current_theme.dark
         syntax = Syntax(
             self._source(),
@@ -69,7 +71,7 @@ class CodeViewScreen(ModalScreen[str | None]):
         )
         with VerticalScroll(id="code-scroll"):
             yield Static(syntax, id="code")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         line = self.line

@@ -12,13 +12,14 @@ from textual.widgets import OptionList
 from elixir_pro.changes.changeset import ProposalKind
 from elixir_pro.changes.decisions import DecisionState
 from elixir_pro.changes.review_model import ReviewModel
+from elixir_pro.tui.short_paths import shorten_path
 
 KIND = {ProposalKind.MODIFY: "M", ProposalKind.CREATE: "A", ProposalKind.DELETE: "D"}
-MAX_PATH = 29  # the pane is 34 cells wide: a longer path keeps its end ("…/reporting/sup.ex")
+MAX_PATH = 29  # the pane is 34 cells wide: a longer path loses its middle, never its file name
 
 
 def short_path(rel: str, width: int = MAX_PATH) -> str:
-    return rel if len(rel) <= width else "…" + rel[-(width - 1) :]
+    return shorten_path(rel, width)
 
 
 def decision_mark(model: ReviewModel, rel: str) -> str:

@@ -15,7 +15,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
+from elixir_pro.tui.short_paths import shorten_location
 from elixir_pro.tui.widgets.entry_list import Entry, EntryList
+
+WIDE = 1000  # the path width before the panel has a size (nothing is shortened)
 
 _SEVERITY_STYLE = {
     "critical": "bold $error",
@@ -30,8 +33,9 @@ def finding_key(finding: Finding) -> tuple[str, ...]:
     return (finding.path, *finding.identity)
 
 
-def _label(finding: Finding, new: bool) -> Content:
-    """A finding's list entry (built once per finding and new-mark, then reused)."""
+def _label(finding: Finding, new: bool, width: int) -> Content:
+    """A finding's list entry (built once per finding, new-mark and width, then reused); its
+    place is shortened in the middle to one line of ``width`` cells."""
     return Content.assemble(
         ("● new " if new else "", "bold $accent"),
         (finding.severity.value.upper(), _SEVERITY_STYLE.get(finding.severity.value, "")),
@@ -39,7 +43,7 @@ def _label(finding: Finding, new: bool) -> Content:
         (finding.rule, "bold"),
         (f" · {finding.confidence.value}", "$text-muted"),
         "\n",
-        (finding.location, "underline"),
+        (shorten_location(finding.location, width), "underline"),
         "\n",
         (finding.message, "$text-muted"),
     )
@@ -58,7 +62,8 @@ class FindingsPanel(Vertical):
         self.findings: list[Finding] = []
         self.new_keys: set[tuple[str, ...]] = set()
         self.state = "loading"
-        self._labels: dict[tuple[Finding, bool], Content] = {}
+        self._labels: dict[tuple[Finding, bool, int], Content] = {}
+        self._path_width = WIDE
         self._shown: list[Finding] = []  # the findings on the list, in its order
         self._drawn_state = ""  # the state the title shows
 
@@ -74,6 +79,12 @@ class FindingsPanel(Vertical):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._refresh)  # once the list itself is mounted
+
+    def on_resize(self) -> None:
+        width = max(8, self.size.width - 4)  # the list's padding and scroll bar
+        if width != self._path_width:
+            self._path_width = width
+            self._refresh()
 
     def set_unavailable(self, reason: str) -> None:
         self.state = reason
@@ -119,9 +130,9 @@ class FindingsPanel(Vertical):
         at = entries.highlighted
         cursor = self._shown[at] if at is not None and at < len(self._shown) else None
         items: list[Entry] = []
-        labels: dict[tuple[Finding, bool], Content] = {}
+        labels: dict[tuple[Finding, bool, int], Content] = {}
         for f in self.findings:
-            key = (f, finding_key(f) in self.new_keys)
+            key = (f, finding_key(f) in self.new_keys, self._path_width)
             label = self._labels.get(key) or _label(*key)
             labels[key] = label
             items.append((key, label))

@@ -28,6 +28,7 @@ from elixir_pro.events import (
     TurnFinished,
 )
 from elixir_pro.tui.widgets.envelope_card import EnvelopeCard, EnvelopeSummary
+from elixir_pro.tui.widgets.path_line import PathLine
 from elixir_pro.tui.widgets.tool_row import ToolRow
 
 SEGMENT_CHARS = 4000
@@ -123,14 +124,7 @@ class TurnView(Vertical):
             found.finish(event.output, event.is_error)
         elif isinstance(event, EditProposed):
             self.staged += 1
-            await self._line(
-                Text.assemble(
-                    ("staged ", "bold"),
-                    f"{event.kind} {event.path} (+{event.added} -{event.removed})",
-                    ("  ctrl+g to review", "italic"),
-                ),
-                "staged",
-            )
+            await self.show_staged(event)
         elif isinstance(event, TurnError):
             retry = event.retryable or event.kind == "interrupted"
             self._retry_offered = self._retry_offered or retry
@@ -147,6 +141,19 @@ class TurnView(Vertical):
                 await self._close_segment()
             if event.interrupted and not self._retry_offered:  # said once per turn
                 await self.mount(Static("(interrupted; f5 to retry)", classes="notice -warning"))
+
+    async def show_staged(self, event: EditProposed, fate: str = "") -> None:
+        """``staged modify lib/x.ex (+3 -1)  ctrl+g to review``, its path shortened to fit; a
+        resumed turn's change applied or dropped since says so instead (``fate``)."""
+        await self._close_segment()
+        prefix = Text.assemble(("staged ", "bold"), f"{event.kind} ")
+        counts = f" (+{event.added} -{event.removed})"
+        if fate:
+            suffix = Text.assemble(counts, (f": {fate}", "italic"))
+            await self.mount(PathLine(prefix, event.path, suffix, classes="notice -info"))
+            return
+        suffix = Text.assemble(counts, ("  ctrl+g to review", "italic"))
+        await self.mount(PathLine(prefix, event.path, suffix, classes="staged"))
 
     async def show_envelope(self, summary: EnvelopeSummary, threshold: float) -> None:
         await self.mount(EnvelopeCard(summary, threshold))
