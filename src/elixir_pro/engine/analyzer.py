@@ -42,10 +42,12 @@ from elixir_pro.engine.parse import ParseCache, content_hash
 from elixir_pro.engine.project import (
     ProjectIndex,
     RepoIndex,
+    SchemaIndex,
     behaviour_refs,
     defined_callbacks,
     fact_calls,
     repo_functions,
+    schema_facts,
 )
 from elixir_pro.engine.reach import Entry, ReachIndex, entries, grade
 from elixir_pro.engine.scope import ScopePolicy
@@ -113,6 +115,7 @@ class ProjectAnalyzer:
         self._files: dict[str, _FileState] = {}
         self._project = ProjectIndex()
         self._repo = RepoIndex()
+        self._schemas = SchemaIndex()
         self._reach = ReachIndex(self.root)
         self._unreached: dict[str, list[Entry]] = {}
 
@@ -166,6 +169,7 @@ class ProjectAnalyzer:
         ctx.project_callbacks = self._project.callbacks
         if facts:
             ctx.project_repo_functions = self._repo.functions
+            ctx.project_schemas = self._schemas.by_tail
         return ctx
 
     def _check(self, ctx: FileContext, digest: str) -> _FileState:
@@ -188,6 +192,7 @@ class ProjectAnalyzer:
         self._latest.clear()
         self._project = ProjectIndex()
         self._repo = RepoIndex()
+        self._schemas = SchemaIndex()
         self._reach = ReachIndex(self.root)
         jobs = pool_size(total, self._jobs)
         if jobs > 1:
@@ -199,6 +204,7 @@ class ProjectAnalyzer:
                 ctx = self._context(rel, loaded, facts=False)
                 self._project.update_file(rel, defined_callbacks(ctx))
                 self._repo.update_file(rel, repo_functions(ctx))
+                self._schemas.update_file(rel, schema_facts(ctx))
                 self._files[rel] = self._check(ctx, content_hash(loaded))
                 analysed += 1
             elif isinstance(loaded, Notice):
@@ -234,6 +240,7 @@ class ProjectAnalyzer:
                 analysed += 1
                 self._project.update_file(outcome.path, outcome.callbacks)
                 self._repo.update_file(outcome.path, outcome.repo_functions)
+                self._schemas.update_file(outcome.path, outcome.schemas)
         self._recheck_all_dependents()
         self._unreached = self._grade_reach()
         return AuditReport(analysed, self.findings, self.notices)
@@ -256,12 +263,14 @@ class ProjectAnalyzer:
                 self._reach.update_file(rel, (), None)
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
+                changed_calls |= self._schemas.update_file(rel, {})
                 continue
             if isinstance(loaded, Notice):
                 self._files[rel] = _FileState("", [], [loaded])
                 self._reach.update_file(rel, (), None)
                 changed_behaviours |= self._project.update_file(rel, {})
                 changed_calls |= fact_calls(self._repo.update_file(rel, {}))
+                changed_calls |= self._schemas.update_file(rel, {})
                 notices.append(loaded)
                 continue
             digest = content_hash(loaded)
@@ -270,6 +279,7 @@ class ProjectAnalyzer:
             ctx = self._context(rel, loaded, incremental=True)
             changed_behaviours |= self._project.update_file(rel, defined_callbacks(ctx))
             changed_calls |= fact_calls(self._repo.update_file(rel, repo_functions(ctx)))
+            changed_calls |= self._schemas.update_file(rel, schema_facts(ctx))
             contexts.append((ctx, digest))
         for ctx, digest in contexts:
             state = self._check(ctx, digest)
@@ -304,7 +314,7 @@ class ProjectAnalyzer:
     def _recheck_all_dependents(self) -> None:
         """After a full first pass: check again the files that depend on project facts."""
         behaviours = set(self._project.callbacks)
-        calls = fact_calls(self._repo.functions)
+        calls = fact_calls(self._repo.functions) | self._schemas.keys()
         if behaviours or calls:
             self._recheck(behaviours, calls, set(), {})
 

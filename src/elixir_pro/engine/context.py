@@ -149,6 +149,9 @@ class FileContext:
         #: Public functions of the project's other modules that query the Repo, directly or
         #: through local helpers (``{module: {name}}``): filled by the project analyzer.
         self.project_repo_functions: Mapping[str, frozenset[str]] = {}
+        #: The project's Ecto schemas by last name segment: True when one of them defines a
+        #: changeset function (``{"User": True}``): filled by the project analyzer.
+        self.project_schemas: Mapping[str, bool] = {}
         #: For a ``mix.exs``: the deployment files beside it (Dockerfile, Procfile, fly.toml,
         #: ...) by relative path, filled by the analyzer (see ``engine/deploy.py``).
         self.deploy_files: Mapping[str, bytes] = {}

@@ -25,6 +25,8 @@ from elixir_pro.engine.project import (
     defined_callbacks,
     loop_calls,
     repo_functions,
+    schema_facts,
+    struct_writes,
 )
 from elixir_pro.engine.reach import entries
 from elixir_pro.engine.rule import Rule, all_rules
@@ -149,12 +151,18 @@ def check_source_file(
         repo_functions(ctx),
         fact_loop_calls(ctx, rules, policy),
         entries(ctx),
+        schema_facts(ctx),
     )
 
 
 def fact_loop_calls(ctx: FileContext, rules: Iterable[Rule], policy: ScopePolicy) -> frozenset[str]:
-    """The file's calls in loops (``Tail.fun``) when a rule that reads the project's Repo
-    facts looks at it (its findings then change with those facts), else nothing."""
-    if any(r.uses_repo_facts and policy.covers(r.id, r.scopes, ctx.path) for r in rules):
-        return loop_calls(ctx)
-    return frozenset()
+    """The project facts the file's findings depend on: its calls in loops (``Tail.fun``) when
+    a rule that reads the project's Repo facts looks at it, the schemas it writes as struct
+    literals (``schema:Tail``) when one that reads the schema facts does."""
+    keys: frozenset[str] = frozenset()
+    covering = [r for r in rules if policy.covers(r.id, r.scopes, ctx.path)]
+    if any(r.uses_repo_facts for r in covering):
+        keys |= loop_calls(ctx)
+    if any(r.uses_schema_facts for r in covering):
+        keys |= struct_writes(ctx)
+    return keys

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from elixir_pro.config import Config
 from elixir_pro.engine.findings import Finding
-from elixir_pro.engine.project import Callbacks, RepoFunctions
+from elixir_pro.engine.project import Callbacks, RepoFunctions, Schemas
 from elixir_pro.engine.reach import Entry
 from elixir_pro.engine.scope import ScopePolicy
 from elixir_pro.engine.sources import Notice
@@ -41,6 +41,7 @@ class FileOutcome:
     repo_functions: RepoFunctions = field(default_factory=dict)
     loop_calls: frozenset[str] = frozenset()
     entries: tuple[Entry, ...] = ()
+    schemas: Schemas = field(default_factory=dict)
 
 
 def idle_cores() -> int:

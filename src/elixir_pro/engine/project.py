@@ -108,6 +108,69 @@ def loop_calls(ctx: FileContext) -> frozenset[str]:
 
 _REMOTE = re.compile(rb"([A-Z][A-Za-z0-9_]*)\.([a-z_][A-Za-z0-9_]*[?!]?)")
 
+Schemas = dict[str, bool]
+
+
+def schema_facts(ctx: FileContext) -> Schemas:
+    """``{module: defines a changeset function}`` for the file's Ecto schema modules."""
+    if b"Ecto.Schema" not in ctx.source:
+        return {}
+    return {
+        module.name: any("changeset" in f.name for f in module.functions)
+        for module in ctx.modules
+        if ctx.uses(module, "Ecto.Schema") is not None
+    }
+
+
+def struct_writes(ctx: FileContext) -> frozenset[str]:
+    """``schema:Tail`` for each struct the file names next to Repo writes (a superset read
+    from the bytes): the schema facts that can change this file's findings."""
+    source = ctx.source
+    if b"Repo" not in source or not (b"insert" in source or b"update" in source):
+        return frozenset()
+    return frozenset(f"schema:{m.group(1).decode()}" for m in _STRUCT.finditer(source))
+
+
+_STRUCT = re.compile(rb"%(?:[A-Z][A-Za-z0-9_]*\.)*([A-Z][A-Za-z0-9_]*)\{")
+
+
+@dataclass(slots=True)
+class SchemaIndex:
+    """The project's Ecto schemas, by last name segment: whether any defines a changeset."""
+
+    by_tail: dict[str, bool] = field(default_factory=dict)
+    _by_file: dict[str, Schemas] = field(default_factory=dict)
+
+    def update_file(self, path: str, facts: Schemas) -> set[str]:
+        """Record ``path``'s schemas; returns ``schema:Tail`` for each tail whose fact
+        changed."""
+        before = self._by_file.pop(path, {})
+        if facts:
+            self._by_file[path] = facts
+        if before == facts:
+            return set()
+        tails = {name.rsplit(".", 1)[-1] for name in set(before) | set(facts)}
+        changed: set[str] = set()
+        for tail in tails:
+            old = self.by_tail.get(tail)
+            values = [
+                has
+                for per_file in self._by_file.values()
+                for name, has in per_file.items()
+                if name.rsplit(".", 1)[-1] == tail
+            ]
+            if values:
+                self.by_tail[tail] = any(values)
+            else:
+                self.by_tail.pop(tail, None)
+            if self.by_tail.get(tail) != old:
+                changed.add(f"schema:{tail}")
+        return changed
+
+    def keys(self) -> set[str]:
+        """``schema:Tail`` of the schemas without a changeset (what a first pass missed)."""
+        return {f"schema:{tail}" for tail, has in self.by_tail.items() if not has}
+
 
 @dataclass(slots=True)
 class RepoIndex:

@@ -53,6 +53,9 @@ class Rule:
     #: The rule reads ``ctx.project_repo_functions``: files it looks at are checked again when
     #: the project's Repo-querying functions they call in loops change.
     uses_repo_facts: ClassVar[bool] = False
+    #: The rule reads ``ctx.project_schemas``: files it looks at are checked again when a
+    #: schema they write as a struct literal gains or loses its changeset.
+    uses_schema_facts: ClassVar[bool] = False
     #: The confidence of a finding when the rule does not say otherwise.
     confidence: ClassVar[Confidence] = Confidence.MEDIUM
 

@@ -32,6 +32,7 @@ class ChangesetBypass(Rule):
     title = "Repo write without a changeset"
     triggers = (b"insert", b"update")
     requires = (b"Repo",)
+    uses_schema_facts = True
     scope_reason = (
         "Seeds, fixtures and test factories insert known rows on purpose; priv/ and test/ "
         "are theirs."
@@ -47,7 +48,10 @@ class ChangesetBypass(Rule):
         "elsewhere (the validation exists and this write skips it) with a write that returns "
         "`{:error, changeset}` to its caller; low for other internal data (literals, computed "
         "or generated values, rows created at boot), for a bang write (`insert!`) of internal "
-        "values, which raises on any error either way, and in seeds and modules run by hand."
+        "values, which raises on any error either way, and in seeds and modules run by hand. "
+        "A write of a schema of the project that defines no changeset function at all is low "
+        "whatever its fields: there is no validation to bypass (append-only logs and result "
+        "tables are often written this way on purpose)."
     )
     impact = (
         "Unvalidated data is persisted; unique and foreign-key violations crash the caller "
@@ -92,6 +96,11 @@ end
                 continue
             tracer = tracer or Tracer(ctx)
             confidence, source = _judge(ctx, tracer, literal, call.fun.endswith("!"))
+            tail = _schema(literal).rsplit(".", 1)[-1]
+            if tail and ctx.project_schemas.get(tail) is False:
+                confidence = Confidence.LOW
+                source = f"{source}, but {tail} defines no changeset: there is none to bypass"
+
             yield self.finding_on_line(
                 ctx,
                 call.node,
