@@ -145,7 +145,7 @@ async def test_one_modal_asks_when_the_escalated_turns_changes_are_applied(
         assert turn.query(".envelope-card .badge.-low")
         assert card_gate(turn).strip().startswith("human gate: YES")
         await pilot.press("ctrl+g")
-        await wait_until(pilot, lambda: bool(modals(app)))
+        await wait_until(pilot, lambda: bool(modals(app)), timeout=30)
         (gate,) = modals(app)
         assert all(r.startswith("generative pane: ") for r in gate.reasons)
         assert any("below the threshold" in r for r in gate.reasons)
