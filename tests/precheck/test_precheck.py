@@ -14,6 +14,7 @@ from elixir_pro.changes.review_model import ReviewModel
 from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
 from elixir_pro.compiler.precheck import PrecheckState, new_diagnostics, run_precheck
 from elixir_pro.compiler.proposed import proposed_files
+from elixir_pro.compiler.shadow import ShadowError, ShadowTree
 from elixir_pro.config import PrecheckConfig
 
 
@@ -129,3 +130,39 @@ def test_new_diagnostics_pair_each_current_one_once_by_nearest_line(greeter: Pat
         _warning(NAMES_EX, 6, "clause at line 5"),
     )
     assert new_diagnostics(proposed, baseline, files) == [proposed[0]]
+
+
+def test_an_edited_hunk_is_checked_as_edited(greeter: Path) -> None:
+    model = staged(greeter, {GREETER_EX: BROKEN_CALL})
+    fixed = '    "Goodbye, " <> Names.display(name) <> "!"\n'
+    model.edit(GREETER_EX, 0, fixed)
+    files = proposed_files(model)
+    assert fixed in (files[GREETER_EX].text or "")
+    report = run_precheck(greeter, files)
+    assert report.state is PrecheckState.OK, report.headline()
+
+
+def test_the_shadow_never_writes_through_a_link_into_the_project(
+    greeter: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    (greeter / "lib").rename(outside)
+    (greeter / "lib").symlink_to(outside, target_is_directory=True)
+    before = tree_digest(outside)
+    with pytest.raises(ShadowError, match="refusing to write outside the shadow build"):
+        ShadowTree(greeter, {GREETER_EX: b"defmodule Greeter do\nend\n"})
+    with pytest.raises(ShadowError, match="not a path inside the project"):
+        ShadowTree(greeter, {"../escape.ex": b""})
+    assert tree_digest(outside) == before and not (tmp_path / "escape.ex").exists()
+
+
+def test_a_caller_the_change_breaks_elsewhere_is_named_by_file_and_line(greeter: Path) -> None:
+    model = staged(greeter, {NAMES_EX: ("def display(name)", "def display_name(name)")})
+    report = run_precheck(greeter, proposed_files(model))
+    assert [(d.path, d.line) for d in report.warnings] == [(GREETER_EX, 7), (GREETER_EX, 11)]
+    note = report.notes[0]
+    assert note.hunk is None and note.path == GREETER_EX
+    assert note.text == (
+        "Greeter.Names.display/1 is undefined or private. Did you mean: * display_name/1"
+    )
+    assert report.file_mark(NAMES_EX) is None and report.file_mark(GREETER_EX) == "warning"

@@ -337,7 +337,16 @@ def _key(d: Diagnostic) -> tuple[str, str, str]:
 def _note(d: Diagnostic, files: Mapping[str, ProposedFile]) -> Note:
     changed = files.get(d.path)
     hunk = changed.hunk_at(d.line) if changed is not None else None
-    return Note(d.path, hunk, "error" if d.is_error else "warning", d.line, d.summary)
+    return Note(d.path, hunk, "error" if d.is_error else "warning", d.line, _short(d.message))
+
+
+def _short(message: str) -> str:
+    """The message's first line, and the next one when the first ends with a colon ("Did you
+    mean:")."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(":"):
+        return f"{lines[0]} {lines[1]}"
+    return lines[0] if lines else ""
 
 
 def _format_notes(file: ProposedFile, after: bytes) -> list[Note]:

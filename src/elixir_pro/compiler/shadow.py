@@ -181,6 +181,13 @@ class ShadowTree:
             if Path(path).is_relative_to(base):
                 rel = Path(path).relative_to(base).as_posix()
                 return _with_path(diagnostic, rel)
+        # a module compiled where the project was before it moved (a copy, a renamed folder)
+        # is named by its old absolute path: keep the longest tail that is a project file
+        parts = Path(path).parts
+        for i in range(1, len(parts)):
+            tail = PurePosixPath(*parts[i:])
+            if (self.dir / tail).is_file():
+                return _with_path(diagnostic, tail.as_posix())
         return diagnostic
 
 
