@@ -14,7 +14,7 @@ Example ``.elixir-pro.yaml``::
       paths: {n-plus-one: ["lib/**"]}  # narrow one rule to these files
     paths: {include: ["test/support/**"], exclude: ["lib/legacy/**"]}
     audit: {baseline: .elixir-pro-baseline.json, min_confidence: medium}
-    watch: {review: on-save, debounce_ms: 200}
+    watch: {review: on-save, debounce_ms: 200, compile: true}
     verify: {format: true, compile: true, test_stale: true}
     precheck: {compile: true, format: true, timeout_s: 120}
     llm: {model: opus, max_tool_rounds: 20, idle_timeout_s: 90}
@@ -86,6 +86,8 @@ class WatchConfig:
     review: str = "manual"
     debounce_ms: int = 150
     min_review_interval_s: float = 30.0
+    compile: bool = True  # compiler diagnostics on save, through the warm Mix companion
+    compile_timeout_s: float = 120.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,8 @@ def test_json_document_shape(capsys: pytest.CaptureFixture[str]) -> None:
     )
     keys = {"rule", "severity", "path", "line", "column", "end_line", "end_column"}
     for finding in document["findings"]:
-        assert set(finding) == keys | {"message", "fixable", "confidence", "fingerprint"}
+        assert set(finding) == keys | {"message", "fixable", "confidence", "fingerprint", "source"}
+        assert finding["source"] == "engine"
         assert finding["confidence"] in ("high", "medium")  # low is not shown by default
         assert len(finding["fingerprint"]) == 20
         assert not finding["path"].startswith("/") and "\\" not in finding["path"]

@@ -91,7 +91,7 @@ def test_real_engine_new_then_resolved(
 ) -> None:
     from elixir_pro.watch.analysis import engine_analyzer
 
-    service = start_service(project, analyzer=engine_analyzer(project))
+    service = start_service(project, analyzer=engine_analyzer(project, compile=False))
     assert collector.next(Baseline).analyzed
     write(project / "lib" / "proj.ex", CONTROLLER_BAD)
     update = collector.next(FindingsUpdated)

@@ -76,7 +76,7 @@ end
 
 
 def test_json_reports_the_engines_finding_for_a_saved_mistake(project: Path) -> None:
-    with _running(str(project), "--json") as proc:
+    with _running(str(project), "--json", "--no-compile") as proc:
         reader = LineReader(proc)
         assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
         baseline = _json_until(reader, "baseline")
@@ -174,7 +174,7 @@ end
 def test_json_does_not_announce_a_finding_again_when_lines_move(project: Path) -> None:
     """Lines added above a finding, then removed: the same finding, never "new" again."""
     path = project / "lib" / "sort_controller.ex"
-    with _running(str(project), "--json") as proc:
+    with _running(str(project), "--json", "--no-compile") as proc:
         reader = LineReader(proc)
         assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
         _json_until(reader, "baseline")

@@ -6,7 +6,8 @@ loading Mix each time (~0.7 s).
 
     companion = CompilerCompanion(project_root, env="dev", build_path=None)
     result = companion.compile()      # -> CompileResult; starts the BEAM on first use
-    companion.stop()                  # idempotent; also done at interpreter exit
+    companion.stop()                  # idempotent; the next compile starts a new BEAM
+    companion.close()                 # stop for good (also done at interpreter exit)
 
 The BEAM side is ``companion.exs`` (shipped next to this module); the protocol is described at
 its top: requests ``compile <id>`` / ``ping <id>`` / ``stop`` on its stdin, one JSON object per
@@ -84,6 +85,7 @@ class CompilerCompanion:
         self._proc: BeamProcess | None = None
         self._stamp: tuple[tuple[str, int, int], ...] = ()
         self._ids = itertools.count(1)
+        self._closed = False
         _LIVE.add(self)
 
     # -- state -----------------------------------------------------------------------------
@@ -125,7 +127,7 @@ class CompilerCompanion:
         """Recompile what changed, as ``mix compile`` would, and return every current error
         and warning. Never raises: a missing ``mix`` is UNAVAILABLE, a project that does not
         load is ERROR with the reason as a diagnostic, a crash or timeout is FAILED."""
-        reason = self.unavailable_reason
+        reason = "the compiler companion was closed" if self._closed else self.unavailable_reason
         if reason:
             return CompileResult(CompileStatus.UNAVAILABLE, message=reason)
         started = time.monotonic()
@@ -156,9 +158,14 @@ class CompilerCompanion:
         return True
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the BEAM (idempotent): ask it to halt, then kill it if it has not."""
-        with self._lock:
-            self._discard(timeout)
+        """Stop the BEAM (idempotent): ask it to halt, then kill it if it has not. Safe from any
+        thread, also while another waits for a compile (that one returns FAILED)."""
+        self._discard(timeout)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the BEAM for good: later compiles are UNAVAILABLE and start nothing."""
+        self._closed = True
+        self._discard(timeout)
 
     def __enter__(self) -> CompilerCompanion:
         return self
@@ -182,6 +189,9 @@ class CompilerCompanion:
         except CompanionError:
             self._discard()
             raise
+        if self._closed:  # closed from another thread while it started
+            self._discard()
+            raise CompanionError("the compiler companion was closed")
         return proc
 
     def _discard(self, timeout: float = 5.0) -> None:
@@ -232,4 +242,4 @@ def _boot_failure(exc: CompanionError, duration: float) -> CompileResult:
 def _stop_all() -> None:
     for companion in list(_LIVE):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            companion.stop(timeout=2.0)
+            companion.close(timeout=2.0)

@@ -95,6 +95,7 @@ def finding_json(finding: Finding) -> dict[str, object]:
         "confidence": finding.confidence.value,
         "fixable": finding.fixable,
         "fingerprint": finding.fingerprint,
+        "source": finding.source,
     }
 
 

@@ -1,7 +1,9 @@
 """SARIF 2.1.0 output for GitHub code scanning (``elixir-pro audit --format sarif``).
 
 Every registered rule is described in ``tool.driver.rules`` (id, short and full description,
-help text, default level); each finding is a result pointing at its file and region.
+help text, default level); each finding is a result pointing at its file and region. Findings
+from the compiler (``audit --compile``: rules ``compiler:error``, ``compiler:warning``, ...) get
+a descriptor of their own, appended after the engine's rules.
 """
 
 from __future__ import annotations
@@ -57,9 +59,28 @@ def _rule_descriptor(rule: Rule) -> dict[str, object]:
 RANK = {Confidence.HIGH: 90.0, Confidence.MEDIUM: 60.0, Confidence.LOW: 30.0}
 
 
+def _compiler_descriptor(rule_id: str, severity: Severity) -> dict[str, object]:
+    kind = rule_id.partition(":")[2] or "diagnostic"
+    text = f"Elixir compiler {kind}"
+    return {
+        "id": rule_id,
+        "name": f"Compiler{kind.capitalize()}",
+        "shortDescription": {"text": text},
+        "fullDescription": {"text": f"A {kind} reported by mix compile."},
+        "help": {"text": f"{text}: fix what the compiler reports at this place."},
+        "defaultConfiguration": {"level": LEVELS[severity]},
+        "properties": {"tags": ["elixir", "compiler"], "precision": "very-high"},
+    }
+
+
 def render_sarif(report: AuditReport) -> str:
     rules = all_rules()
     index = {rule.id: i for i, rule in enumerate(rules)}
+    descriptors = [_rule_descriptor(rule) for rule in rules]
+    for finding in report.findings:
+        if finding.source == "compiler" and finding.rule not in index:
+            index[finding.rule] = len(descriptors)
+            descriptors.append(_compiler_descriptor(finding.rule, finding.severity))
     results: list[dict[str, object]] = []
     for finding in report.findings:
         result: dict[str, object] = {
@@ -84,6 +105,7 @@ def render_sarif(report: AuditReport) -> str:
                 "severity": finding.severity.value,
                 "confidence": finding.confidence.value,
                 "fixable": finding.fixable,
+                "source": finding.source,
             },
         }
         if finding.fingerprint:
@@ -101,7 +123,7 @@ def render_sarif(report: AuditReport) -> str:
                         "name": "elixir-pro",
                         "version": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule_descriptor(rule) for rule in rules],
+                        "rules": descriptors,
                     }
                 },
                 "results": results,

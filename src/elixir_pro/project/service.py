@@ -5,7 +5,14 @@ shows, under one policy.
   the ``paths`` and ``rules.paths`` settings);
 - **confidence**: findings under the minimum confidence (default medium) are counted, not shown;
 - **baseline**: findings listed in the committed baseline file are counted, not shown;
-- **identity**: a finding keeps its fingerprint when lines move, so "new" means new.
+- **identity**: a finding keeps its fingerprint when lines move, so "new" means new;
+- **the compiler** (``compile_diagnostics=True``): the warm Mix companion's errors and warnings
+  join the engine's findings with ``source="compiler"`` (``project/compiler_findings.py``).
+  :meth:`ProjectService.audit` compiles; the watcher's :meth:`~ProjectService.analyze_all` and
+  :meth:`~ProjectService.reanalyze` stay engine-only and fast, and the watcher then calls
+  :meth:`~ProjectService.follow_up`, which compiles and reports what the compiler changed, so a
+  slow compile never delays the engine's findings. :meth:`~ProjectService.close` stops the
+  companion.
 
 Also the supervision map and the gate facts, built from the same parse trees. Used by the
 ``audit``, ``watch``, ``gates`` and ``supervision`` commands, the offline backend and the TUI.
@@ -23,10 +30,12 @@ from elixir_pro.engine.findings import Confidence, Finding
 from elixir_pro.project.baseline import Baseline, load_baseline, write_baseline
 
 if TYPE_CHECKING:
+    from elixir_pro.compiler.model import CompileResult
     from elixir_pro.engine.analyzer import AuditReport, FindingsDelta, ProjectAnalyzer
     from elixir_pro.engine.parse import ParseCache
     from elixir_pro.engine.scope import ScopePolicy
     from elixir_pro.engine.supervision_model import SupervisionMap
+    from elixir_pro.project.compiler_findings import CompilerFindings
 
 Progress = Callable[[int, int], None]
 
@@ -74,7 +83,10 @@ class ProjectService:
         use_baseline: bool = True,
         jobs: int | None = None,
         paths: Iterable[str] | None = None,
+        compile_diagnostics: bool = False,
     ) -> None:
+        """``compile_diagnostics`` adds the compiler's errors and warnings through the warm
+        companion (started on the first compile; see :meth:`close`)."""
         self.root = Path(root)
         self.config = config if config is not None else load_config(self.root)
         self.policy: ScopePolicy = self.config.policy(include_tests=include_tests, strict=strict)
@@ -84,6 +96,9 @@ class ProjectService:
         self._jobs = jobs
         self._paths = list(paths) if paths is not None else None
         self._analyzer: ProjectAnalyzer | None = None
+        self._compiler: CompilerFindings | None = None
+        self.compile_diagnostics = compile_diagnostics
+        self._compiled_once = False
 
     # -- the engine ------------------------------------------------------------------------
 
@@ -108,8 +123,24 @@ class ProjectService:
     # -- findings --------------------------------------------------------------------------
 
     def audit(self, progress: Progress | None = None) -> AuditReport:
-        """Analyse the whole project; the report holds the visible findings and counts the
-        hidden ones."""
+        """Analyse the whole project (and compile it, with ``compile_diagnostics``); the report
+        holds the visible findings and counts the hidden ones."""
+        report = self._engine_audit(progress)
+        if not self.compile_diagnostics:
+            return report
+        delta = self.compiler.refresh()
+        self._compiled_once = True
+        found = self.view.visible(self.compiler.findings)
+        if self._paths is not None:
+            only = set(self._paths)
+            found = [f for f in found if f.path in only]
+        return replace(
+            report,
+            findings=sorted([*report.findings, *found], key=Finding.sort_key),
+            notices=[*report.notices, *delta.notices],
+        )
+
+    def _engine_audit(self, progress: Progress | None = None) -> AuditReport:
         report = self.analyzer.analyze_all(progress=progress)
         low, baselined = self.view.hidden(report.findings)
         return replace(
@@ -120,25 +151,81 @@ class ProjectService:
         )
 
     def analyze_all(self) -> AuditReport:
-        """The watcher's starting state (same as :meth:`audit`)."""
-        return self.audit()
+        """The watcher's starting state: the engine's findings (the compiler's follow in
+        :meth:`follow_up`, so the baseline never waits for a compile)."""
+        return self._engine_audit()
 
     def reanalyze(self, rel_paths: Iterable[str]) -> FindingsDelta:
         """Re-analyse changed files; ``new`` and ``resolved`` are by identity, so a finding
-        whose lines moved is neither."""
+        whose lines moved is neither. ``findings`` also holds the compiler's current findings
+        of those paths (until :meth:`follow_up` refreshes them)."""
         delta = self.analyzer.reanalyze(rel_paths)
         view = self.view
+        compiled = self._compiler.findings_for(delta.paths) if self._compiler is not None else []
         return replace(
             delta,
-            findings=view.visible(delta.findings),
+            findings=view.visible([*delta.findings, *compiled]),
             new=view.visible(delta.new),
             resolved=view.visible(delta.resolved),
         )
 
+    # -- the compiler ----------------------------------------------------------------------
+
+    @property
+    def compiler(self) -> CompilerFindings:
+        """The compiler's findings and the project's warm companion."""
+        if self._compiler is None:
+            from elixir_pro.project.compiler_findings import CompilerFindings
+
+            timeout = self.config.watch.compile_timeout_s
+            cache = self._analyzer.parse_cache if self._analyzer is not None else None
+            self._compiler = CompilerFindings(self.root, timeout_s=timeout, parse_cache=cache)
+        return self._compiler
+
+    def follow_up(self, rel_paths: Iterable[str] = ()) -> FindingsDelta | None:
+        """After a batch (or, with no paths, after the baseline): compile through the warm
+        companion and report the paths whose compiler findings changed, with all their current
+        findings (engine and compiler), the compiler's new and resolved ones, and notices (one
+        when ``mix`` is missing). None without ``compile_diagnostics``. The first compile is
+        the compiler's baseline: nothing in it is new."""
+        if not self.compile_diagnostics:
+            return None
+        paths = list(rel_paths)
+        deleted = [p for p in paths if not (self.root / p).exists()]
+        changed = [p for p in paths if p not in deleted]
+        delta = self.compiler.refresh(changed, deleted)
+        first, self._compiled_once = not self._compiled_once, True
+        view = self.view
+        wanted = set(delta.paths)
+        engine = [f for f in self.analyzer.findings if f.path in wanted]
+        from elixir_pro.engine.analyzer import FindingsDelta
+
+        return FindingsDelta(
+            delta.paths,
+            view.visible(sorted([*engine, *delta.findings], key=Finding.sort_key)),
+            [] if first else view.visible(delta.new),
+            [] if first else view.visible(delta.resolved),
+            delta.notices,
+        )
+
+    @property
+    def last_compile(self) -> CompileResult | None:
+        """The outcome of the last compile, if any."""
+        return self._compiler.last if self._compiler is not None else None
+
+    def close(self) -> None:
+        """Stop the warm companion, if one runs (idempotent)."""
+        if self._compiler is not None:
+            self._compiler.close()
+
     @property
     def findings(self) -> list[Finding]:
-        """The visible findings of the last analysis."""
-        return self.view.visible(self.analyzer.findings)
+        """The visible findings of the last analysis (the compiler's included)."""
+        engine = self.analyzer.findings
+        if self._compiler is None:
+            return self.view.visible(engine)
+        both = sorted([*engine, *self._compiler.findings], key=Finding.sort_key)
+        return self.view.visible(both)
 
     def findings_for(self, rel_path: str) -> list[Finding]:
         return [f for f in self.findings if f.path == rel_path]

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from elixir_pro.watch.factory import create_review_policy, create_watch_service
 from elixir_pro.watch.globs import DEFAULT_TRIGGERS, GlobSet, glob_to_regex
-from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchState, WatchStateChanged
+from elixir_pro.watch.model import (
+    Baseline,
+    Compiled,
+    FileBatch,
+    WatchEvent,
+    WatchState,
+    WatchStateChanged,
+)
 from elixir_pro.watch.review import ReviewMode, ReviewPolicy, ReviewRequest, diff_for_paths
 from elixir_pro.watch.service import WatchService
 
 __all__ = [
     "DEFAULT_TRIGGERS",
     "Baseline",
+    "Compiled",
     "FileBatch",
     "GlobSet",
     "ReviewMode",

@@ -5,6 +5,11 @@
 which were resolved; deleted paths drop theirs). ``elixir_pro.project.ProjectService`` has
 this shape; tests and benchmarks may pass anything else that does. :func:`engine_analyzer`
 builds the real one lazily, so importing the watcher never loads tree-sitter.
+
+Optional, looked up by name: ``follow_up(rel_paths)`` runs after each batch's findings went out
+(and once, with no paths, after the baseline) and returns a second delta or None; the project
+service compiles there, so compiler diagnostics follow the engine's without delaying them.
+``close()`` is called when the watcher stops (it stops the warm compiler).
 """
 
 from __future__ import annotations
@@ -60,10 +65,16 @@ def notices_of(report: object) -> list[str]:
     return out
 
 
-def engine_analyzer(root: Path, config: Config | None = None) -> Analyzer:
+def engine_analyzer(
+    root: Path, config: Config | None = None, *, compile: bool | None = None
+) -> Analyzer:
     """The project service for ``root`` (``elixir_pro.project``): the same findings policy as
-    ``audit`` and the TUI (scopes, confidence, baseline, identity). The engine itself loads on
-    the first analysis."""
+    ``audit`` and the TUI (scopes, confidence, baseline, identity), with the compiler's
+    diagnostics unless ``compile`` (default: the ``watch.compile`` setting) is False. The
+    engine itself loads on the first analysis, the compiler on the first follow-up."""
+    from elixir_pro.config import load_config
     from elixir_pro.project import ProjectService
 
-    return ProjectService(root, config)
+    config = config if config is not None else load_config(root)
+    wanted = config.watch.compile if compile is None else compile
+    return ProjectService(root, config, compile_diagnostics=wanted)

@@ -24,17 +24,19 @@ def create_watch_service(
     debounce_ms: int | None = None,
     force_polling: bool = False,
     analyze: bool = True,
+    compile: bool | None = None,
     on_event: Callable[[WatchEvent], None] | None = None,
 ) -> WatchService:
     """A service for ``root`` (not started). ``agent`` names the agent whose triggers to use
-    (default ``elixir-pro``); ``debounce_ms`` overrides ``watch.debounce_ms``. Bad agent or
+    (default ``elixir-pro``); ``debounce_ms`` overrides ``watch.debounce_ms``; ``compile``
+    overrides ``watch.compile`` (compiler diagnostics through the warm companion). Bad agent or
     config files raise :class:`~elixir_pro.errors.UserError`."""
     from elixir_pro.agent import resolve_agent
     from elixir_pro.config import load_config
 
     config = load_config(root)
     triggers = resolve_agent(root, agent).proactive_triggers or DEFAULT_TRIGGERS
-    analyzer: Analyzer | None = engine_analyzer(root, config) if analyze else None
+    analyzer: Analyzer | None = engine_analyzer(root, config, compile=compile) if analyze else None
     return WatchService(
         root,
         triggers=triggers,

@@ -34,6 +34,7 @@ def watch_headless(
     debounce_ms: int | None = None,
     force_polling: bool = False,
     analyze: bool = True,
+    compile: bool | None = None,
     out: TextIO | None = None,
 ) -> int:
     """Run until a signal (or the root vanishing); return the exit status."""
@@ -44,6 +45,7 @@ def watch_headless(
         debounce_ms=debounce_ms,
         force_polling=force_polling,
         analyze=analyze,
+        compile=compile,
     )
 
     def emit(event: WatchEvent) -> None:

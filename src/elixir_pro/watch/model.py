@@ -51,4 +51,16 @@ class Baseline:
     analyzed: bool = False
 
 
-WatchEvent = FileBatch | FindingsUpdated | Notice | WatchStateChanged | Baseline
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """The warm compiler ran (after the baseline and after each batch): how it went. Its
+    findings, when they changed, came in a ``FindingsUpdated`` just before."""
+
+    status: str  # ok | noop | error | failed
+    errors: int = 0
+    warnings: int = 0
+    duration_ms: int = 0
+    message: str = ""
+
+
+WatchEvent = FileBatch | FindingsUpdated | Notice | WatchStateChanged | Baseline | Compiled

@@ -10,7 +10,14 @@ from typing import Any
 from elixir_pro.engine.findings import Finding
 from elixir_pro.engine.report import finding_json as report_finding_json
 from elixir_pro.events import FindingsUpdated, Notice
-from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchState, WatchStateChanged
+from elixir_pro.watch.model import (
+    Baseline,
+    Compiled,
+    FileBatch,
+    WatchEvent,
+    WatchState,
+    WatchStateChanged,
+)
 
 _LIST_LIMIT = 8
 
@@ -45,6 +52,15 @@ def event_json(event: WatchEvent) -> dict[str, Any] | None:
         if event.state is WatchState.STARTING:
             return None
         return {"event": "state", "state": event.state.value, "reason": event.reason}
+    if isinstance(event, Compiled):
+        return {
+            "event": "compiled",
+            "status": event.status,
+            "errors": event.errors,
+            "warnings": event.warnings,
+            "duration_ms": event.duration_ms,
+            "message": event.message,
+        }
     return None
 
 

@@ -30,12 +30,19 @@ from elixir_pro.errors import UserError
 from elixir_pro.events import FindingsUpdated, Notice
 from elixir_pro.paths import state_dir
 from elixir_pro.watch import observers
-from elixir_pro.watch.analysis import Analyzer, notices_of
+from elixir_pro.watch.analysis import Analyzer, DeltaLike, notices_of
 from elixir_pro.watch.debounce import Coalescer, Pending
 from elixir_pro.watch.globs import DEFAULT_TRIGGERS, GlobSet
 from elixir_pro.watch.hashes import ContentHashes
 from elixir_pro.watch.ignore import IgnoreRules
-from elixir_pro.watch.model import Baseline, FileBatch, WatchEvent, WatchState, WatchStateChanged
+from elixir_pro.watch.model import (
+    Baseline,
+    Compiled,
+    FileBatch,
+    WatchEvent,
+    WatchState,
+    WatchStateChanged,
+)
 
 _HEALTH_CHECK_S = 0.5
 
@@ -133,6 +140,9 @@ class WatchService:
         observer, self._observer = self._observer, None
         if observer is not None:
             observers.stop_observer(observer, timeout_s)
+        close = getattr(self.analyzer, "close", None)
+        if callable(close):
+            close()  # the warm compiler: also ends a compile the pipeline may be waiting on
         pipeline = self._pipeline
         if pipeline is not None and pipeline is not threading.current_thread():
             pipeline.join(timeout_s)
@@ -233,6 +243,7 @@ class WatchService:
             self._emit(Notice(text, "warning"))
         self._emit(Baseline(files=self.file_count, findings=findings, analyzed=True))
         self.ready.set()
+        self._follow_up(())
 
     def _full_scan(self, pending: Pending, reason: str) -> Pending:
         listed = [p for p in self._ignore.list_files() if self.triggers.matches(p)]
@@ -284,6 +295,36 @@ class WatchService:
             self._emit(Notice(f"analysis failed: {type(exc).__name__}: {exc}", "error"))
             return
         paths = tuple(delta.paths) or batch.all_paths
+        self._publish(delta, paths)
+        self._follow_up(batch.all_paths)
+
+    def _follow_up(self, paths: tuple[str, ...]) -> None:
+        """The analyzer's second pass, if it has one (the compiler: see ``analysis.py``)."""
+        follow_up = getattr(self.analyzer, "follow_up", None)
+        if not callable(follow_up) or self._stopping.is_set():
+            return
+        try:
+            delta = follow_up(paths)
+        except Exception as exc:
+            self._emit(Notice(f"compiling failed: {type(exc).__name__}: {exc}", "error"))
+            return
+        if delta is None or self._stopping.is_set():
+            return
+        self._publish(delta, tuple(delta.paths))
+        result = getattr(self.analyzer, "last_compile", None)
+        if result is not None and result.status.value != "unavailable":
+            self._emit(
+                Compiled(
+                    result.status.value,
+                    len(result.errors),
+                    len(result.warnings),
+                    round(result.duration * 1000),
+                    result.message,
+                )
+            )
+
+    def _publish(self, delta: DeltaLike, paths: tuple[str, ...]) -> None:
+        """Record ``delta``'s findings for ``paths`` and send them out (with its notices)."""
         findings = tuple(delta.findings)
         by_path: dict[str, list[Finding]] = {p: [] for p in paths}
         for finding in findings:
@@ -296,7 +337,8 @@ class WatchService:
                     self._findings.pop(path, None)
         for text in notices_of(delta):
             self._emit(Notice(text, "warning"))
-        self._emit(FindingsUpdated(paths, findings, tuple(delta.new), tuple(delta.resolved)))
+        if paths:
+            self._emit(FindingsUpdated(paths, findings, tuple(delta.new), tuple(delta.resolved)))
 
     # -- health ------------------------------------------------------------------------
 

@@ -4,7 +4,10 @@ above ``--fail-on`` (default high), 0 otherwise, 2 for bad usage.
 
 What is shown follows the project service's policy: application code only unless
 ``--include-tests``, confidence medium and above unless ``--min-confidence``, findings in the
-baseline left out unless ``--no-baseline``, strict rules only with ``--strict``."""
+baseline left out unless ``--no-baseline``, strict rules only with ``--strict``. With
+``--compile`` the project is also compiled (``mix compile`` through the warm companion, in the
+project's own build) and the compiler's errors and warnings join the findings as rules
+``compiler:error`` and ``compiler:warning``; without ``mix`` that is one notice."""
 
 from __future__ import annotations
 
@@ -57,6 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-baseline", action="store_true", help="report findings listed in the baseline too"
     )
     parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="also compile with mix and report the compiler's errors and warnings",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=None,
@@ -100,6 +108,7 @@ def _service(args: argparse.Namespace) -> ProjectService:
         "strict": args.strict,
         "min_confidence": args.min_confidence,
         "use_baseline": not args.no_baseline,
+        "compile_diagnostics": bool(getattr(args, "compile", False)),
     }
     if target.is_file():
         if not is_source(target.name):
@@ -128,7 +137,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Wrote {count} {noun} to {path}: they are not reported again.", file=sys.stderr)
         return 0
     interactive = sys.stderr.isatty()
-    report = service.audit(progress=_progress if interactive else None)
+    try:
+        report = service.audit(progress=_progress if interactive else None)
+    finally:
+        service.close()
     if args.format == "json":
         from elixir_pro.engine.report import render_json
 

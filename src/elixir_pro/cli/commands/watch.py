@@ -1,5 +1,6 @@
-"""``elixir-pro watch PATH [--json]``: the watcher without the TUI. Prints what changes and the
-engine's findings (new and resolved) as files are saved, until Ctrl-C or SIGTERM."""
+"""``elixir-pro watch PATH [--json]``: the watcher without the TUI. Prints what changes, the
+engine's findings and the compiler's diagnostics (new and resolved) as files are saved, until
+Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-analysis", action="store_true", help="report changed files only, run no rules"
     )
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="no compiler diagnostics (default: watch.compile, on; needs mix)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,4 +46,5 @@ def run(args: argparse.Namespace) -> int:
         debounce_ms=args.debounce,
         force_polling=args.polling,
         analyze=not args.no_analysis,
+        compile=False if args.no_compile else None,
     )
