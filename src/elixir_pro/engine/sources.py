@@ -25,7 +25,7 @@ class Notice:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.message}" if where else self.message
 
 
 def is_source(rel_path: str) -> bool:
