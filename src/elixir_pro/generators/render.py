@@ -1,0 +1,27 @@
+"""The templates' substitution engine: ``<%= key %>`` becomes the value of ``key``.
+
+Nothing else is evaluated: a template is data, its variations are separate template files. A
+placeholder without a value is a bug in the generator, so it raises ``KeyError`` naming it.
+Used by :mod:`elixir_pro.generators.build` and the Ecto and LiveView builders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+PLACEHOLDER = re.compile(r"<%=\s*(\w+)\s*%>")
+
+
+def render(text: str, values: Mapping[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"template placeholder without a value: {key}")
+        return values[key]
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))

@@ -1,0 +1,134 @@
+"""Reading a create request from a prompt: which kind, which name, under which supervisor.
+
+``match("Write a DynamicSupervisor that starts one CartSession process per user", root)``
+gives ``GeneratorRequest("dynamic_supervisor", "CartSession")``. A prompt that does not ask
+to create (no verb such as write, create, add, generate) or names no kind the catalog knows
+gives None, so callers can route it elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from elixir_pro.generators.catalog import Kind, kinds
+from elixir_pro.generators.model import GeneratorRequest
+from elixir_pro.generators.naming import camelize, is_module_name
+
+_VERB = re.compile(
+    r"\b(?:write|create|generate|add|make|build|scaffold|implement|set ?up|need|want|"
+    r"give me|new|start)\b",
+    re.IGNORECASE,
+)
+_CALLED = re.compile(r"\b(?:called|named)\s+`?([A-Za-z][\w.]*)`?")
+_UNDER = re.compile(
+    r"\b(?:under|into|in|to|below|beneath|inside)\s+(?:the\s+|my\s+|our\s+)?"
+    r"`?([A-Za-z][\w.]*)`?(\s+(?:supervisor|application|app)\b)?",
+    re.IGNORECASE,
+)
+_FOR = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+|each\s+|every\s+|our\s+|my\s+)?([a-z][a-z ]*)")
+_CAMEL = re.compile(r"`?\b([A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*)\b`?")
+_FIELD = re.compile(r"\b([a-z_][a-z0-9_]*):([a-z_]+(?::[a-z_]+)?)\b")
+_CONTEXT = re.compile(r"\bin\s+(?:the\s+)?`?([A-Z][\w.]*)`?\s+context\b")
+#: CamelCase words of the domain of the request, never a name for what to create.
+_KIND_WORDS = {
+    "Agent", "DynamicSupervisor", "Ecto", "Elixir", "ETS", "Erlang", "ExUnit", "GenServer",
+    "I", "LiveView", "OTP", "PartitionSupervisor", "Phoenix", "Registry", "Supervisor", "Task",
+    "Task.Supervisor", "Write", "Create", "Add", "Generate", "Make", "Build", "A", "An", "The",
+    "Please", "Scaffold", "Implement", "Give", "Mix", "API", "TTL", "Migration", "Schema",
+}  # fmt: skip
+#: Words after "for" that end a name ("for users that ...").
+_STOP = {
+    "that", "which", "with", "to", "in", "under", "per", "and", "every", "each", "of", "on",
+    "using", "so", "where", "who", "keyed", "by", "from", "into", "it", "its", "the", "a",
+}  # fmt: skip
+
+
+def match(prompt: str, root: Path | None = None) -> GeneratorRequest | None:
+    """The create request in ``prompt``, or None when it asks for nothing the generators
+    make. ``root`` (the project) lets a module name in the prompt drop the project's
+    namespace (``Courier.CartSession`` -> ``CartSession``)."""
+    if not _VERB.search(prompt):
+        return None
+    supervisor, rest = _supervisor(prompt)
+    found = next((k for k in kinds() if k.pattern.search(rest)), None)
+    if found is None:
+        return None
+    namespace = _namespace(root)
+    fields: tuple[tuple[str, str], ...] = ()
+    context = ""
+    if found.builder == "ecto":
+        fields = tuple(_FIELD.findall(rest))
+        rest = _FIELD.sub(" ", rest)
+        context_match = _CONTEXT.search(rest)
+        if context_match:
+            context = _strip_namespace(context_match.group(1), namespace)
+            rest = rest[: context_match.start()] + rest[context_match.end() :]
+    name = _name(found, rest, namespace)
+    return GeneratorRequest(found.id, name, supervisor, fields, context, prompt)
+
+
+def _namespace(root: Path | None) -> str:
+    if root is None:
+        return ""
+    from elixir_pro.generators.model import GeneratorError
+    from elixir_pro.generators.naming import project_names
+
+    try:
+        return project_names(root).namespace
+    except GeneratorError:
+        return ""
+
+
+def _supervisor(prompt: str) -> tuple[str, str]:
+    """The supervisor the prompt names ("" for none) and the prompt without that phrase."""
+    for m in _UNDER.finditer(prompt):
+        word, suffix = m.group(1), (m.group(2) or "").strip()
+        lowered = word.lower()
+        if suffix or lowered.endswith(("supervisor", "application")) or lowered == "app":
+            text = f"{word} {suffix}".strip()
+            return text, prompt[: m.start()] + " " + prompt[m.end() :]
+    return "", prompt
+
+
+def _strip_namespace(name: str, namespace: str) -> str:
+    if namespace and name.startswith(namespace + "."):
+        return name[len(namespace) + 1 :]
+    return name
+
+
+def _name(kind: Kind, prompt: str, namespace: str) -> str:
+    """The base name: ``called X`` / ``named X``, else a CamelCase word of the prompt that is
+    not a kind word, else the words after "for", else "" (the kind's default)."""
+    called = _CALLED.search(prompt)
+    if called:
+        return _normal(kind, _strip_namespace(camelize(called.group(1)), namespace))
+    for m in _CAMEL.finditer(prompt):
+        word = _strip_namespace(m.group(1), namespace)
+        if word in _KIND_WORDS or word == namespace or not word:
+            continue
+        if m.start() == 0:  # the sentence's first word is capitalised, not a name
+            continue
+        if not any(c.islower() for c in word):  # an acronym such as ETS or TTL
+            continue
+        return _normal(kind, word)
+    for_match = _FOR.search(prompt)
+    if for_match:
+        words: list[str] = []
+        for word in for_match.group(1).split():
+            if word in _STOP or len(words) == 3:
+                break
+            words.append(word)
+        if words:
+            return _normal(kind, camelize(" ".join(words)))
+    return ""
+
+
+def _normal(kind: Kind, name: str) -> str:
+    """``name`` without the kind's suffix (``CartSessionSupervisor`` -> ``CartSession`` for a
+    DynamicSupervisor), so the module patterns do not double it."""
+    if kind.strip and name.endswith(kind.strip) and name != kind.strip:
+        name = name[: -len(kind.strip)]
+    elif name == kind.strip:
+        return ""
+    return name if is_module_name(name) else ""
