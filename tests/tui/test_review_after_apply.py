@@ -143,6 +143,6 @@ def test_result_view_snapshot_160x48(snap_compare: Any, tmp_path: Path) -> None:
 
     async def apply_all(pilot: Pilot[None]) -> None:
         await pilot.press("A", "tab", "A", "enter")
-        await wait_until(pilot, lambda: review(app).phase == "applied")  # type: ignore[arg-type]
+        await wait_until(pilot, lambda: review(app).phase == "applied")
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=apply_all)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fakeclaude.server import FakeClaude, text_reply, tool_reply
-from textual.command import CommandPalette
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.command import CommandList, CommandPalette
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
@@ -20,6 +18,7 @@ from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.confirm import ConfirmScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.screens.review import ReviewScreen
+from elixir_pro.tui.widgets.key_bar import KeyBar
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
@@ -101,7 +100,7 @@ async def test_undo_and_discard_from_the_main_screen_palette_and_footer(courier:
         await pilot.press("escape")  # out of the prompt: the footer shows the letter keys
 
         def footer() -> set[str]:
-            return {k.description for k in main.query_one(Footer).query(FooterKey)}
+            return {item.label for item in main.query_one(KeyBar).items()}
 
         await wait_until(pilot, lambda: {"undo", "discard"} <= footer())
         await pilot.press("i")
@@ -131,13 +130,12 @@ async def test_undo_and_discard_from_the_main_screen_palette_and_footer(courier:
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"Discard the staged")
-        await wait_until(
-            pilot,
-            lambda: (
-                "Discard the staged changes"
-                in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt)
-            ),
-        )  # type: ignore[attr-defined]
+
+        def first_hit() -> str:
+            hits = app.screen.query_one(CommandList)
+            return str(hits.get_option_at_index(0).prompt) if hits.option_count else ""
+
+        await wait_until(pilot, lambda: "Discard the staged changes" in first_hit())
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
