@@ -258,7 +258,8 @@ def run(files: int, saves: int, debounce_ms: int, burst_files: int) -> str:
         def on_event(event: WatchEvent) -> None:
             arrivals.put((event, time.perf_counter()))
 
-        analyzer: Analyzer = engine_analyzer(root)
+        # the engine alone: the compiler has its own benchmark (bench/compiler_bench.py)
+        analyzer: Analyzer = engine_analyzer(root, compile=False)
         service = WatchService(root, debounce_ms=debounce_ms, analyzer=analyzer, on_event=on_event)
         started = time.perf_counter()
         service.start()

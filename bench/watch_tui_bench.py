@@ -85,7 +85,8 @@ def isolated_dirs(debounce_ms: int) -> Iterator[None]:
     config, state = base / "config", base / "state"
     config.mkdir(parents=True)
     state.mkdir(parents=True)
-    (config / "config.yaml").write_text(f"watch: {{debounce_ms: {debounce_ms}}}\n")
+    # the engine alone: the compiler has its own benchmark (bench/compiler_bench.py)
+    (config / "config.yaml").write_text(f"watch: {{debounce_ms: {debounce_ms}, compile: false}}\n")
     os.environ["ELIXIR_PRO_CONFIG_DIR"] = str(config)
     os.environ["ELIXIR_PRO_STATE_DIR"] = str(state)
     try:
