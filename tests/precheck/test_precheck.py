@@ -4,6 +4,8 @@ are found, and the project (its ``_build`` above all) is byte-identical afterwar
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from elixir_pro.changes.review_model import ReviewModel
 from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
 from elixir_pro.compiler.precheck import PrecheckState, new_diagnostics, run_precheck
 from elixir_pro.compiler.proposed import proposed_files
-from elixir_pro.compiler.shadow import ShadowError, ShadowTree
+from elixir_pro.compiler.shadow import PREFIX, ShadowError, ShadowTree, sweep_stale_shadows
 from elixir_pro.config import PrecheckConfig
 
 
@@ -166,3 +168,27 @@ def test_a_caller_the_change_breaks_elsewhere_is_named_by_file_and_line(greeter:
         "Greeter.Names.display/1 is undefined or private. Did you mean: * display_name/1"
     )
     assert report.file_mark(NAMES_EX) is None and report.file_mark(GREETER_EX) == "warning"
+
+
+def test_an_error_the_current_tree_already_has_is_not_blamed_on_the_change(
+    greeter: Path,
+) -> None:
+    broken = greeter / NAMES_EX
+    broken.write_text(broken.read_text().replace("String.trim(name)", "String.trim(name) <> oops"))
+    report = run_precheck(greeter, proposed_files(staged(greeter, {GREETER_EX: HARMLESS})))
+    assert report.state is PrecheckState.OK and not report.new
+    assert report.headline() == (
+        "✓ nothing new from the compiler (the current tree does not compile either)"
+    )
+
+
+def test_shadows_left_behind_by_a_killed_process_are_swept() -> None:
+    old = Path(tempfile.mkdtemp(prefix=PREFIX))
+    fresh = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (old / "lib").mkdir()
+    os.utime(old, (1_000_000, 1_000_000))
+    try:
+        sweep_stale_shadows()
+        assert not old.exists() and fresh.is_dir()
+    finally:
+        fresh.rmdir()

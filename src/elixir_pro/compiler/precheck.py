@@ -106,6 +106,9 @@ class PrecheckReport:
     def headline(self) -> str:
         if self.state in (PrecheckState.SKIPPED, PrecheckState.FAILED):
             return self.message
+        broken = self.compiled is not None and self.compiled.status is CompileStatus.ERROR
+        if self.state is PrecheckState.OK and broken:
+            return "✓ nothing new from the compiler (the current tree does not compile either)"
         if self.state is PrecheckState.OK:
             return f"✓ compiles, nothing new from the compiler{self._formatted()}"
         parts = []

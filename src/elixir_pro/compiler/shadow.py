@@ -31,7 +31,20 @@ from elixir_pro.engine.mix_output import parse_compile_diagnostics
 SKIPPED_AT_ROOT = frozenset({"_build", ".git", ".elixir_ls", ".lexical", ".expert"})
 MANIFEST_AGE = 2.0  # seconds the copied manifests are made older than anything written now
 FORMATTABLE = (".ex", ".exs")
+PREFIX = "elixir-pro-shadow-"
+STALE_AFTER_S = 24 * 3600.0
 _ELIXIR_FILE = re.compile(r"\.(?:exs?|erl|hrl|eex|heex|leex)$")
+
+
+def sweep_stale_shadows(now: float | None = None) -> None:
+    """Remove shadows left behind by a process that was killed mid-build (older than a day)."""
+    cutoff = (now if now is not None else time.time()) - STALE_AFTER_S
+    for leftover in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            if leftover.is_dir() and leftover.lstat().st_mtime < cutoff:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class ShadowError(Exception):
@@ -49,7 +62,8 @@ class ShadowTree:
         self.root = Path(root).resolve()
         self.files = dict(files)
         self.env = env
-        self.dir = Path(tempfile.mkdtemp(prefix="elixir-pro-shadow-")).resolve()
+        sweep_stale_shadows()
+        self.dir = Path(tempfile.mkdtemp(prefix=PREFIX)).resolve()
         self.build_path = self.dir / "_build" / env
         self.seeded = False
         try:
