@@ -114,13 +114,33 @@ def _build_process(
     return Generation(
         request=request,
         title=kind.title,
-        edits=tuple(edits),
+        edits=tuple(formatted(edits, root, reader)),
         modules=tuple(created),
         children=tuple(children),
         supervisor=target.module,
         supervisor_path=target.path,
         test_path=test,
     )
+
+
+def formatted(edits: list[StagedEdit], root: Path, reader: Reader) -> list[StagedEdit]:
+    """``edits`` formatted as ``mix format`` would: new files whole; an edited file only when
+    it was formatted before (so formatting touches nothing but the insertion). Unchanged when
+    Elixir is not installed."""
+    from elixir_pro.generators.formatter import format_texts, line_length
+
+    originals = {e.path: reader(e.path) or "" for e in edits if not e.created}
+    texts = [e.text for e in edits] + list(originals.values())
+    done = format_texts(texts, line_length(root))
+    if done is None:
+        return edits
+    was_formatted = {
+        path: done[len(edits) + i] == text for i, (path, text) in enumerate(originals.items())
+    }
+    return [
+        StagedEdit(e.path, done[i], e.created) if e.created or was_formatted[e.path] else e
+        for i, e in enumerate(edits)
+    ]
 
 
 def stage(generation: Generation, changeset: Changeset) -> list[EditProposed]:
