@@ -93,7 +93,7 @@ async def test_bash_approval_approve_once_runs_the_command(
         await wait_until(pilot, lambda: turn.finished)
         await settle(pilot, app)
         rows = list(turn.query(ToolRow))
-        assert len(rows) == 1 and rows[0].title.endswith("done")
+        assert len(rows) == 1 and rows[0].title.endswith("exit 0")
     assert (courier / "made.txt").read_text().strip() == "approved"
 
 

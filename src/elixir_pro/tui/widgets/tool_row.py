@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Collapsible, Static
 
+from elixir_pro.tui.ansi import ansi_text, exit_status
 from elixir_pro.tui.short_paths import shorten_path
 
 _MAX_SHOWN = 4000
@@ -32,7 +33,8 @@ def describe_call(name: str, tool_input: dict[str, Any], width: int | None = Non
 
 
 class ToolRow(Collapsible):
-    """Collapsed: ``▶ Bash: mix test · running``; expanded: the tool's output."""
+    """Collapsed: ``▶ Bash: mix test · running`` (then ``· exit 1``, or ``· done`` / ``· error``
+    for the other tools); expanded: the tool's output."""
 
     def __init__(self, call_id: str, name: str, tool_input: dict[str, Any]) -> None:
         self.call_id = call_id
@@ -53,8 +55,11 @@ class ToolRow(Collapsible):
         self.title = self._fitted_title()
 
     def finish(self, output: str, is_error: bool) -> None:
+        """Show the result: colour codes as colours, no other control sequence (see
+        :mod:`elixir_pro.tui.ansi`); a Bash row's title gets the command's exit status."""
         shown = output if len(output) <= _MAX_SHOWN else output[:_MAX_SHOWN] + "\n… (truncated)"
-        self._body.update(Text(shown or "(no output)"))
-        self.state = "error" if is_error else "done"
+        self._body.update(ansi_text(shown) if shown else Text("(no output)"))
+        status = exit_status(output) if self.tool_name == "Bash" else None
+        self.state = status or ("error" if is_error else "done")
         self.title = self._fitted_title()
         self.set_class(is_error, "-error")
