@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen, SystemModalScreen
 
 from elixir_pro.tui import themes
 from elixir_pro.tui.services import TuiContext
@@ -33,6 +34,9 @@ class ElixirProApp(App[int]):
     COMMANDS = App.COMMANDS | {commands_provider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "quit", priority=True, show=False),
+        # "more keys" where a screen has more than its key bar can show (the main screen's
+        # own f1 opens its help instead)
+        Binding("f1", "all_keys", "all keys", show=False),
     ]
     ENABLE_COMMAND_PALETTE = True
 
@@ -75,6 +79,7 @@ class ElixirProApp(App[int]):
         from elixir_pro.tui.screens.main import MainScreen
 
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, self._give_key_bar)
         self.push_screen(MainScreen(self.context))
         if self.resume:
             self.call_after_refresh(self.resume_session, self.resume)
@@ -86,10 +91,32 @@ class ElixirProApp(App[int]):
             if isinstance(screen, MainScreen):
                 screen.start_background()
 
+    def _give_key_bar(self, screen: Screen[Any]) -> None:
+        """Every screen and modal of the app shows its keys in a key bar (see
+        :mod:`~elixir_pro.tui.widgets.key_bar`); one that does not compose its own gets one here,
+        so a modal never shows the keys of the screen under it."""
+        if isinstance(screen, SystemModalScreen):  # Textual's own (the command palette)
+            return
+
+        def add() -> None:
+            from elixir_pro.tui.widgets.key_bar import KeyBar
+
+            if screen.is_attached and not screen.query(KeyBar):
+                screen.mount(KeyBar())
+
+        screen.call_later(add)
+
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str):
             themes.save_theme_choice(name)
+
+    def action_all_keys(self) -> None:
+        """Show (or hide) Textual's keys panel: every key of the focused area."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def resume_session(self, which: bool | str) -> None:
         from elixir_pro.tui.wiring import resume_into

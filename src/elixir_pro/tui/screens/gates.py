@@ -21,12 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
 from elixir_pro.errors import UserError
 from elixir_pro.pipeline.gates_model import Check, Evidence, Gate, GateReport, Status
+from elixir_pro.tui.widgets.key_bar import KeyBar
 
 _BADGE = {
     Status.PASS: ("PASS", "-pass"),
@@ -215,7 +216,7 @@ class GatesScreen(Screen[None]):
         yield Static(id="gates-progress", markup=False)
         yield VerticalScroll(id="gates-body", can_focus=False)
         yield Static(id="gates-notices", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.report is None:

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
 from elixir_pro.events import (
@@ -36,6 +36,7 @@ from elixir_pro.tui.screens.main_progress import TurnProgressMixin
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
 from elixir_pro.tui.screens.main_turns import TurnFinishingMixin
 from elixir_pro.tui.services import TuiContext
+from elixir_pro.tui.widgets.key_bar import KeyBar
 from elixir_pro.tui.widgets.mode_pane import ModePane
 from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
@@ -86,7 +87,7 @@ class MainScreen(
         yield self.make_progress()
         yield PromptInput(id="prompt")
         yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         status = self.status

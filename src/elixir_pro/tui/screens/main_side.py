@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from elixir_pro.tui.widgets.supervision_panel import SupervisionPanel
 
 PANELS = ("findings", "supervision", "context", "tasks", "openspec")
+OVERLAY_BELOW = 100  # narrower than this, an open side panel overlays the conversation
 
 NOT_A_MIX_PROJECT = (
     "No mix.exs in {root}: elixir-pro works on an Elixir Mix project. Findings, the "
@@ -277,6 +278,11 @@ class SidePanelsMixin(Screen[None]):
             self.notify(f"…and {len(new) - 3} more new findings", timeout=6)
 
     # -- panels ----------------------------------------------------------------------------
+    @on(events.Resize)
+    def fit_side(self, event: events.Resize) -> None:
+        """At 80 columns a panel beside the conversation would cut both: it overlays instead."""
+        self.query_one("#body").set_class(event.size.width < OVERLAY_BELOW, "-overlay-side")
+
     async def action_toggle_panel(self, name: str) -> None:
         panel = self.side_panel(name)
         side = self.query_one("#side")

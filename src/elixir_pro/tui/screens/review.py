@@ -29,7 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from elixir_pro.changes import store
 from elixir_pro.changes.changeset import Changeset
@@ -42,6 +42,7 @@ from elixir_pro.tui.widgets.apply_result import ApplyResult
 from elixir_pro.tui.widgets.diff_view import DiffView
 from elixir_pro.tui.widgets.file_list import FileList
 from elixir_pro.tui.widgets.hunk_editor import HunkEditor
+from elixir_pro.tui.widgets.key_bar import KeyBar
 from elixir_pro.tui.widgets.precheck_bar import PrecheckBar
 
 
@@ -108,7 +109,7 @@ class ReviewScreen(PrecheckMixin, ApplyFlowMixin, Screen[ApplyOutcome | None]):
         yield result
         yield Static(id="review-conflicts")
         yield Input(placeholder="Why reject? (enter to send, esc to skip)", id="review-reason")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def diff_view(self) -> DiffView:

@@ -5,7 +5,9 @@ enough, the keys that do not fit are replaced by ``f1 all keys`` (the App's key 
 key of the focused area), so no key is ever silently hidden.
 
 One widget rendering one text, not a container of one widget per key: cheaper to build at
-launch and on every focus change. A click on a key presses it. Used by every screen and modal.
+launch and on every focus change. A click on a key presses it. On a modal it is at least as tall
+as the key bar under it, which it covers. Used by every screen and modal (the App gives one to a
+screen that does not compose its own).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.screen import ModalScreen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -111,7 +114,7 @@ class KeyBar(Widget, can_focus=False):
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if key == app.COMMAND_PALETTE_BINDING:
-                if app.ENABLE_COMMAND_PALETTE and binding.show is not False:
+                if app.ENABLE_COMMAND_PALETTE:
                     palette = KeyItem(key, app.get_key_display(binding), "palette", active.enabled)
                 continue
             if not binding.show or binding.action in found:
@@ -131,7 +134,25 @@ class KeyBar(Widget, can_focus=False):
         return container.width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.layout_lines(width))
+        return max(len(self.layout_lines(width)), self._covered_height())
+
+    def _covered_height(self) -> int:
+        """On a modal, the height of the key bar of the screen under it: covered whole, so none
+        of the keys that do not work in the modal show through."""
+        screen = self.screen
+        if not isinstance(screen, ModalScreen):
+            return 0
+        stack = self.app.screen_stack
+        if screen not in stack:
+            return 0
+        for under in reversed(stack[: stack.index(screen)]):
+            bars = under.query(KeyBar)
+            if bars:
+                below: KeyBar = bars.first()
+                return below.outer_size.height
+            if not isinstance(under, ModalScreen):
+                break
+        return 0
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
