@@ -37,8 +37,8 @@ def generate(request: GeneratorRequest, root: Path, read: Reader | None = None) 
     if kind.requires and not names.deps.intersection(kind.requires):
         deps = " or ".join(f":{d}" for d in kind.requires)
         raise GeneratorError(
-            f"a {kind.title} needs {deps} in mix.exs deps, and this project has none: "
-            "add the dep (and fetch it) first; nothing was staged"
+            f"the {kind.title} generator needs {deps} in the deps of mix.exs, which this "
+            "project does not declare; add the dep (and fetch it) first. Nothing was staged."
         )
     if kind.builder == "ecto":
         from elixir_pro.generators.ecto import build_ecto

@@ -18,9 +18,17 @@ from pathlib import Path
 
 TIMEOUT_S = 60.0
 DEFAULT_LINE_LENGTH = 98
+#: The DSL calls the generated code writes without parentheses, as the deps' own formatter
+#: settings export them (what ``import_deps: [:ecto, :ecto_sql, :phoenix_live_view]`` gives).
+LOCALS_WITHOUT_PARENS = (
+    "[field: 2, field: 3, timestamps: 0, timestamps: 1, belongs_to: 2, belongs_to: 3, "
+    "has_one: 2, has_many: 2, add: 2, add: 3, create: 1, create: 2, alter: 2, modify: 2, "
+    "modify: 3, remove: 1, attr: 2, attr: 3, slot: 1, slot: 2]"
+)
 _SCRIPT = """
-[line_length | files] = System.argv()
-opts = [line_length: String.to_integer(line_length)]
+[line_length, locals | files] = System.argv()
+{locals, []} = Code.eval_string(locals)
+opts = [line_length: String.to_integer(line_length), locals_without_parens: locals]
 for file <- files do
   text = File.read!(file)
   out =
@@ -55,7 +63,7 @@ def format_texts(texts: list[str], length: int = DEFAULT_LINE_LENGTH) -> list[st
             path.write_text(text, encoding="utf-8")
         try:
             done = subprocess.run(
-                [elixir, "-e", _SCRIPT, str(length), *map(str, paths)],
+                [elixir, "-e", _SCRIPT, str(length), LOCALS_WITHOUT_PARENS, *map(str, paths)],
                 capture_output=True,
                 timeout=TIMEOUT_S,
                 stdin=subprocess.DEVNULL,

@@ -1,4 +1,5 @@
-"""The templates' substitution engine: ``<%= key %>`` becomes the value of ``key``.
+"""The templates' substitution engine: ``<%= key %>`` becomes the value of ``key``, and
+``<%%`` a literal ``<%`` (for EEx and HEEx inside a template).
 
 Nothing else is evaluated: a template is data, its variations are separate template files. A
 placeholder without a value is a bug in the generator, so it raises ``KeyError`` naming it.
@@ -10,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-PLACEHOLDER = re.compile(r"<%=\s*(\w+)\s*%>")
+PLACEHOLDER = re.compile(r"<%%|<%=\s*(\w+)\s*%>")
 
 
 def render(text: str, values: Mapping[str, str]) -> str:
     def value(match: re.Match[str]) -> str:
         key = match.group(1)
+        if key is None:  # the escape <%%
+            return "<%"
         if key not in values:
             raise KeyError(f"template placeholder without a value: {key}")
         return values[key]
@@ -24,4 +27,4 @@ def render(text: str, values: Mapping[str, str]) -> str:
 
 
 def placeholders(text: str) -> set[str]:
-    return set(PLACEHOLDER.findall(text))
+    return {key for key in PLACEHOLDER.findall(text) if key}
