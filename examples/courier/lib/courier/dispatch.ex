@@ -104,14 +104,6 @@ defmodule Courier.Dispatch do
     })
   end
 
-  @doc "Every delivery with the driver carrying it, for the dispatcher's board."
-  @spec board() :: [{Delivery.t(), Driver.t() | nil}]
-  def board do
-    Delivery
-    |> Repo.all()
-    |> Enum.map(fn delivery -> {delivery, Repo.get(Driver, delivery.driver_id)} end)
-  end
-
   @doc "The deliveries a driver carries, read in one pass over the store."
   @spec deliveries_of(Driver.t()) :: [Delivery.t()]
   def deliveries_of(%Driver{id: driver_id}) do

@@ -87,15 +87,6 @@ defmodule Courier.DispatchTest do
     assert {:ok, %Delivery{status: :cancelled}} = Dispatch.cancel(delivery!("D-401"))
   end
 
-  test "the board pairs each delivery with its driver" do
-    driver = driver!("Kim")
-    {:ok, assigned} = Dispatch.assign(delivery!("D-500"), driver)
-    pending = delivery!("D-501")
-
-    board = Dispatch.board()
-    assert {assigned, driver} in board and {pending, nil} in board
-  end
-
   test "prices and ETAs" do
     delivery = delivery!("D-600")
 

@@ -72,31 +72,31 @@ class NPlusOne(Rule):
         "A Repo call inside an Enum callback or a `for` body runs one query per element. "
         "With a hundred rows that is a hundred round trips where one query (a preload, a "
         "join or a `where: x.id in ^ids`) would do. The confidence comes from what the loop "
-        'runs over. High: a list from the request (`String.split(params["ids"], ",")`, '
-        "whose length the client sets) or every row of a query without a `limit` loaded in "
-        "the same function or returned by a helper of the module, with a read per element. "
-        "Medium: rows of the project's data whose number is not proven large (a query with a "
-        "large or variable limit, a query built by another module's function, whose filters "
-        "are not visible here, an association the file preloads, a project function named "
-        "`list_*`/`all_*`, LiveView assigns filled from those), or a lookup by a foreign key "
-        "of the element (`Repo.get(User, post.author_id)`, the association a preload would "
-        "load). Low: everything else, such as collections of unknown origin, a page of rows "
-        "(a literal limit of at most 100, a paginator, such a count passed to a query "
-        "builder), rows selected by an in-flight state (`:waiting`, `:running`, `:pending`: "
-        "rows leave it as their work completes), data split from one field, writes and "
-        "raw SQL, reads in a per-row procedure that also writes or calls out, recursive "
-        "traversals, Repo.preload over rows whose query already preloads, helpers whose "
-        "querying clause may not be the one called, and code run by hand (Mix tasks, "
-        "`Scripts`/`Seeds`/`Release` modules, modules documented as one-off or console tasks). "
-        "Not reported: loops over a literal list, a module attribute, a literal range or "
-        "chunks (`chunk_every`: the call works on a batch), a query in the `{:halt, _}` branch "
-        "of `reduce_while` (it runs once), and one clause of a reduce over filter options "
-        "that builds a query. A loop is one finding, at its surest query, naming the others. "
-        "Where the loop runs matters too: in request-serving code (controllers, LiveViews, "
-        "channels, resolvers, plugs, `*Web` modules) the levels above apply; in background "
-        "code (contexts, jobs, workers) only every row of an unlimited query is medium and "
-        "the rest is low, shown with `--min-confidence low`: a slow job is rarely what a "
-        "reviewer stops a change for, a slow page is."
+        "runs over. High, shown by default: a list from the request "
+        '(`String.split(params["ids"], ",")`, whose length the client sets) or every row of '
+        "a query without a `limit`, loaded in request-serving code (controllers, LiveViews, "
+        "channels, resolvers, plugs, `*Web` modules) in the same function or by a helper of "
+        "the module, with a read per element. Low, shown with `--min-confidence low`: rows "
+        "of the project's data whose number the code does not prove large (a query with a "
+        "large or variable limit, a query built by another module's function, an "
+        "association the file preloads, a project function named `list_*`/`all_*`, LiveView "
+        "assigns filled from those), a lookup by a foreign key of the element "
+        "(`Repo.get(User, post.author_id)`), every row of an unlimited query in background "
+        "code (contexts, jobs, workers), and everything else: collections of unknown origin, "
+        "a page of rows (a literal limit of at most 100, a paginator), rows selected by an "
+        "in-flight state (`:waiting`, `:running`, `:pending`), data split from one field, "
+        "writes and raw SQL, reads in a per-row procedure that also writes or calls out, "
+        "recursive traversals, Repo.preload over rows whose query already preloads, helpers "
+        "whose querying clause may not be the one called, and code run by hand (Mix tasks, "
+        "`Scripts`/`Seeds`/`Release` modules, modules documented as one-off or console "
+        "tasks). Judged on public applications, the unproven cases were mostly over rows "
+        "the domain keeps few (the databases of one account, a user's alerts, the hosts of "
+        "a fleet): how many rows a table holds is the domain's to say, so the rule only "
+        "speaks up by default where the code itself proves the loop unbounded. Not "
+        "reported: loops over a literal list, a module attribute, a literal range or chunks "
+        "(`chunk_every`: the call works on a batch), a query in the `{:halt, _}` branch of "
+        "`reduce_while` (it runs once), and one clause of a reduce over filter options that "
+        "builds a query. A loop is one finding, at its surest query, naming the others."
     )
     impact = (
         "Latency and database load grow linearly with the data; pages and jobs that were "
@@ -268,7 +268,17 @@ class _Judge:
     ) -> tuple[Confidence, str] | None:
         """(confidence, what the message adds) for the query ``node`` (or the call that
         reaches it) in ``loop``; None when it is not an N+1. ``cap`` bounds the confidence
-        (what is known of the call itself)."""
+        (what is known of the call itself). Only the proven cases stay above low: what the
+        evidence calls medium (rows of the project's data whose number the code does not
+        show) is low, since how many rows there are is the domain's to say."""
+        found = self._verdict(node, loop, read, cap, preload=preload)
+        if found is None or found[0] != Confidence.MEDIUM:
+            return found
+        return Confidence.LOW, found[1]
+
+    def _verdict(
+        self, node: Node, loop: Node, read: bool, cap: Confidence, *, preload: bool = False
+    ) -> tuple[Confidence, str] | None:
         body = self.bodies.get(loop.start_byte)
         if runs_once(node, loop, body):
             return None
