@@ -52,16 +52,19 @@ class UnsafeAtomCreation(Rule):
         "crashes the whole BEAM node, not just one process. Confidence follows where the "
         "value comes from. High: request data (controller action params, `conn.params` and "
         "friends, LiveView event and URL params, Channel payloads and topics, a request body, "
-        "socket data). Medium: other outside data (an HTTP response, JSON of unknown origin "
-        "(also `keys: :atoms` decoding of untraced text)). Low: an argument of "
+        "socket data). Medium: other outside data (an HTTP response, also decoded with "
+        "`keys: :atoms`). Low: `keys: :atoms` decoding of text whose origin is not traced "
+        "(often the application's own stored data or a configured server's fixed schema), "
+        "an argument of "
         "a public function, a value read by string key from a map whose origin is not traced "
         "to a request (string keys look like params, but the map may be settings or content "
         "the application stores), or the result of a call the analyzer cannot see into (even of "
         "request data: the call may bound it; a map such a call returns is not params-shaped, "
         "nor is one read by an environment variable's name), and outside-looking text that is "
         "the application's own: parsed by a configuration module (`MyApp.Config`, "
-        "`ConfigParser`) or read back by the counterpart of the module's own writer "
-        "(`from_json` next to `to_json`, `decode_x` next to `encode_x`). Values checked "
+        "`ConfigParser`, a `Config.Provider`) or read back by the counterpart of the "
+        "module's own writer (`from_json` next to `to_json`, `decode_x` next to `encode_x`). "
+        "Values checked "
         "against an allowlist first (a guard, `if x in @allowed`, a `for` filter, "
         "`valid_x?(x)`), built from existing atoms, module names or configuration, and "
         "conversions at compile time (macros, `quote`, module bodies, Mix tasks, modules that "
@@ -119,7 +122,7 @@ end
                     continue
                 trace = tracer.trace(args[0])
                 if trace.origin == Origin.UNKNOWN or trace.shaped:  # JSON text from elsewhere
-                    trace = Trace(Origin.EXTERNAL, "JSON text of unknown origin")
+                    trace = Trace(Origin.UNKNOWN, "JSON text whose origin is not traced")
                 found = self._report(
                     ctx, call.node, f"{module}.{fun} with keys: :atoms", trace, every_key=True
                 )
@@ -177,7 +180,10 @@ def _trusted_text(ctx: FileContext, node: Node) -> str:
     if module is None or fn is None:
         return ""
     last = module.name.rsplit(".", 1)[-1]
-    if last.endswith(("Config", "Configuration", "ConfigParser", "ConfigLoader")):
+    configures = any(name == "Config.Provider" for name, _ in ctx.behaviours(module))
+    if configures or last.endswith(
+        ("Config", "Configuration", "ConfigParser", "ConfigLoader", "ConfigProvider")
+    ):
         return f"{module.name} parses the operator's configuration"
     names = {f.name for f in module.functions}
     callers = call_graph(ctx, module).backward([fn]) - {fn}
