@@ -91,7 +91,9 @@ class GenServerMissingCatchAll(Rule):
         "LiveView ends before the reply comes), and a GenServer whose messages all match "
         "today. LiveViews and Channels "
         "are reported only when they have a message source. handle_call/handle_cast are "
-        "checked when the client API forwards caller-supplied terms as requests."
+        "checked when the client API forwards caller-supplied terms as requests, at low "
+        "confidence: which requests callers send is not visible from the server's file, and "
+        "crashing the caller on a request the server does not know is the usual OTP answer."
     )
     impact = (
         "One unexpected message crashes the process and loses its state; under a supervisor "
@@ -161,6 +163,7 @@ end
                         clauses[0].node,
                         f"{name}/{arity} has no catch-all clause and the client API forwards "
                         "caller-supplied requests: an unexpected one crashes the server",
+                        confidence=LOW,
                     )
             clauses = module.clauses("handle_info", 2)
             if not clauses or any(_is_catch_all(c) for c in clauses):
