@@ -27,6 +27,7 @@ from elixir_pro.engine.rules._otp import (
     process_starts,
     spawned_by,
 )
+from elixir_pro.engine.rules._per_element import run_by_hand
 
 #: Calls that ask another process for something: a receive after one waits for the answer.
 REQUESTS = frozenset(
@@ -299,6 +300,9 @@ def _only_possible(
         return "it takes whatever message comes next"
     if fn is None or graph is None:
         return ""
+    by_hand = run_by_hand(ctx, fn)
+    if by_hand:
+        return f"it runs in {by_hand}: a developer watches it and can stop it"
     spawned = spawned_by(receive, fn.node)
     if spawned is not None and spawned[1]:
         return "it runs in a process linked to its starter: the starter's exit ends it too"
