@@ -19,6 +19,12 @@ defmodule ShopWeb.Router do
     # live "/stats", StatsLive
     get "/export", ExportController, :index
   end
+
+  if Mix.env() == :dev do
+    scope "/dev" do
+      get "/mails", ShopWeb.MailPreviewController, :index
+    end
+  end
 end
 """
 
@@ -93,6 +99,9 @@ def _project(root: Path) -> Path:
         "lib/shop_web/live/flash_component.ex": COMPONENT,
         "lib/shop_web/controllers/export_controller.ex": CONTROLLER.format(name="ExportController"),
         "lib/shop_web/controllers/legacy_controller.ex": CONTROLLER.format(name="LegacyController"),
+        "lib/shop_web/controllers/mail_preview_controller.ex": CONTROLLER.format(
+            name="MailPreviewController"
+        ),
         "lib/shop/reports.ex": REPORTS,
         "lib/shop_web/components/layouts/app.html.heex": LAYOUT,
         "test/shop_web/legacy_controller_test.exs": TEST,
@@ -120,6 +129,7 @@ def test_unreached_entry_modules_are_graded_low(tmp_path: Path) -> None:
         "flash_component.ex": Confidence.HIGH,  # rendered by a template
         "export_controller.ex": Confidence.HIGH,  # routed
         "legacy_controller.ex": Confidence.LOW,  # only a test names it
+        "mail_preview_controller.ex": Confidence.LOW,  # routed in development builds only
     }
     (stats,) = [f for f in atoms if f.path.endswith("stats_live.ex")]
     assert "ShopWeb.StatsLive is not routed, rendered or named anywhere else" in stats.message

@@ -10,7 +10,9 @@ without one pays nothing, and an incremental re-analysis re-reads the changed fi
 A name counts as a reference when it appears as a word on a line of application code that is
 not a comment or an ``alias``, in another ``.ex``/``.exs`` file or in a template (``.heex``,
 ``.eex``, ``.leex``, ``.sface``), and not as the module of a remote call:
-``StatsLive.chart_data(...)`` uses a LiveView's functions without serving it. Matching the
+``StatsLive.chart_data(...)`` uses a LiveView's functions without serving it; nor inside a
+development-only block (``if Mix.env() == :dev do``, ``if Application.compile_env(:app,
+:dev_routes) do``), whose routes a release does not serve. Matching the
 module's last segment alone makes the check generous (``Index`` is named almost everywhere): a
 module is only called unreached when no file outside it even names it. Test and script files
 do not count: a LiveView only a test mounts is not served.
@@ -79,12 +81,38 @@ def mentions(path: str, source: bytes, tails: Iterable[str]) -> set[str]:
         rb"\b(" + b"|".join(re.escape(t.encode()) for t in wanted) + rb")\b(?!\.[a-z_])"
     )
     found: set[str] = set()
+    dev: list[tuple[int, int]] | None = None
     for match in pattern.finditer(source):
         line_start = source.rfind(b"\n", 0, match.start()) + 1
         if not path.endswith(TEMPLATES) and _SKIPPED_LINE.match(source, line_start):
             continue
+        if dev is None:
+            dev = _dev_blocks(source) if b"dev" in source else []
+        if any(start <= match.start() < end for start, end in dev):
+            continue
         found.add(match.group(1).decode())
     return found
+
+
+#: ``if Mix.env() == :dev do`` / ``if Mix.env() in [:dev, :test] do`` / ``if
+#: Application.compile_env(:app, :dev_routes) do``: code only a development build compiles.
+_DEV_IF = re.compile(
+    rb"^([ \t]*)if\s+(?:Mix\.env\(?\)?\s*(?:==\s*:dev|in\s*\[\s*:dev\b[^\]]*\])"
+    rb"|Application\.compile_env\([^)]*:dev_routes\b[^)]*\))\s+do\s*$",
+    re.MULTILINE,
+)
+
+
+def _dev_blocks(source: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of development-only blocks: from the ``if`` line to the ``end`` at its
+    indentation (routes there are not served by a release)."""
+    out: list[tuple[int, int]] = []
+    for match in _DEV_IF.finditer(source):
+        indent = re.escape(match.group(1))
+        end = re.compile(rb"^" + indent + rb"end\b", re.MULTILINE).search(source, match.end())
+        if end is not None:
+            out.append((match.start(), end.end()))
+    return out
 
 
 def _templates(root: Path) -> Iterator[tuple[str, Path]]:
@@ -181,7 +209,7 @@ def grade(findings: Iterable[Finding], missing: Iterable[Entry]) -> list[Finding
                 confidence=Confidence.LOW,
                 message=(
                     f"{finding.message} (the {entry.kind} {entry.module} is not routed, "
-                    "rendered or named anywhere else in the application's code)"
+                    "rendered or named anywhere else in the application's production code)"
                 ),
             )
         )
