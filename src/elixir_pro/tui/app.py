@@ -101,7 +101,7 @@ class ElixirProApp(App[int]):
         def add() -> None:
             from elixir_pro.tui.widgets.key_bar import KeyBar
 
-            if screen.is_attached and not screen.query(KeyBar):
+            if screen.is_attached and not screen.query("KeyBar, Footer"):
                 screen.mount(KeyBar())
 
         screen.call_later(add)
