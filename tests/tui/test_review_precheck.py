@@ -173,3 +173,18 @@ async def test_without_mix_one_line_says_so_and_the_review_works(
         assert not screen.check_action("ask_fix", ())
         await pilot.press("A", "enter")
         await wait_until(pilot, lambda: screen.phase == "applied")
+
+
+async def test_enter_while_the_check_runs_waits_for_it_then_asks(greeter: Path) -> None:
+    app = Host(stage(greeter, {GREETER_EX: [BROKEN_CALL]}), verify=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = review(app)
+        await pilot.press("a", "enter")
+        assert screen.precheck_running and screen.phase == "review"
+        assert "apply waits for it" in bar_text(screen)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ApplyAnywayScreen), timeout=CHECK_TIMEOUT
+        )
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert screen.phase == "review" and b"nope()" not in (greeter / GREETER_EX).read_bytes()

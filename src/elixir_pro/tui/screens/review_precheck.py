@@ -123,6 +123,10 @@ class PrecheckMixin(ApplyFlowMixin):
     def precheck_changed(self, *, hunks_changed: bool = False) -> None:
         """The decisions changed: check again once they settle. ``hunks_changed`` (a re-diff):
         the notes no longer sit on the right hunks, so they go at once."""
+        if self._apply_waiting:  # the decisions moved on: the apply asked for is called off
+            self._apply_waiting = False
+            self.precheck_bar.set_suffix("")
+            self.notify("Apply called off: the decisions changed.", title="Check before apply")
         if hunks_changed:
             self.diff_view.set_notes({})
             self.file_list.set_marks({})
@@ -185,7 +189,7 @@ class PrecheckMixin(ApplyFlowMixin):
                 super().action_apply()
                 return
             self._apply_waiting = True
-            self.precheck_bar.suffix = " · apply waits for it (enter again: apply unchecked)"
+            self.precheck_bar.set_suffix(" · apply waits for it (enter again: apply unchecked)")
             self.notify(WAITING, title="Check before apply")
             return
         errors = self._landing_errors(report) if report is not None else []

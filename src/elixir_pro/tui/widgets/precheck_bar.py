@@ -53,6 +53,12 @@ class PrecheckBar(Static):
         self._state("running")
         self._tick()
 
+    def set_suffix(self, suffix: str) -> None:
+        """Say ``suffix`` after the running stage ("apply waits for it"); "" takes it away."""
+        self.suffix = suffix
+        if self._timer is not None:
+            self._tick()
+
     def _tick(self) -> None:
         self._frame = (self._frame + 1) % len(SPINNER)
         elapsed = time.monotonic() - self._started
