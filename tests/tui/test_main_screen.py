@@ -52,10 +52,14 @@ async def test_keys_switch_panes_from_the_prompt_and_from_the_pane(courier: Path
         await pilot.press("ctrl+n")
         assert screen.current_mode is CognitiveMode.CRITICAL
         assert prompt.text == ""  # the chord did not type into the prompt
-        await pilot.press("alt+3")  # not a pane key (terminals disagree on alt), and not text
-        assert screen.current_mode is CognitiveMode.CRITICAL
+        await pilot.press("alt+3")  # escape then 3 typed quickly: leaves the prompt, no text
+        assert screen.current_mode is CognitiveMode.EVALUATIVE
         assert prompt.text == ""
         status = screen.query_one(StatusBar)
+        assert status.nav
+        await pilot.press("i", "2")  # back in the prompt, a digit is text
+        assert prompt.text == "2" and screen.current_mode is CognitiveMode.EVALUATIVE
+        prompt.text = ""
         assert not status.nav
         await pilot.press("escape")  # leave the prompt; single keys now work
         assert status.nav and "KEYS" in str(status.render())

@@ -65,7 +65,7 @@ async def test_enter_on_a_leaf_and_o_on_any_row_open_the_location(tmp_path: Path
         panel = panel_of(app)
         recovery = panel.spec_tree.root.children[1].children[0]
         panel.spec_tree.move_cursor(recovery)
-        await pilot.press("o")
+        await pilot.press("ctrl+e")
         await pilot.pause()
         assert [(m.path, m.line) for m in app.messages] == [("openspec/specs/dispatch/spec.md", 8)]
         await pilot.press("enter")  # a branch: opens or closes, posts nothing

@@ -81,7 +81,7 @@ async def test_a_done_dependency_never_blocks(tmp_path: Path) -> None:
         assert not panel.query_one("#tasks-error").display
 
 
-async def test_enter_and_s_post_task_chosen(tmp_path: Path) -> None:
+async def test_enter_and_ctrl_s_post_task_chosen(tmp_path: Path) -> None:
     app = TasksHost(courier_with_pipeline(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter")
@@ -98,7 +98,7 @@ async def test_enter_and_s_post_task_chosen(tmp_path: Path) -> None:
         panel = panel_of(app)
         assert panel.active_task == "2"
         assert rows(panel)[1].startswith("▶ 2 Shift limits")
-        await pilot.press("down", "down", "down", "s")
+        await pilot.press("down", "down", "down", "ctrl+s")
         await pilot.pause()
         solve = app.messages[-1]
         assert isinstance(solve, TasksPanel.TaskChosen)
@@ -106,15 +106,15 @@ async def test_enter_and_s_post_task_chosen(tmp_path: Path) -> None:
         assert panel.active_task == "3"
 
 
-async def test_d_proposes_marking_done_through_review(tmp_path: Path) -> None:
+async def test_ctrl_d_proposes_marking_done_through_review(tmp_path: Path) -> None:
     root = courier_with_pipeline(tmp_path)
     before = (root / TASKS).read_text(encoding="utf-8")
     app = TasksHost(root)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("d")  # task 1 is done already: nothing to propose
+        await pilot.press("ctrl+d")  # task 1 is done already: nothing to propose
         await pilot.pause()
         assert app.messages == []
-        await pilot.press("down", "down", "down", "d")
+        await pilot.press("down", "down", "down", "ctrl+d")
         await pilot.pause()
         (message,) = app.messages
         assert isinstance(message, TasksPanel.ProposeChanges)
@@ -139,7 +139,7 @@ async def test_malformed_tasks_json_is_one_line_and_reload_recovers(tmp_path: Pa
         assert "\n" not in error and panel.query_one("#tasks-error").has_class("-error")
         assert text_of(panel, "#tasks-title") == "Tasks · error"
         assert rows(panel) == ["No tasks."]
-        await pilot.press("enter", "s", "d")
+        await pilot.press("enter", "ctrl+s", "ctrl+d")
         await pilot.pause()
         assert app.messages == [] and panel.selected_task is None
         shutil.copy(FIXTURES / "taskmaster_legacy" / TASKS, root / TASKS)

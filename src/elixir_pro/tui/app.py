@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen, SystemModalScreen
 
 from elixir_pro.tui import themes
+from elixir_pro.tui.escape_keys import read_escape_digit_as_alt
 from elixir_pro.tui.services import TuiContext
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ElixirProApp(App[int]):
         analyze: bool = True,
     ) -> None:
         super().__init__()
+        read_escape_digit_as_alt()  # escape then 2 switches pane; it never types "™"
         self.root = root.resolve()
         self.resume = resume
         self.theme_set = themes.load_themes()

@@ -64,6 +64,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("retry", "f5,x", "retry", "Retry the last turn of this pane", show=False),
     Action("sessions", "f6,o", "sessions", "Open earlier sessions", show=False),
     Action("cancel_turn", "ctrl+underscore,k", "stop", "Stop the answer streaming", show=False),
+    Action(
+        "interrupt",
+        "ctrl+c",
+        "stop/quit",
+        "Stop the running turn; when nothing runs, press twice to quit",
+        show=False,
+    ),
     Action("focus_prompt", "i", "prompt", "Focus the prompt", show=False),
     Action("help", "f1,question_mark", "help", "Show every key"),
 )

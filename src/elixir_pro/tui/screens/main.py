@@ -31,6 +31,7 @@ from elixir_pro.events import (
 )
 from elixir_pro.tui import keys
 from elixir_pro.tui.bridge import AgentEvent, AgentText, TextBatcher
+from elixir_pro.tui.screens.main_input import InputMixin
 from elixir_pro.tui.screens.main_pipeline import PipelineMixin
 from elixir_pro.tui.screens.main_progress import TurnProgressMixin
 from elixir_pro.tui.screens.main_side import SidePanelsMixin
@@ -40,6 +41,7 @@ from elixir_pro.tui.widgets.key_bar import KeyBar
 from elixir_pro.tui.widgets.mode_pane import ModePane
 from elixir_pro.tui.widgets.mode_tabs import ModeTabs
 from elixir_pro.tui.widgets.prompt_input import PromptInput, mentions
+from elixir_pro.tui.widgets.side_area import SideArea
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -52,7 +54,12 @@ FATAL_ERRORS = frozenset({"auth", "no_key", "context_too_long"})
 
 
 class MainScreen(
-    SidePanelsMixin, PipelineMixin, TurnFinishingMixin, TurnProgressMixin, Screen[None]
+    SidePanelsMixin,
+    PipelineMixin,
+    TurnFinishingMixin,
+    TurnProgressMixin,
+    InputMixin,
+    Screen[None],
 ):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*keys.bindings(), ("escape", "leave_prompt", "nav")]
@@ -82,7 +89,7 @@ class MainScreen(
                     pane = ModePane(mode)
                     pane.display = mode is self._active
                     yield pane
-            yield Vertical(id="side")  # panels are mounted on first use
+            yield SideArea(id="side")  # panels are mounted on first use
         yield Static("", id="hint")
         yield self.make_progress()
         yield PromptInput(id="prompt")
@@ -131,10 +138,10 @@ class MainScreen(
         self.action_show_pane(COGNITIVE_MODES[(index + 1) % len(COGNITIVE_MODES)].value)
 
     def on_descendant_focus(self) -> None:
-        self.status.nav = self.focused is not self.query_one(PromptInput)
+        self.status.nav = self.focus_area() == "pane"  # where single letters act
 
     def on_descendant_blur(self) -> None:
-        self.status.nav = self.focused is not self.query_one(PromptInput)
+        self.status.nav = self.focus_area() == "pane"
 
     def action_cycle_tool_mode(self) -> None:
         index = TOOL_MODES.index(self.tool_mode)
@@ -216,8 +223,9 @@ class MainScreen(
         extra_context: str = "",
         label: str = "",
     ) -> None:
-        if mode in self.streaming:
-            self.notify("Still answering in this pane (k or escape stops it).", severity="warning")
+        if mode in self.streaming:  # sent when the running turn ends
+            options = {"tool_mode": tool_mode, "extra_context": extra_context, "label": label}
+            self.queue_prompt(mode, text, options)
             return
         stream = self.context.conversation.send(
             mode,
@@ -310,6 +318,7 @@ class MainScreen(
             self.streaming.discard(message.mode)
             self.status.busy = ", ".join(f"{m.value} answering…" for m in self.streaming)
             await self.finish_turn(turn, event, message.mode)
+            self.release_queue(message.mode, event.interrupted)
 
     def refresh_pending(self) -> None:
         changeset = self.context.conversation.pending_changeset

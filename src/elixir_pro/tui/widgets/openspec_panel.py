@@ -2,7 +2,7 @@
 marked), their SHALL/MUST statements and scenarios, and the open changes with their task
 progress and delta requirements. Problems in the files are listed under the title.
 
-Keys: arrows move, enter opens or closes a branch (on a leaf it opens its location), ``o``
+Keys: arrows move, enter opens or closes a branch (on a leaf it opens its location), ``ctrl+e``
 opens the location of any row: both post :class:`OpenSpecPanel.OpenLocation`. The app calls
 :meth:`OpenSpecPanel.reload` when a file under ``openspec/`` changes.
 """
@@ -50,7 +50,9 @@ class OpenSpecPanel(Vertical):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open", "Open")]
+    # a chord, not a letter: letters typed in a side panel go to the prompt (enter on a leaf
+    # opens it too)
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+e", "open", "open")]
 
     class OpenLocation(Message):
         """Open ``path`` (project-relative) at ``line`` in the code view."""

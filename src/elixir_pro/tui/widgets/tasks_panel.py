@@ -2,10 +2,11 @@
 with their dependency state (done / ready / blocked by the ids of the tasks not done) and priority.
 
 Keys: enter posts :class:`TasksPanel.TaskChosen` (a generative turn with the task's details),
-``s`` the same with the solution tool mode, ``d`` posts :class:`TasksPanel.ProposeChanges` with
-the change marking the task done (it lands through the review screen). A malformed tasks.json
-is one line in the panel; nothing else breaks. The app calls :meth:`TasksPanel.reload` when
-tasks.json changes, and :meth:`TasksPanel.propose_done` after a task's changes are applied.
+``ctrl+s`` the same with the solution tool mode, ``ctrl+d`` posts
+:class:`TasksPanel.ProposeChanges` with the change marking the task done (it lands through the
+review screen). A malformed tasks.json is one line in the panel; nothing else breaks. The app
+calls :meth:`TasksPanel.reload` when tasks.json changes, and :meth:`TasksPanel.propose_done`
+after a task's changes are applied.
 """
 
 from __future__ import annotations
@@ -87,13 +88,14 @@ class TasksPanel(Vertical):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "choose(True)", "Solve"),
-        Binding("d", "mark_done", "Mark done"),
+        # chords, not letters: letters typed in a side panel go to the prompt
+        Binding("ctrl+s", "choose(True)", "solve"),
+        Binding("ctrl+d", "mark_done", "mark done"),
     ]
 
     class TaskChosen(Message):
         """Start a turn on ``task``: cognitive ``mode`` (generative), ``tool_mode`` None for
-        the pane's current one or SOLUTION (key ``s``); ``prompt`` is the task's details."""
+        the pane's current one or SOLUTION (key ``ctrl+s``); ``prompt`` is the task's details."""
 
         def __init__(
             self, task: Task, mode: CognitiveMode, tool_mode: ToolMode | None = None
