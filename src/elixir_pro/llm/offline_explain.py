@@ -1,0 +1,192 @@
+"""Offline explanations and the "what the engine can do" answer.
+
+An explain request gets, for each module or function of the project it names, what the
+engine knows (where it is defined, its process kind and supervisor, its public functions,
+the findings in its file, its docs from the source) and, for each Elixir or Erlang symbol,
+the installed documentation (:mod:`elixir_pro.engine.docs`). A prompt the engine cannot
+answer gets example prompts that work, named after the project's own files and modules.
+
+Blocking code (a docs lookup runs ``elixir``); the offline backend runs it in a thread.
+"""
+
+from __future__ import annotations
+
+import re
+
+from elixir_pro.agent.modes import CognitiveMode
+from elixir_pro.engine.supervision_model import ProcessNode
+from elixir_pro.llm import offline_text as T
+from elixir_pro.llm import offline_text_tasks as FX
+from elixir_pro.llm.offline_answer import Answer
+from elixir_pro.llm.offline_engine import ProjectView
+from elixir_pro.llm.offline_intent import Targets
+
+MAX_SYMBOLS = 5
+_DEF = re.compile(r"^\s*def\s+([a-z_]\w*[?!]?)\s*(?:\((.*)\))?", re.MULTILINE)
+_DOC = re.compile(r'@(?:module)?doc\s+"""\n?([\s\S]*?)"""')
+
+
+def _arity(args: str | None) -> int:
+    if not args or not args.strip():
+        return 0
+    depth, count = 0, 1
+    for char in args:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            count += 1
+    return count
+
+
+def _module_source(project: ProjectView, module: str) -> tuple[str, int, str]:
+    """(file, line of ``defmodule``, the module's source up to the next ``defmodule``)."""
+    rel = project.modules[module]
+    text = (project.root / rel).read_text("utf-8", errors="replace")
+    start = re.search(rf"^\s*defmodule\s+{re.escape(module)}\s+do\b", text, re.MULTILINE)
+    if start is None:
+        return rel, 1, text
+    rest = text[start.end() :]
+    following = re.search(r"^\s*defmodule\s", rest, re.MULTILINE)
+    body = rest[: following.start()] if following else rest
+    return rel, text.count("\n", 0, start.start()) + 1, body
+
+
+def _first_paragraph(doc: str) -> str:
+    paragraph = doc.strip().split("\n\n")[0]
+    return " ".join(paragraph.split())
+
+
+def _process(project: ProjectView, module: str) -> str:
+    if project.service is None:
+        return ""
+    try:
+        smap = project.service.supervision()
+    except Exception:  # the map is a bonus here; its own errors are reported elsewhere
+        return ""
+    for root in [*smap.roots, *smap.unattached]:
+        stack: list[tuple[ProcessNode, ProcessNode | None]] = [(root, None)]
+        while stack:
+            node, parent = stack.pop()
+            if node.module == module:
+                supervisor = (
+                    T.PROJECT_SUPERVISOR.format(supervisor=parent.module or parent.label)
+                    if parent is not None
+                    else ("" if node.kind.supervises else T.PROJECT_NOT_SUPERVISED)
+                )
+                return T.PROJECT_KIND.format(kind=node.kind.value, supervisor=supervisor)
+            stack.extend((child, node) for child in node.children)
+    info = smap.modules.get(module)
+    if info is not None:
+        return T.PROJECT_KIND.format(kind=info.kind.value, supervisor=T.PROJECT_NOT_SUPERVISED)
+    return ""
+
+
+def explain_module(project: ProjectView, module: str) -> str:
+    rel, line, body = _module_source(project, module)
+    details = [_process(project, module)]
+    functions = sorted({f"{m.group(1)}/{_arity(m.group(2))}" for m in _DEF.finditer(body)})
+    if functions:
+        details.append(T.PROJECT_PUBLIC.format(functions=", ".join(f"`{f}`" for f in functions)))
+    findings = [f for f in project.findings if f.path == rel]
+    if findings:
+        listed = "; ".join(f"{f.title or f.rule} ({f.location})" for f in findings[:5])
+        details.append(T.PROJECT_FINDINGS.format(findings=listed))
+    else:
+        details.append(T.PROJECT_NO_FINDINGS)
+    doc = re.search(r'@moduledoc\s+"""\n?([\s\S]*?)"""', body)
+    if doc and doc.group(1).strip():
+        details.append(T.PROJECT_DOC.format(doc=_first_paragraph(doc.group(1))))
+    return T.PROJECT_MODULE.format(module=module, path=rel, line=line, details="".join(details))
+
+
+def explain_function(project: ProjectView, function: str) -> str:
+    module, _, rest = function.rpartition(".")
+    name, _, arity = rest.partition("/")
+    rel, start, body = _module_source(project, module)
+    text = (project.root / rel).read_text("utf-8", errors="replace")
+    offset = text.find(body)
+    for match in re.finditer(rf"^\s*defp?\s+{re.escape(name)}\b\s*(?:\((.*)\))?", body, re.M):
+        if arity and _arity(match.group(1)) != int(arity):
+            continue
+        line = text.count("\n", 0, offset + match.start()) + 1
+        docs = [d for d in _DOC.finditer(body[: match.start()])]
+        doc = _first_paragraph(docs[-1].group(1)) if docs else ""
+        between = body[docs[-1].end() : match.start()] if docs else ""
+        if doc and re.search(r"^\s*defp?\s", between, re.M):
+            doc = ""  # that doc belongs to an earlier function
+        details = T.PROJECT_DOC.format(doc=doc) if doc else ""
+        return T.PROJECT_FUNCTION.format(
+            function=function, location=f"{rel}:{line}", details=details
+        )
+    missing = T.PROJECT_FUNCTION_MISSING.format(function=function, path=rel)
+    return T.PROJECT_FUNCTION.format(function=function, location=f"{rel}:{start}", details=missing)
+
+
+def explain(project: ProjectView, targets: Targets) -> Answer:
+    from elixir_pro.engine.docs import DocResult, fetch_docs_many
+
+    out = [T.DOCS_HEAD]
+    count = 0
+    for module in targets.modules:
+        if module in project.modules:
+            out.append(explain_module(project, module))
+            count += 1
+    for function in targets.functions:
+        out.append(explain_function(project, function))
+        count += 1
+    symbols = targets.symbols[:MAX_SYMBOLS]
+    answers = fetch_docs_many(symbols) if symbols else []
+    for symbol, found in zip(symbols, answers, strict=True):
+        if isinstance(found, DocResult) and found.markdown.strip():
+            count += 1
+            text = found.markdown.strip()
+        else:
+            text = T.DOC_MISSING.format(message=getattr(found, "message", "no docs"))
+        out.append(T.DOC_ENTRY.format(symbol=symbol, text=text))
+    if len(out) == 1:
+        out.append(T.DOCS_NONE)
+    return Answer(
+        body="".join(out),
+        result=T.RESULT_DOCS.format(count=count),
+        confidence="medium" if count else "low",
+        uncertainty=T.UNCERTAINTY_DOCS,
+        verification=T.VERIFY_DOCS,
+        claude_adds=T.CLAUDE_ADDS_INFORMATIVE,
+    )
+
+
+def examples(project: ProjectView) -> list[tuple[str, str]]:
+    """(what, prompt) pairs that work offline on this project."""
+    files = sorted({f.path for f in project.findings}) or sorted(project.files) or ["lib/"]
+    fixable = sorted({f.path for f in project.findings if f.fixable})
+    module = next(iter(sorted(project.modules)), "GenServer")
+    out = [
+        ("review a file (critical)", f"review {files[0]}"),
+        ("stage safe fixes for one file (solution tool mode)", f"fix {(fixable or files)[0]}"),
+        ("stage every safe fix", "fix all"),
+        ("weigh the design (evaluative)", "is the supervision design sound?"),
+        ("compare OTP choices against the project's code", "Registry vs :global"),
+        ("compare process abstractions", "GenServer vs Agent vs Task"),
+        ("explain a module of this project", f"explain {module}"),
+        ("read the docs of a symbol (informative)", "explain GenServer.call/3"),
+    ]
+    from elixir_pro.llm.offline_create import create_examples
+
+    out[2:2] = create_examples()
+    return out
+
+
+def help_answer(project: ProjectView, mode: CognitiveMode) -> Answer:
+    hint = FX.HELP_MODE_HINT.format(mode=mode.value)
+    out = [FX.HELP_HEAD, FX.HELP_NOT_UNDERSTOOD.format(mode_hint=hint)]
+    out.extend(FX.HELP_EXAMPLE.format(what=w, prompt=p) for w, p in examples(project))
+    return Answer(
+        body="".join(out),
+        result=FX.RESULT_HELP,
+        confidence="low",
+        uncertainty=FX.UNCERTAINTY_HELP,
+        verification=FX.VERIFY_HELP,
+        claude_adds=FX.CLAUDE_ADDS_HELP,
+    )
