@@ -139,7 +139,7 @@ async def test_one_modal_asks_when_the_escalated_turns_changes_are_applied(
         await settle(pilot, app)
         screen = main_screen(app)
         turn = await ask(pilot, app, "should we cluster?")
-        assert turn.staged == 1 and modals(app) == []
+        assert modals(app) == [] and turn.staged == 1
         assert "wait for your OK" in banner(turn)
         assert screen.gate_acknowledged is False
         assert turn.query(".envelope-card .badge.-low")
