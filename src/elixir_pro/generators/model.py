@@ -23,7 +23,9 @@ class GeneratorRequest:
     read from the prompt in CamelCase, possibly dotted (``CartSession``, ``Billing.Invoice``),
     or "" for the kind's default; ``supervisor`` the supervisor the prompt names ("" for the
     application's); ``fields`` the ``name:type`` pairs of an Ecto schema; ``context`` the Ecto
-    context module the prompt names ("" for one derived from the schema).
+    context module the prompt names ("" for one derived from the schema). ``exact``: the prompt
+    gave the name with "called"/"named", so a kind with one main module takes it as is
+    (``called PriceCache`` -> ``Courier.PriceCache``, not ``Courier.PriceCacheCache``).
     """
 
     kind: str
@@ -32,6 +34,7 @@ class GeneratorRequest:
     fields: tuple[tuple[str, str], ...] = ()
     context: str = ""
     prompt: str = ""
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)

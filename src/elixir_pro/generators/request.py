@@ -65,7 +65,8 @@ def match(prompt: str, root: Path | None = None) -> GeneratorRequest | None:
             context = _strip_namespace(context_match.group(1), namespace)
             rest = rest[: context_match.start()] + rest[context_match.end() :]
     name = _name(found, rest, namespace)
-    return GeneratorRequest(found.id, name, supervisor, fields, context, prompt)
+    exact = bool(name) and _CALLED.search(rest) is not None
+    return GeneratorRequest(found.id, name, supervisor, fields, context, prompt, exact)
 
 
 def _namespace(root: Path | None) -> str:
@@ -102,7 +103,10 @@ def _name(kind: Kind, prompt: str, namespace: str) -> str:
     not a kind word, else the words after "for", else "" (the kind's default)."""
     called = _CALLED.search(prompt)
     if called:
-        return _normal(kind, _strip_namespace(camelize(called.group(1)), namespace))
+        name = _strip_namespace(camelize(called.group(1)), namespace)
+        if "main" not in kind.modules:  # several modules from one name: drop the suffix
+            return _normal(kind, name)
+        return name if is_module_name(name) else ""
     for m in _CAMEL.finditer(prompt):
         word = _strip_namespace(m.group(1), namespace)
         if word in _KIND_WORDS or word == namespace or not word:
@@ -128,7 +132,7 @@ def _normal(kind: Kind, name: str) -> str:
     """``name`` without the kind's suffix (``CartSessionSupervisor`` -> ``CartSession`` for a
     DynamicSupervisor), so the module patterns do not double it."""
     if kind.strip and name.endswith(kind.strip) and name != kind.strip:
-        name = name[: -len(kind.strip)]
+        name = name[: -len(kind.strip)].rstrip(".")
     elif name == kind.strip:
         return ""
     return name if is_module_name(name) else ""
