@@ -11,6 +11,7 @@ show under hunk headers (``set_notes``: the check before apply's compiler messag
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -48,6 +49,7 @@ STATUS = {
     DecisionState.EDITED: ("✎", "edited"),
 }
 NOTE_ICONS = {"error": "✗", "warning": "⚠", "format": "≠"}
+NOTE_WIDTH = 100  # wrap width before the view has a size
 NOTE_MARKS = {"error": "compile error", "warning": "new warning", "format": "not formatted"}
 Notes = Mapping[str, Mapping[int, Sequence[tuple[str, str]]]]  # path -> hunk -> (kind, text)
 
@@ -132,6 +134,8 @@ class DiffView(ScrollView, can_focus=True):
         self._code_width = 0
         self._edited: set[int] = set()
         self._notes: Notes = {}
+        self._note_lines: dict[int, list[tuple[str, str]]] = {}  # wrapped to the view's width
+        self._wrapped_at = 0
 
     # ------------------------------------------------------------------ state
 
@@ -188,7 +192,8 @@ class DiffView(ScrollView, can_focus=True):
 
     def _rebuild(self) -> None:
         assert self.path is not None and self._diff is not None
-        counts = {h: len(n) for h, n in self._notes.get(self.path, {}).items()}
+        self._wrap_notes()
+        counts = {h: len(lines) for h, lines in self._note_lines.items()}
         self._rows, self._starts = build_rows(self.model, self.path, self.split, counts)
         self._edited = {
             h.index
@@ -280,10 +285,27 @@ class DiffView(ScrollView, can_focus=True):
             segments.append(Segment(mark, self._style(f"note-{worst}")))
         return Strip(segments).crop_extend(0, width, base)
 
+    def _wrap_notes(self) -> None:
+        """The current file's notes as lines that fit the view (the whole message shows)."""
+        width = self.size.width or NOTE_WIDTH
+        self._wrapped_at = width
+        self._note_lines = {}
+        for hunk, notes in self._notes.get(self.path or "", {}).items():
+            lines = self._note_lines.setdefault(hunk, [])
+            for kind, text in notes:
+                first = f"  {NOTE_ICONS.get(kind, '•')} "
+                wrapped = textwrap.wrap(
+                    text, max(width - 1, 20), initial_indent=first, subsequent_indent="    "
+                )
+                lines.extend((kind, piece) for piece in wrapped or [first])
+
+    def on_resize(self) -> None:
+        if self._notes and self.path is not None and self.size.width != self._wrapped_at:
+            self._rebuild()
+
     def _note(self, row: Row, width: int) -> Strip:
-        kind, text = self.hunk_notes(row.hunk)[row.a]
+        kind, line = self._note_lines[row.hunk][row.a]
         base = self._style(f"note-{kind}")
-        line = f"  {NOTE_ICONS.get(kind, '•')} {text}"
         return Strip([Segment(line, base)]).crop_extend(0, width, base)
 
     def render_line(self, y: int) -> Strip:
