@@ -68,6 +68,7 @@ async def test_resume_restores_context_files_and_pending_changes(courier: Path) 
         screen = main_screen(app)
         await wait_until(pilot, lambda: bool(screen.pane(CognitiveMode.CRITICAL).turns))
         await settle(pilot, app)
+        assert screen.current_mode is CognitiveMode.CRITICAL  # the pane of the last prompt
         assert screen.context_files == context_files
         assert screen.context_panel.paths == context_files
         assert screen.query_one(StatusBar).pending == pending
@@ -100,6 +101,29 @@ async def test_resume_does_not_offer_changes_applied_since(courier: Path) -> Non
         assert all(text.endswith(": applied") for text in lines), lines
         assert screen.query_one(StatusBar).pending == 0
         assert screen.context.conversation.pending_changeset is None
+
+
+async def test_resume_comes_back_in_the_last_pane_and_tool_mode(courier: Path) -> None:
+    app = ElixirProApp(courier, offline=True, watch=False, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = main_screen(app)
+        await pilot.press("escape", "4", "i", "ctrl+t")  # informative pane, research tools
+        assert screen.status.tool_mode == "research"
+        prompt = screen.query_one(PromptInput)
+        prompt.text = "what does Task.Supervisor give me?"
+        await pilot.press("enter")
+        pane = screen.pane(CognitiveMode.INFORMATIVE)
+        await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished)
+        await settle(pilot, app)
+
+    again = ElixirProApp(courier, offline=True, watch=False, analyze=False, resume=True)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(again)
+        await wait_until(pilot, lambda: bool(screen.pane(CognitiveMode.INFORMATIVE).turns))
+        await settle(pilot, again)
+        assert screen.current_mode is CognitiveMode.INFORMATIVE
+        assert screen.tool_mode.value == screen.status.tool_mode == "research"
 
 
 def test_session_dates_read_as_a_calendar() -> None:

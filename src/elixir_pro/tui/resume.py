@@ -2,10 +2,10 @@
 fragments joined, so a long answer renders once instead of streaming again), the recorder
 continues into the same session, and the conversation gets each pane's history back.
 
-The session's state comes back with it: the context files of its last prompt, the changes it
-staged that are still pending (so ``ctrl+g`` reviews them, with their human gate when the turn
-that staged them escalated), and a "staged … ctrl+g" line only for changes still pending; a
-change applied, undone or thrown away since is shown as such.
+The session's state comes back with it: the pane, tool mode and context files of its last
+prompt, the changes it staged that are still pending (so ``ctrl+g`` reviews them, with their
+human gate when the turn that staged them escalated), and a "staged … ctrl+g" line only for
+changes still pending; a change applied, undone or thrown away since is shown as such.
 
 Used by the App for ``--resume`` and by the sessions screen.
 """
@@ -22,6 +22,7 @@ from elixir_pro.events import CoreEvent, EditProposed, TextDelta, TurnFinished
 
 if TYPE_CHECKING:
     from elixir_pro.changes.changeset import Changeset
+    from elixir_pro.conversation.store_codec import UserPrompt
     from elixir_pro.conversation.store_model import PaneRecord, SessionRecord
     from elixir_pro.tui.screens.main import MainScreen
 
@@ -59,22 +60,24 @@ class SessionState:
     """What a stored session left behind besides its turns."""
 
     context_files: tuple[str, ...] = ()
+    pane: str = ""  # the pane of the last prompt (shown first)
+    tool_mode: str = ""  # the tool mode the last prompt was sent in
     pending: Changeset | None = None
     gate_reasons: tuple[str, ...] = ()
     # changeset id -> "applied" | "undone" | "discarded" for staged changes no longer pending
     settled: dict[str, str] = field(default_factory=dict)
 
 
-def last_context_files(record: SessionRecord) -> tuple[str, ...]:
-    """The context files sent with the session's most recent prompt (any pane)."""
+def last_prompt(record: SessionRecord) -> tuple[str, UserPrompt] | None:
+    """The session's most recent prompt (any pane) and its pane."""
     from elixir_pro.conversation.store_codec import UserPrompt
 
-    latest: tuple[float, tuple[str, ...]] | None = None
+    latest: tuple[float, str, UserPrompt] | None = None
     for pane in record.panes.values():
         for entry in pane.entries:
             if isinstance(entry.item, UserPrompt) and (latest is None or entry.ts >= latest[0]):
-                latest = (entry.ts, entry.item.context_files)
-    return latest[1] if latest is not None else ()
+                latest = (entry.ts, pane.pane, entry.item)
+    return (latest[1], latest[2]) if latest is not None else None
 
 
 def _staged_ids(record: SessionRecord) -> list[str]:
@@ -87,7 +90,8 @@ def _staged_ids(record: SessionRecord) -> list[str]:
 
 
 def _gate_reasons(record: SessionRecord, changeset_id: str) -> tuple[str, ...]:
-    """The escalation reasons of the turns that staged into ``changeset_id``."""
+    """The escalation reasons of the turns that staged into ``changeset_id``, each naming its
+    pane as the human gate does."""
     reasons: dict[str, None] = {}
     for pane in record.panes.values():
         for _turn_id, _prompt, events in _turns(pane):
@@ -96,14 +100,24 @@ def _gate_reasons(record: SessionRecord, changeset_id: str) -> tuple[str, ...]:
             )
             for event in events:
                 if staged and isinstance(event, TurnFinished):
-                    reasons.update(dict.fromkeys(event.escalation))
+                    reasons.update(
+                        dict.fromkeys(f"{pane.pane} pane: {r}" for r in event.escalation)
+                    )
     return tuple(reasons)
 
 
 def session_state(root: Path, record: SessionRecord) -> SessionState:
     """Read the session's context files, and the fate of each changeset it staged from the
     pending-changes store and the undo journal (blocking file reads: run it in a thread)."""
-    state = SessionState(context_files=last_context_files(record))
+    state = SessionState()
+    last = last_prompt(record)
+    if last is not None:
+        pane, prompt = last
+        state.context_files, state.pane, state.tool_mode = (
+            prompt.context_files,
+            pane,
+            prompt.tool_mode,
+        )
     ids = _staged_ids(record)
     if not ids:
         return state

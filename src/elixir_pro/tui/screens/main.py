@@ -326,7 +326,12 @@ class MainScreen(
         self.status.pending = self.pending_changes
 
     def restore_session_state(self, state: SessionState) -> None:
-        """A resumed session's context files, pending changes and human gate."""
+        """A resumed session's pane, tool mode, context files, pending changes and human gate."""
+        if state.pane in {m.value for m in COGNITIVE_MODES}:
+            self.action_show_pane(state.pane)
+        if state.tool_mode in {m.value for m in TOOL_MODES}:
+            self.tool_mode = ToolMode(state.tool_mode)
+            self.status.tool_mode = self.tool_mode.value
         self.context_files.clear()
         self.add_context(list(state.context_files))
         self.context_panel.set_paths(self.context_files)
