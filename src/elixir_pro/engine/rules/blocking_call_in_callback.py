@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from elixir_pro.engine.context import FileContext, FunctionDef, ModuleDef, RemoteCall
+from tree_sitter import Node
+
+from elixir_pro.engine.context import (
+    FileContext,
+    FunctionDef,
+    ModuleDef,
+    RemoteCall,
+    effective_arguments,
+    text,
+)
 from elixir_pro.engine.findings import Confidence, Finding, Severity
+from elixir_pro.engine.parse import walk
 from elixir_pro.engine.rule import Rule, register
 from elixir_pro.engine.rules._common import (
     GENSERVER_ARITY,
@@ -51,8 +61,11 @@ class BlockingCallInCallback(Rule):
         "A sleep in a server nobody calls (no handle_call and no GenServer.call in the module: "
         "a worker triggered only by casts, its own timers or a continue), such as a fetcher "
         "that pauses between polls or retries, or rate-limits its own work, stalls no caller: "
-        "low confidence. A sleep followed by System.halt, System.stop or :init.stop is a "
-        "grace delay before the VM exits, not blocking work: not reported. A database query "
+        "low confidence. So is a pause someone asked for: a fixed sleep of at most 100 ms, a "
+        "duration the handled message carries (`handle_info({:pause, ms}, state)`), or the "
+        "delay of a `{:retry, delay, _}` result being handled. A sleep followed by "
+        "System.halt, System.stop or :init.stop is a grace delay before the VM exits, not "
+        "blocking work: not reported. A database query "
         "in handle_call is low confidence: the caller needs the answer anyway, and only a "
         "shared, busy server (which the file does not show) makes it a bottleneck; HTTP "
         "requests stay medium, as the remote side decides how long they take. The blocking calls "
@@ -150,10 +163,63 @@ def _blocking_calls(ctx: FileContext) -> Iterator[_Blocking]:
             handler = fn.module.clauses(callbacks[0].name, callbacks[0].arity)[0]
             holder = callbacks[0] if fn in callbacks else fn
             does, note = _waiters(ctx, fn.module, fn, callbacks, what)
+            if what == SLEEPS and not note:
+                note = _asked_pause(fn, call)
             confidence = Confidence.LOW if does != what or note else Confidence.MEDIUM
             out.append(_Blocking(call, handler, holder, does, confidence, note))
     out.sort(key=lambda b: b.call.node.start_byte)
     return iter(out)
+
+
+#: The longest fixed pause (milliseconds) read as a short deliberate wait.
+SHORT_PAUSE_MS = 100
+
+
+def _asked_pause(fn: FunctionDef, call: RemoteCall) -> str:
+    """Why a sleep is a pause someone asked for, or "": a short literal pause (at most
+    ``SHORT_PAUSE_MS``), or a duration bound by the pattern that matched the message or the
+    result being handled (``handle_info({:pause, ms}, state)``, ``{:retry, delay, _} ->``):
+    the sender or the handler chose to wait that long."""
+    args = effective_arguments(call.node)
+    if not args:
+        return ""
+    duration = args[0]
+    if duration.type == "integer":
+        try:
+            ms = int(text(duration).replace("_", ""))
+        except ValueError:
+            return ""
+        if ms <= SHORT_PAUSE_MS:
+            return f" (a fixed pause of {ms} ms: the stall is short)"
+        return ""
+    if duration.type != "identifier":
+        return ""
+    name = text(duration)
+    for param in fn.params[:1]:
+        if any(n.type == "identifier" and text(n) == name for n in walk(param)):
+            return " (the message itself asks for the pause: its sender chose to wait)"
+    for node in walk(fn.node):
+        if node.start_byte >= call.node.start_byte:
+            break
+        if node.type == "stab_clause" and _binds_retry_delay(node, name):
+            return " (a retry back-off the handled result asked for)"
+    return ""
+
+
+def _binds_retry_delay(clause: Node, name: str) -> bool:
+    """``{:retry, delay, ...} ->``: a case clause whose pattern binds ``name`` next to the
+    ``:retry`` tag."""
+    left = clause.child_by_field_name("left")
+    if left is None:
+        return False
+    for node in walk(left):
+        if node.type == "tuple" and node.named_children:
+            first = node.named_children[0]
+            if text(first) == ":retry" and any(
+                c.type == "identifier" and text(c) == name for c in node.named_children[1:]
+            ):
+                return True
+    return False
 
 
 def _waiters(
