@@ -133,8 +133,9 @@ async def test_an_unformatted_hunk_is_marked_and_apply_only_warns(greeter: Path)
         assert "≠ format" in str(files.get_option_at_index(0).prompt)
         assert "≠" not in str(files.get_option_at_index(1).prompt)  # lib/greeter/names.ex
         await pilot.press("A", "tab", "A", "enter")
-        await wait_until(pilot, lambda: screen.phase == "applied")
+        await wait_until(pilot, lambda: screen.phase == "applied")  # no question asked
         assert not isinstance(app.screen, ApplyAnywayScreen)
+        assert "Checked before apply: ✗ 1 file(s) not formatted" in screen.result.plain()
 
 
 async def test_f_sends_the_problems_to_the_conversation(greeter: Path) -> None:

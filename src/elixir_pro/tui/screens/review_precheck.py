@@ -205,16 +205,23 @@ class PrecheckMixin(ApplyFlowMixin):
         self.app.push_screen(ApplyAnywayScreen(errors), answered)
 
     def apply_decisions(self) -> None:
+        """Apply (the apply side), then tell the conversation and the result view what the check
+        before apply had found in what was applied; an unformatted change is only warned of."""
         super().apply_decisions()
         report = self.precheck
         outcome = self.outcome
-        if outcome is None or report is None or report.state is not PrecheckState.PROBLEMS:
+        if outcome is None or not outcome.applied or report is None or self.precheck_running:
+            return
+        if report.state is not PrecheckState.PROBLEMS:
             return
         problems = report.fix_prompt().split("\n", 1)[-1]
         outcome.notes.append(APPLIED_ANYWAY.format(problems=problems))
-        if outcome.applied and self.phase != "review":
+        if self.phase != "review":
             title = f"Checked before apply: {report.headline()}"
             self.result.add_section("precheck", title, problems, "warn")
+        if report.unformatted and not report.does_not_compile:
+            files = ", ".join(report.unformatted)
+            self.notify(f"Applied with unformatted hunks in {files}.", severity="warning")
 
     def _can_ask(self) -> bool:
         return callable(getattr(self.app, "ask_to_fix", None))
