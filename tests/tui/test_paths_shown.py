@@ -1,13 +1,14 @@
 """Pilot tests of how paths are shown where they may not fit: every place (the review's file
-list, the findings panel, tool rows, staged lines, the code view's title) shortens a long path in
-its middle and keeps the file name, on one line, and shows it whole when there is room."""
+list, the findings and context panels, tool rows, staged lines, the code view's title) shortens a
+long path in its middle and keeps the file name, on one line, and shows it whole when there is
+room."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from tui_support import settle, wait_until
 
 from elixir_pro.changes.changeset import Changeset
@@ -109,3 +110,28 @@ async def test_review_file_list_and_code_view_title_keep_the_file_name(courier: 
         shown = str(title.render())
         assert shown.endswith("/aggregate_supervisor.ex:2") and "…" in shown
         assert len(shown) <= title.content_region.width
+
+
+async def test_context_panel_keeps_the_file_name(courier: Path) -> None:
+    deep_project(courier)
+    app = ElixirProApp(courier, offline=True, watch=False, analyze=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = main_of(app)
+        screen.add_context([DEEP, "mix.exs"])
+        await pilot.press("f4")
+        await settle(pilot, app)
+        options = screen.context_panel.query_one(OptionList)
+        first = options.get_option_at_index(0)
+        shown = str(first.prompt)
+        assert first.id == DEEP  # removing it still names the real file
+        assert shown.endswith("/aggregate_supervisor.ex") and "…" in shown
+        assert len(shown) <= options.content_region.width
+        assert str(options.get_option_at_index(1).prompt) == "mix.exs"
+        await pilot.press("f4")
+        await pilot.resize_terminal(160, 48)
+        await pilot.press("f4")
+        await settle(pilot, app)
+        wide = str(options.get_option_at_index(0).prompt)
+        assert len(wide) > len(shown) and wide.endswith("/aggregate_supervisor.ex")
+        assert len(wide) <= options.content_region.width  # refitted to the wider panel

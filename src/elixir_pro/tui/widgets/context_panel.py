@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from elixir_pro.tui.short_paths import shorten_path
+
 
 class ContextPanel(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("delete,backspace", "remove", "remove file")]
@@ -27,6 +29,7 @@ class ContextPanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="context-panel", classes="side-panel")
         self.paths: list[str] = []
+        self._width = 0  # the width the list was drawn for
 
     def compose(self) -> ComposeResult:
         yield Static("Context · none", id="context-title", classes="panel-title")
@@ -42,11 +45,20 @@ class ContextPanel(Vertical):
         title = f"Context · {len(paths)} file{'s' if len(paths) != 1 else ''}"
         self.query_one("#context-title", Static).update(title if paths else "Context · none")
         options = self.query_one("#context-list", OptionList)
+        highlighted = options.highlighted
         options.clear_options()
+        self._width = self.size.width
+        room = max(12, self._width - 4) if self._width else 1000  # padding and scroll bar
         if paths:
-            options.add_options([Option(p, id=p) for p in paths])
+            options.add_options([Option(shorten_path(p, room), id=p) for p in paths])
+            if highlighted is not None:
+                options.highlighted = min(highlighted, len(paths) - 1)
         else:
             options.add_option(Option("Type @path in the prompt to add a file.", disabled=True))
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self.set_paths(self.paths)
 
     def action_remove(self) -> None:
         options = self.query_one("#context-list", OptionList)
