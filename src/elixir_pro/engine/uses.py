@@ -49,7 +49,8 @@ _COMMENT = re.compile(r"#(?!\{).*")
 
 @dataclass(slots=True)
 class ProjectUses:
-    """The facts found, each with up to :data:`MAX_PLACES` places (and the total count)."""
+    """The facts found, each with up to :data:`MAX_PLACES` places (the first in each file)
+    and the total count of uses."""
 
     places: dict[str, list[Location]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -77,7 +78,7 @@ def scan_source(rel: str, source: str, found: ProjectUses) -> None:
         for match in pattern.finditer(text):
             found.counts[key] = found.counts.get(key, 0) + 1
             places = found.places.setdefault(key, [])
-            if len(places) < MAX_PLACES:
+            if len(places) < MAX_PLACES and all(p.path != rel for p in places):
                 places.append(Location(rel, text.count("\n", 0, match.start()) + 1))
 
 

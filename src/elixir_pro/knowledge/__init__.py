@@ -31,6 +31,7 @@ class Option:
     name: str
     aliases: tuple[str, ...]
     uses: tuple[str, ...]  # project fact keys that show the project uses this option
+    absent: tuple[str, ...]  # or: fact keys whose absence shows it (single node: no distribution)
     summary: str
     strengths: tuple[str, ...]
     costs: tuple[str, ...]
@@ -88,6 +89,7 @@ def _option(data: Any, where: str) -> Option:
         name=name,
         aliases=tuple(_strings(data, "aliases", where, required=False) or [name]),
         uses=tuple(_strings(data, "uses", where, required=False)),
+        absent=tuple(_strings(data, "absent", where, required=False)),
         summary=_text(data, "summary", where),
         strengths=tuple(_strings(data, "strengths", where)),
         costs=tuple(_strings(data, "costs", where)),

@@ -25,12 +25,18 @@ def _places(option: Option, uses: ProjectUses) -> tuple[list[str], int]:
 
 
 def used(option: Option, uses: ProjectUses) -> bool:
+    if option.absent:
+        return not any(uses.uses(fact) for fact in option.absent)
     return any(uses.uses(fact) for fact in option.uses)
 
 
 def _in_project(option: Option, project: ProjectView) -> str:
     if project.unavailable:
         return FX.COMPARE_UNKNOWN
+    if option.absent:
+        if not used(option, project.uses):
+            return FX.COMPARE_UNUSED
+        return FX.COMPARE_ABSENT.format(facts=", ".join(f"`{f}`" for f in option.absent))
     places, count = _places(option, project.uses)
     if not places:
         return FX.COMPARE_UNUSED

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from elixir_pro.agent.modes import CognitiveMode
-from elixir_pro.engine.supervision_model import ProcessNode
+from elixir_pro.engine.supervision_model import ProcessKind, ProcessNode
 from elixir_pro.llm import offline_text as T
 from elixir_pro.llm import offline_text_tasks as FX
 from elixir_pro.llm.offline_answer import Answer
@@ -78,7 +78,7 @@ def _process(project: ProjectView, module: str) -> str:
                 return T.PROJECT_KIND.format(kind=node.kind.value, supervisor=supervisor)
             stack.extend((child, node) for child in node.children)
     info = smap.modules.get(module)
-    if info is not None:
+    if info is not None and info.kind is not ProcessKind.UNKNOWN:
         return T.PROJECT_KIND.format(kind=info.kind.value, supervisor=T.PROJECT_NOT_SUPERVISED)
     return ""
 

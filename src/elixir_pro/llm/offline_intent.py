@@ -192,6 +192,9 @@ def read_targets(
         if modules[module] not in targets.paths:
             targets.paths.append(modules[module])
     targets.paths = sorted(set(targets.paths))
+    for module, rel in modules.items():  # the modules of the files named, for explanations
+        if rel in targets.paths and module not in targets.modules:
+            targets.modules.append(module)
     for symbol in extract_symbols(prompt):
         head = symbol.split("/")[0]
         if head in project_names or any(head == n.split("/")[0] for n in project_names):

@@ -139,7 +139,8 @@ def summary(question: str, members: list[MemberAnswer]) -> str:
 
 def decision(question: str, members: list[MemberAnswer], own: Answer, mode: str) -> Answer:
     """The decision maker's answer: the members' summary, then its own answer to the question."""
-    body = summary(question, members) + FX.PANEL_DECISION_HEAD.format(mode=mode) + own.body
+    own_body = re.sub(r"^(#{2,4}) ", r"##\1 ", own.body, flags=re.MULTILINE)  # under its heading
+    body = summary(question, members) + FX.PANEL_DECISION_HEAD.format(mode=mode) + own_body
     if own.edits:
         body += FX.PANEL_STAGED_NOTE.format(count=len(own.edits))
     return Answer(

@@ -95,6 +95,7 @@ COMPARE_OPTION = (
 COMPARE_USED = "used, e.g. at {places}"
 COMPARE_USED_MORE = " ({count} places)"
 COMPARE_UNUSED = "not used"
+COMPARE_ABSENT = "yes: the code shows none of {facts}"
 COMPARE_UNKNOWN = "unknown (the engine could not read the project)"
 COMPARE_ALSO = "\n_Also in this comparison_: {others}.\n"
 COMPARE_ALSO_ONE = "**{name}** ({summary})"
