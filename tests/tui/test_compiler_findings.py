@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from compiled_courier import add_unused_variable, courier_copy
-from tui_support import wait_until
+from fakeclaude.server import FakeClaude, text_reply
+from tui_support import settle, wait_until
 
+from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.project import ProjectService
 from elixir_pro.tui.app import ElixirProApp
 from elixir_pro.tui.screens.main import MainScreen
@@ -89,6 +91,39 @@ async def test_a_saved_unused_variable_shows_the_compiler_warning(compiled: Path
         await wait_until(pilot, announced)
         assert service.compiler.companion.pid == beam  # the same warm BEAM, no new one
     assert wait_gone(beam, 10.0), "the companion outlived the app"
+
+
+async def test_review_my_last_change_tells_claude_what_the_compiler_says(
+    compiled: Path, claude_env: FakeClaude
+) -> None:
+    claude_env.enqueue(text_reply("Remove the unused variable.\n\n**Confidence**: high"))
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "initial"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@e", *args],
+            cwd=compiled,
+            check=True,
+            capture_output=True,
+        )
+    app = ElixirProApp(compiled)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: any(isinstance(s, MainScreen) for s in app.screen_stack))
+        screen = main_screen(app)
+        panel = screen.findings_panel
+        await wait_until(pilot, lambda: panel.state == "ready", timeout=TIMEOUT_S)
+        await wait_until(pilot, lambda: screen.query_one(StatusBar).watcher == "on")
+        rel, line = add_unused_variable(compiled)
+        await wait_until(
+            pilot,
+            lambda: any(f.source == "compiler" for f in panel.findings),
+            timeout=TIMEOUT_S,
+        )
+        await pilot.press("ctrl+r")
+        pane = screen.pane(CognitiveMode.CRITICAL)
+        await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished, timeout=30)
+        await settle(pilot, app)
+    sent = str(claude_env.message_requests()[-1].body["messages"])
+    assert "What `mix compile` reports for these files now" in sent
+    assert f"- {rel}:{line}: warning: variable" in sent and "unused_here" in sent
 
 
 APP = """

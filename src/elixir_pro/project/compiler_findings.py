@@ -43,6 +43,10 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _MAX_MESSAGE = 600
 MIX_EXS = "mix.exs"
+#: What the critical pane's review request says about the compiler (``compiler_context``).
+CONTEXT_HEADER = "What `mix compile` reports for these files now (errors and warnings are facts):"
+CONTEXT_LINE = "- {location}: {kind}: {message}"
+_CONTEXT_LIMIT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +202,25 @@ class CompilerFindings:
 
             out.append(_with_fingerprint(finding, fingerprint(key_rule, path, where, code, rank)))
         return out
+
+
+def compiler_context(findings: Iterable[Finding], paths: Iterable[str]) -> str:
+    """The compiler's current findings of ``paths`` as context for Claude ("" when none)."""
+    wanted = set(paths)
+    mine = sorted(
+        (f for f in findings if f.source == SOURCE and f.path in wanted), key=Finding.sort_key
+    )
+    if not mine:
+        return ""
+    lines = [
+        CONTEXT_LINE.format(
+            location=f.location, kind=f.rule.partition(":")[2] or f.rule, message=f.message
+        )
+        for f in mine[:_CONTEXT_LIMIT]
+    ]
+    if len(mine) > _CONTEXT_LIMIT:
+        lines.append(f"- ... and {len(mine) - _CONTEXT_LIMIT} more")
+    return "\n".join([CONTEXT_HEADER, *lines]) + "\n"
 
 
 def to_finding(diagnostic: Diagnostic, path: str | None = None) -> Finding:

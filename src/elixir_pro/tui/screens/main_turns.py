@@ -150,12 +150,18 @@ class TurnFinishingMixin(ChangesMixin):
         self.app.call_from_thread(self._send_review, paths, diff)
 
     def _send_review(self, paths: list[str], diff: str) -> None:
+        from elixir_pro.project.compiler_findings import compiler_context
+
         self.action_show_pane(CognitiveMode.CRITICAL.value)
         prompt = texts.REVIEW_LAST_CHANGE_PROMPT.format(paths=", ".join(paths))
+        watcher = getattr(self, "watcher", None)
+        found = watcher.current_findings() if watcher is not None else ()
+        compiler = compiler_context(found, paths)
         self.send_prompt(
             CognitiveMode.CRITICAL,
             prompt,
             tool_mode=ToolMode.AUDIT,
-            extra_context=texts.REVIEW_DIFF_CONTEXT.format(diff=diff),
+            extra_context=texts.REVIEW_DIFF_CONTEXT.format(diff=diff)
+            + (f"\n{compiler}" if compiler else ""),
             label="audit",
         )
