@@ -71,6 +71,28 @@ def test_ecto_fields_and_context_come_from_the_prompt(courier: Path) -> None:
     assert request.context == "Shipping"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "setting", "written"),
+    [
+        ("Write a periodic worker that runs every 5 minutes", "interval",
+         "@default_interval :timer.minutes(5)"),
+        ("Write a rate limiter for logins allowing 100 requests per minute", "limit",
+         "Keyword.get(config, :limit, 100)"),
+        ("Write a rate limiter for logins allowing 100 requests per minute", "window",
+         "Keyword.get(config, :window_ms, :timer.minutes(1))"),
+        ("Add a cache with ETS for quotes that expire after 10 minutes", "ttl",
+         "Keyword.get(config, :ttl_ms, :timer.minutes(10))"),
+    ],
+)  # fmt: skip
+def test_durations_and_rates_in_the_prompt_become_the_defaults(
+    courier: Path, prompt: str, setting: str, written: str
+) -> None:
+    request = generators.match(prompt, courier)
+    assert request is not None and setting in dict(request.settings)
+    generation = generators.generate(request, courier)
+    assert written in generation.edits[0].text
+
+
 def test_a_name_given_with_called_is_kept_as_is(courier: Path) -> None:
     request = generators.match("Write an ETS cache named PriceCache", courier)
     assert request is not None

@@ -44,10 +44,19 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "Add a Registry for sessions": (APP, ("Courier.SessionsRegistry",)),
     "Create a Task.Supervisor for emails": (APP, ("Courier.EmailsTaskSupervisor",)),
     "Write a PartitionSupervisor for uploads": (APP, ("Courier.UploadsPartitionSupervisor",)),
-    "Write a periodic worker called Sweeper": (APP, ("Courier.Sweeper",)),
+    "Write a periodic worker called Sweeper that runs every 5 minutes": (
+        APP,
+        ("Courier.Sweeper",),
+    ),
     "Create an Agent called Settings": (APP, ("Courier.Settings",)),
-    "Create a rate limiter for the api": (APP, ("Courier.ApiRateLimiter",)),
-    "Add a cache with ETS for quotes": (APP, ("Courier.QuotesCache",)),
+    "Create a rate limiter for the api allowing 100 requests per minute": (
+        APP,
+        ("Courier.ApiRateLimiter",),
+    ),
+    "Add a cache with ETS for quotes whose entries expire after 10 minutes": (
+        APP,
+        ("Courier.QuotesCache",),
+    ),
 }
 
 
@@ -162,6 +171,13 @@ def test_each_new_child_sits_under_the_intended_supervisor(built: Built, prompt:
         assert found is not None, f"{name} is not in the supervision map"
         parent, _node = found
         assert parent.module == supervisor, f"{name} is under {parent.label}"
+
+
+def test_the_engine_finds_nothing_in_the_generated_files(built: Built) -> None:
+    created = {path for g in built.generations.values() for path in g.created_paths}
+    service = ProjectService(built.root, include_tests=True, strict=True, min_confidence="low")
+    found = [f for f in service.audit().findings if f.path in created]
+    assert found == [], [f"{f.rule} {f.location}" for f in found]
 
 
 def test_the_per_key_process_is_started_by_its_dynamic_supervisor(built: Built) -> None:

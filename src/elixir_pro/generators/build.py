@@ -90,6 +90,8 @@ def _build_process(
     values = module_values(kind, base, names)
     if request.exact and request.name and "main" in kind.modules:
         values["main"] = f"{names.namespace}.{request.name}"
+    values.update(kind.settings)
+    values.update((k, v) for k, v in request.settings if k in kind.settings)
     smap = wiring.supervision_map(root)
     created = [values[role] for _template, role in kind.files]
     registered = [values[role] for role in kind.modules if role not in {r for _, r in kind.files}]

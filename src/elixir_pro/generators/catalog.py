@@ -29,6 +29,7 @@ class Kind:
     children: tuple[str, ...]  # child spec templates
     builder: str  # "" for the generic builder
     requires: tuple[str, ...]
+    settings: dict[str, str]  # template values the prompt may set -> their defaults
 
     def module_name(self, role: str, base: str) -> str:
         return self.modules[role].replace("{base}", base)
@@ -44,8 +45,10 @@ def _kind(kind_id: str, data: dict[str, object]) -> Kind:
     test = data.get("test")
     children = data.get("children") or []
     requires = data.get("requires") or []
+    settings = data.get("settings") or {}
     assert isinstance(modules, dict) and isinstance(files, list), kind_id
     assert isinstance(children, list) and isinstance(requires, list), kind_id
+    assert isinstance(settings, dict), kind_id
     return Kind(
         id=kind_id,
         title=str(data["title"]),
@@ -58,6 +61,7 @@ def _kind(kind_id: str, data: dict[str, object]) -> Kind:
         children=tuple(str(c) for c in children),
         builder=str(data.get("builder") or ""),
         requires=tuple(str(r) for r in requires),
+        settings={str(k): str(v) for k, v in settings.items()},
     )
 
 

@@ -26,6 +26,8 @@ class GeneratorRequest:
     context module the prompt names ("" for one derived from the schema). ``exact``: the prompt
     gave the name with "called"/"named", so a kind with one main module takes it as is
     (``called PriceCache`` -> ``Courier.PriceCache``, not ``Courier.PriceCacheCache``).
+    ``settings`` are template values the prompt sets, as Elixir expressions (``every 5
+    minutes`` -> ``("interval", ":timer.minutes(5)")``); the catalog has their defaults.
     """
 
     kind: str
@@ -35,6 +37,7 @@ class GeneratorRequest:
     context: str = ""
     prompt: str = ""
     exact: bool = False
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

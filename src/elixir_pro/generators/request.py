@@ -29,6 +29,15 @@ _UNDER = re.compile(
 _FOR = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+|each\s+|every\s+|our\s+|my\s+)?([a-z][a-z ]*)")
 _CAMEL = re.compile(r"`?\b([A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*)\b`?")
 _FIELD = re.compile(r"\b([a-z_][a-z0-9_]*):([a-z_]+(?::[a-z_]+)?)\b")
+_UNIT = r"(second|sec|minute|min|hour|day)s?\b"
+_EVERY = re.compile(r"\bevery\s+(?:(\d+)\s+)?" + _UNIT, re.IGNORECASE)
+_RATE = re.compile(
+    r"\b(\d+)\s+(?:[a-z]+\s+)?(?:per|a|an|every|/)\s*(?:(\d+)\s+)?" + _UNIT, re.IGNORECASE
+)
+_TTL = re.compile(
+    r"\b(?:ttl(?:\s+of)?|expir\w*\s+(?:after|in)|for)\s+(\d+)\s+" + _UNIT, re.IGNORECASE
+)
+_TIMER = {"sec": "seconds", "second": "seconds", "min": "minutes", "minute": "minutes"}
 _CONTEXT = re.compile(r"\bin\s+(?:the\s+)?`?([A-Z][\w.]*)`?\s+context\b")
 #: CamelCase words of the domain of the request, never a name for what to create.
 _KIND_WORDS = {
@@ -41,6 +50,8 @@ _KIND_WORDS = {
 _STOP = {
     "that", "which", "with", "to", "in", "under", "per", "and", "every", "each", "of", "on",
     "using", "so", "where", "who", "keyed", "by", "from", "into", "it", "its", "the", "a",
+    "whose", "when", "while", "if", "as", "at", "than", "like", "for", "all", "or", "but",
+    "should", "must", "can", "will", "is", "are", "has", "have", "up",
 }  # fmt: skip
 
 
@@ -66,7 +77,33 @@ def match(prompt: str, root: Path | None = None) -> GeneratorRequest | None:
             rest = rest[: context_match.start()] + rest[context_match.end() :]
     name = _name(found, rest, namespace)
     exact = bool(name) and _CALLED.search(rest) is not None
-    return GeneratorRequest(found.id, name, supervisor, fields, context, prompt, exact)
+    settings = tuple((k, v) for k, v in _settings(rest) if k in found.settings)
+    return GeneratorRequest(found.id, name, supervisor, fields, context, prompt, exact, settings)
+
+
+def _duration(count: str | None, unit: str) -> str:
+    """``5``, ``minute`` -> ``:timer.minutes(5)`` (the Elixir expression, in milliseconds)."""
+    n = int(count or 1)
+    unit = unit.lower()
+    if unit == "day":
+        return f":timer.hours({24 * n})"
+    return f":timer.{_TIMER.get(unit, unit + 's')}({n})"
+
+
+def _settings(prompt: str) -> list[tuple[str, str]]:
+    """Durations and rates the prompt states: ``every 5 minutes`` (interval), ``100 requests
+    per minute`` (limit, window), ``expire after 10 minutes`` (ttl)."""
+    out: list[tuple[str, str]] = []
+    rate = _RATE.search(prompt)
+    if rate:
+        out += [("limit", rate.group(1)), ("window", _duration(rate.group(2), rate.group(3)))]
+    every = _EVERY.search(prompt)
+    if every and not (rate and rate.start() <= every.start() < rate.end()):
+        out.append(("interval", _duration(every.group(1), every.group(2))))
+    ttl = _TTL.search(prompt)
+    if ttl:
+        out.append(("ttl", _duration(ttl.group(1), ttl.group(2))))
+    return out
 
 
 def _namespace(root: Path | None) -> str:
@@ -120,7 +157,7 @@ def _name(kind: Kind, prompt: str, namespace: str) -> str:
     if for_match:
         words: list[str] = []
         for word in for_match.group(1).split():
-            if word in _STOP or len(words) == 3:
+            if word in _STOP or len(words) == 3 or (words and word.endswith("ing")):
                 break
             words.append(word)
         if words:
