@@ -192,3 +192,13 @@ def test_shadows_left_behind_by_a_killed_process_are_swept() -> None:
         assert not old.exists() and fresh.is_dir()
     finally:
         fresh.rmdir()
+
+
+def test_a_syntax_error_in_a_test_file_is_found_by_the_format_check(greeter: Path) -> None:
+    test_file = "test/greeter_test.exs"
+    model = staged(greeter, {test_file: ('test "hello" do', 'test "hello" do\n    assert (')})
+    report = run_precheck(greeter, proposed_files(model))
+    (error,) = report.errors
+    assert (error.path, error.compiler) == (test_file, "mix format")
+    assert "missing terminator" in error.message
+    assert report.file_mark(test_file) == "error" and report.notes[0].hunk == 0

@@ -225,9 +225,11 @@ def _check(
                     )
             if settings.format:
                 say("checking format…")
-                formatted = shadow.format_files(files, timeout=settings.timeout_s)
+                formatted, syntax = shadow.format_files(files, timeout=settings.timeout_s)
                 if formatted is not None:
                     steps.append(f"mix format: {len(formatted)} file(s)")
+                reported = {(d.path, d.line) for d in compiled.errors} if compiled else set()
+                new += [d for d in syntax if (d.path, d.line) not in reported]
         if compiled is not None and early is not None and compiled.diagnostics:
             say("comparing with the current tree…")
             baseline = early.result()
@@ -237,7 +239,7 @@ def _check(
             others = named - sources
             if others:
                 baseline += baseline_diagnostics(root, others, settings.timeout_s)
-            new = new_diagnostics(compiled.diagnostics, baseline, files)
+            new = new_diagnostics(compiled.diagnostics, baseline, files) + new
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     notes = [_note(d, files) for d in new]

@@ -168,10 +168,12 @@ class ShadowTree:
             status, diagnostics, duration, message=result.headline(), output=result.output[-4000:]
         )
 
-    def format_files(self, paths: Iterable[str], *, timeout: float) -> dict[str, bytes] | None:
-        """Run ``mix format`` on ``paths`` (written files only) inside the shadow and return
-        the formatted bytes of each; None when the project has no ``.formatter.exs`` or the
-        formatter could not run (a syntax error is reported by the compile)."""
+    def format_files(
+        self, paths: Iterable[str], *, timeout: float
+    ) -> tuple[dict[str, bytes] | None, tuple[Diagnostic, ...]]:
+        """Run ``mix format`` on ``paths`` (written files only) inside the shadow: the formatted
+        bytes of each, or None when the project has no ``.formatter.exs`` or the formatter
+        failed; and the syntax errors it reported (a test or script the compile never reads)."""
         targets = [
             p
             for p in paths
@@ -180,11 +182,13 @@ class ShadowTree:
             and (self.dir / p).is_file()
         ]
         if not targets or not has_formatter(self.root):
-            return None
+            return None, ()
         result = run_mix(self.dir, ("format", *targets), timeout=timeout, env=self.mix_env())
         if not result.ok:
-            return None
-        return {p: (self.dir / p).read_bytes() for p in targets}
+            printed = parse_compile_diagnostics(result.output)
+            errors = (self.relative(from_printed(d)) for d in printed if d.severity == "error")
+            return None, tuple(_with_compiler(d, "mix format") for d in errors if d.path)
+        return {p: (self.dir / p).read_bytes() for p in targets}, ()
 
     def relative(self, diagnostic: Diagnostic) -> Diagnostic:
         """The diagnostic's path relative to the project (the compiler may name the shadow)."""
@@ -221,6 +225,13 @@ def _with_path(diagnostic: Diagnostic, path: str) -> Diagnostic:
     d = diagnostic
     return Diagnostic(
         path, d.line, d.column, d.severity, d.message, d.compiler, d.end_line, d.end_column
+    )
+
+
+def _with_compiler(diagnostic: Diagnostic, compiler: str) -> Diagnostic:
+    d = diagnostic
+    return Diagnostic(
+        d.path, d.line, d.column, d.severity, d.message, compiler, d.end_line, d.end_column
     )
 
 
