@@ -27,6 +27,7 @@ from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
 from elixir_pro.errors import UserError
 from elixir_pro.pipeline.gates_model import Check, Evidence, Gate, GateReport, Status
+from elixir_pro.tui.widgets.busy import TICK_S, BusySince
 from elixir_pro.tui.widgets.key_bar import KeyBar
 
 _BADGE = {
@@ -210,6 +211,7 @@ class GatesScreen(Screen[None]):
         self.progress_steps: list[str] = []  # the steps of the current or last evaluation
         self.error = ""
         self._generation = 0
+        self.busy = BusySince()  # an evaluation, with a spinner and its time once it is slow
 
     def compose(self) -> ComposeResult:
         yield Static(id="gates-title", markup=False)
@@ -219,6 +221,7 @@ class GatesScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.set_interval(TICK_S, self._tick)
         if self.report is None:
             self._start_evaluation()
         else:
@@ -236,6 +239,7 @@ class GatesScreen(Screen[None]):
     def _start_evaluation(self) -> None:
         self._generation += 1
         self.running, self.progress, self.error = True, "starting", ""
+        self.busy.start()
         self.progress_steps = []
         self._update_header()
         self._evaluate(self._generation, self.use_mix)
@@ -266,6 +270,7 @@ class GatesScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self.running, self.progress, self.error = False, "", message.error
+        self.busy.stop()
         if message.report is None:
             self._update_header()
             return
@@ -312,11 +317,17 @@ class GatesScreen(Screen[None]):
         self.query_one("#gates-title", Static).update(" · ".join(parts))
         line = self.query_one("#gates-progress", Static)
         if self.running:
-            line.update(f"Evaluating… {self.progress}")
+            line.update(
+                self.busy.text(f"Evaluating… {self.progress}") or f"Evaluating… {self.progress}"
+            )
         elif self.error:
             line.update(f"Could not evaluate the gates: {self.error}")
         line.set_class(self.running, "-running")
         line.set_class(bool(self.error) and not self.running, "-error")
+
+    def _tick(self) -> None:
+        if self.running:
+            self._update_header()
 
     # -- actions ---------------------------------------------------------------------------
     def action_refresh(self) -> None:

@@ -122,6 +122,8 @@ class SidePanelsMixin(Screen[None]):
         # The supervision map follows the findings baseline and reads the analyzer's parse trees,
         # so the project is parsed once (tree-sitter holds the GIL, so a second thread parsing
         # alongside would only slow the baseline down).
+        if self.context.analyze:
+            self.findings_panel.busy.start()  # its title shows the analysis going on
         if self.context.watch:
             self.start_watcher()
         elif self.context.analyze:

@@ -12,10 +12,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
 
 from elixir_pro.engine.findings import Finding
 from elixir_pro.tui.short_paths import shorten_location
+from elixir_pro.tui.widgets.busy import TICK_S, BusySince
 from elixir_pro.tui.widgets.entry_list import Entry, EntryList
 
 WIDE = 1000  # the path width before the panel has a size (nothing is shortened)
@@ -66,12 +68,16 @@ class FindingsPanel(Vertical):
         self._path_width = WIDE
         self._shown: list[Finding] = []  # the findings on the list, in its order
         self._drawn_state = ""  # the state the title shows
+        self.busy = BusySince()  # the first analysis, shown in the title after half a second
+        self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="findings-title", classes="panel-title")
         yield EntryList(id="findings-list")
 
     def _title(self) -> str:
+        if self.state == "loading":
+            return f"Findings · {self.busy.text('analysing the project') or 'loading'}"
         if self.state != "ready":
             return f"Findings · {self.state}"
         new = f", {len(self.new_keys)} new" if self.new_keys else ""
@@ -79,6 +85,15 @@ class FindingsPanel(Vertical):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._refresh)  # once the list itself is mounted
+        if self.state == "loading":
+            self._ticker = self.set_interval(TICK_S, self._tick)
+
+    def _tick(self) -> None:
+        if self.state == "loading":
+            self.query_one("#findings-title", Static).update(self._title())
+        elif self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     def on_resize(self) -> None:
         width = max(8, self.size.width - 4)  # the list's padding and scroll bar
