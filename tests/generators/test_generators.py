@@ -2,7 +2,7 @@
 layout, the one-line refusals, what a DynamicSupervisor request stages (new files and the one
 supervisor edit, nothing else), and the Ecto and LiveView output checked with the installed
 Elixir's formatter and parser on a fixture that declares their deps (they cannot be fetched
-here, so their code is not compiled)."""
+here, so their code is not compiled), and the offline backend's answer to a create request."""
 
 from __future__ import annotations
 
@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from elixir_pro import generators
+from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
 from elixir_pro.changes.changeset import Changeset, ProposalKind
+from elixir_pro.events import EditProposed, TextDelta
 from elixir_pro.generators.render import placeholders, render
 from elixir_pro.generators.wiring import add_children
+from elixir_pro.llm.base import TurnRequest
+from elixir_pro.llm.offline_backend import OfflineBackend
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "courier"
 DYNAMIC = "Write a DynamicSupervisor that starts one CartSession process per user"
@@ -264,3 +268,50 @@ def test_ecto_and_live_view_output_is_formatted_and_parses(courier: Path) -> Non
         check=False,
     )
     assert parsed.returncode == 0, parsed.stdout + parsed.stderr
+
+
+async def _offline_answer(req: TurnRequest) -> tuple[str, list[EditProposed]]:
+    events = [e async for e in OfflineBackend(req.project_root).stream_turn(req)]
+    text = "".join(e.text for e in events if isinstance(e, TextDelta))
+    return text, [e for e in events if isinstance(e, EditProposed)]
+
+
+def _turn(root: Path, prompt: str, tools: ToolMode = ToolMode.SOLUTION) -> TurnRequest:
+    return TurnRequest(
+        prompt=prompt,
+        cognitive_mode=CognitiveMode.GENERATIVE,
+        tool_mode=tools,
+        role=EnsembleRole.SOLO,
+        project_root=root,
+        changeset=Changeset(root, source="test"),
+    )
+
+
+async def test_the_offline_answer_says_what_was_generated_where_and_under_which_supervisor(
+    courier: Path,
+) -> None:
+    req = _turn(courier, DYNAMIC)
+    text, edits = await _offline_answer(req)
+    assert req.changeset is not None
+    assert (
+        sorted(e.path for e in edits)
+        == sorted(req.changeset.proposals)
+        == [
+            "lib/courier/application.ex",
+            "lib/courier/cart_session.ex",
+            "lib/courier/cart_session_supervisor.ex",
+            "test/courier/cart_session_supervisor_test.exs",
+        ]
+    )
+    for edit in edits:
+        assert f"`{edit.path}`" in text
+    assert "`Courier.Application`" in text
+    assert "Courier.CartSessionRegistry" in text and "`Courier.CartSessionSupervisor`" in text
+    assert "mix test test/courier/cart_session_supervisor_test.exs" in text
+
+
+async def test_a_create_request_the_project_cannot_take_stages_nothing(courier: Path) -> None:
+    req = _turn(courier, "Create an Ecto schema for Parcel with weight:integer")
+    text, edits = await _offline_answer(req)
+    assert edits == [] and req.changeset is not None and len(req.changeset) == 0
+    assert ":ecto" in text and "Nothing was staged" in text
