@@ -13,8 +13,9 @@ from precheck_support import BROKEN_CALL, GREETER_EX, HARMLESS, NAMES_EX, UNFORM
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.changes.review_model import ReviewModel
+from elixir_pro.compiler.baseline import new_diagnostics
 from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
-from elixir_pro.compiler.precheck import PrecheckState, new_diagnostics, run_precheck
+from elixir_pro.compiler.precheck import PrecheckState, run_precheck
 from elixir_pro.compiler.proposed import proposed_files
 from elixir_pro.compiler.shadow import PREFIX, ShadowError, ShadowTree, sweep_stale_shadows
 from elixir_pro.config import PrecheckConfig
