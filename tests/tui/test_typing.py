@@ -55,6 +55,8 @@ async def test_typing_in_a_side_panel_goes_to_the_prompt(courier: Path) -> None:
         assert footer_keys(app)["escape"] == "nav"
         await pilot.press("f2", "escape")  # escape in a panel goes back to the prompt
         assert app.focused is prompt and prompt.text == "review it"
+        await pilot.press("escape")  # a pane: single letters act, the footer says how to type
+        assert screen.query_one(StatusBar).nav and footer_keys(app)["i"] == "type"
 
 
 async def test_escape_then_2_typed_quickly_switches_pane_and_types_nothing(

@@ -7,10 +7,11 @@ Used by the main screen, one per tab.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -31,6 +32,8 @@ class ModePane(VerticalScroll):
     """The conversation of one cognitive mode."""
 
     can_focus = True
+    # shown in the footer while a pane has the focus (single letters act then)
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("i", "screen.focus_prompt", "type")]
 
     def __init__(self, mode: CognitiveMode, *, intro: str | None = None) -> None:
         super().__init__(id=f"pane-{mode.value}", classes="mode-pane")
