@@ -58,7 +58,14 @@ def test_match_reads_kind_name_and_supervisor(
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Review lib/courier/locator.ex", "Registry vs :global", "explain GenServer.call/3", "fix all"],
+    [
+        "Review lib/courier/locator.ex",
+        "Registry vs :global",
+        "explain GenServer.call/3",
+        "fix all",
+        "Make the GenServer in lib/courier/locator.ex handle timeouts",
+        "Add an after clause to the receive in the Agent",
+    ],
 )
 def test_match_ignores_what_is_not_a_create_request(courier: Path, prompt: str) -> None:
     assert generators.match(prompt, courier) is None

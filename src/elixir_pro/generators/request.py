@@ -16,8 +16,9 @@ from elixir_pro.generators.model import GeneratorRequest
 from elixir_pro.generators.naming import camelize, is_module_name
 
 _VERB = re.compile(
-    r"\b(?:write|create|generate|add|make|build|scaffold|implement|set ?up|need|want|"
-    r"give me|new|start)\b",
+    r"\b(?:write|create|generate|scaffold|implement|set ?up)\b"
+    r"|\b(?:add|make|build|need|want|give me)\s+(?:me\s+)?(?:a|an|one|some|new)\s+"
+    r"(?!(?:after|timeout|catch|clause|@impl|impl|test|case|field|handle_\w+)\b)",
     re.IGNORECASE,
 )
 _CALLED = re.compile(r"\b(?:called|named)\s+`?([A-Za-z][\w.]*)`?")
