@@ -5,6 +5,7 @@ behind when its parent goes, even by SIGKILL."""
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -92,6 +93,20 @@ def test_a_syntax_error_is_an_error_at_its_line(
     path.write_text(original)
     fixed = companion.compile(timeout=TIMEOUT_S)
     assert fixed.status is CompileStatus.OK and fixed.errors == ()
+
+
+def test_quick_saves_of_the_same_size_are_all_seen(
+    courier: Path, companion: CompilerCompanion
+) -> None:
+    """Mix compares mtimes in whole seconds: a same-size edit saved in the second of the last
+    compile must still be compiled."""
+    path = courier / "lib/courier/rate_card.ex"
+    rel, _ = add_unused_variable(courier)
+    for name in ("unused_a", "unused_b", "unused_c", "unused_d"):
+        text = path.read_text()
+        path.write_text(re.sub(r"unused_\w+ = 42", f"{name} = 42", text))
+        result = companion.compile(timeout=TIMEOUT_S)
+        assert [(d.path, f'"{name}"' in d.message) for d in result.warnings] == [(rel, True)]
 
 
 def test_plain_mix_finds_nothing_to_do_after_a_warm_compile(
