@@ -91,6 +91,7 @@ async def test_a_compile_error_is_marked_at_its_hunk_and_apply_asks_first(greete
         await wait_until(pilot, lambda: screen.phase == "applied")
         assert b"nope()" in (greeter / GREETER_EX).read_bytes()
         assert "Checked before apply: ✗ 1 compile error" in screen.result.plain()
+        assert not screen.query_one(PrecheckBar).display  # the result view says it now
         await pilot.press("escape")
         await wait_until(pilot, lambda: bool(app.results))
     (outcome,) = app.results

@@ -149,14 +149,15 @@ class PrecheckMixin(ApplyFlowMixin):
             self.app.call_from_thread(callback, *args)
 
     def _precheck_stage(self, key: str, text: str) -> None:
-        if key == self._precheck_key and self.is_attached:
+        if key == self._precheck_key and self.is_attached and self.phase == "review":
             self.precheck_bar.running(text)
 
     def _prechecked(self, report: PrecheckReport) -> None:
         if report.key != self._precheck_key or not self.is_attached:
             return  # a newer check is on its way
         self.precheck = report
-        self.precheck_bar.show(report, can_ask=self._can_ask())
+        if self.phase == "review":
+            self.precheck_bar.show(report, can_ask=self._can_ask())
         self.diff_view.set_notes({rel: view_notes(report, rel) for rel in self.model.paths})
         self.file_list.set_marks({rel: report.file_mark(rel) for rel in self.model.paths})
         self.refresh_bindings()
@@ -208,6 +209,8 @@ class PrecheckMixin(ApplyFlowMixin):
         """Apply (the apply side), then tell the conversation and the result view what the check
         before apply had found in what was applied; an unformatted change is only warned of."""
         super().apply_decisions()
+        if self.phase != "review":
+            self.precheck_bar.hide()
         report = self.precheck
         outcome = self.outcome
         if outcome is None or not outcome.applied or report is None or self.precheck_running:

@@ -64,10 +64,18 @@ class PrecheckBar(Static):
         elapsed = time.monotonic() - self._started
         self.update(f"{SPINNER[self._frame]} {self.stage} ({elapsed:.1f}s){self.suffix}")
 
-    def show(self, report: PrecheckReport, *, can_ask: bool) -> None:
+    def hide(self) -> None:
+        """Gone (after the apply: the result view says what the check found)."""
+        self._stop()
+        self.display = False
+
+    def _stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+    def show(self, report: PrecheckReport, *, can_ask: bool) -> None:
+        self._stop()
         self.report = report
         self.stage = ""
         self.suffix = ""
