@@ -67,15 +67,19 @@ async def test_critical_answers_in_audit_mode_format(project: Path) -> None:
     assert [m["role"] for m in events[-1].extra["messages"]] == ["user", "assistant"]  # type: ignore[union-attr]
 
 
-async def test_critical_in_solution_mode_stages_fixes_without_writing(project: Path) -> None:
+async def test_a_review_stages_nothing_and_a_fix_stages_without_writing(project: Path) -> None:
     before = tree_bytes(project)
-    req = request(project, "review lib/", CognitiveMode.CRITICAL, ToolMode.SOLUTION)
+    review = request(project, "review lib/", CognitiveMode.CRITICAL, ToolMode.SOLUTION)
+    _, events = await answer(project, review)
+    assert not [e for e in events if isinstance(e, EditProposed)]
+    assert review.changeset is not None and len(review.changeset) == 0
+    req = request(project, "fix lib/", CognitiveMode.CRITICAL, ToolMode.SOLUTION)
     text, events = await answer(project, req)
     edits = [e for e in events if isinstance(e, EditProposed)]
     assert "lib/demo/counter.ex" in [e.path for e in edits]
     assert req.changeset is not None and all(e.changeset_id == req.changeset.id for e in edits)
     assert "after" in (req.changeset.view("lib/demo/counter.ex") or "")
-    assert "staged for your review" in text
+    assert "nothing is written until you accept them" in text
     assert tree_bytes(project) == before
 
 

@@ -22,7 +22,7 @@ from elixir_pro.tui.screens.sessions import CURRENT, SessionsScreen, when
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
-PROMPT = "review @lib/courier/metrics.ex"
+PROMPT = "fix @lib/courier/metrics.ex"
 
 
 def main_screen(app: ElixirProApp) -> MainScreen:
@@ -30,7 +30,7 @@ def main_screen(app: ElixirProApp) -> MainScreen:
 
 
 async def stage_a_change(courier: Path) -> tuple[list[str], int]:
-    """A first session: a prompt mentioning a file stages the offline engine's fixes.
+    """A first session: a fix request naming a file stages the offline engine's fixes.
     Returns the context files and the number of staged files."""
     app = ElixirProApp(courier, offline=True, watch=False, analyze=False)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -76,7 +76,7 @@ async def test_staged_changes_open_the_review_screen(courier: Path) -> None:
         await pilot.press("ctrl+g")
         assert app.screen is screen  # nothing staged yet: a notice, no screen
         await pilot.press("escape", "2", "i")
-        await send(pilot, app, "review lib/courier/metrics.ex")
+        await send(pilot, app, "fix lib/courier/metrics.ex")
         pane = screen.pane(CognitiveMode.CRITICAL)
         await wait_until(pilot, lambda: bool(pane.turns) and pane.turns[-1].finished)
         await settle(pilot, app)

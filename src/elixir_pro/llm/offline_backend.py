@@ -9,8 +9,8 @@ and answers that, in any pane:
   the files (and rules) asked, or the whole project when the prompt says so
   (:mod:`.offline_fix`);
 - **review**: the agent's Audit Mode format for the targets, as on disk, naming the findings
-  whose fixes are staged (:mod:`.offline_review`); in the critical pane with the solution tool
-  mode the review also stages the safe fixes of the files it reviewed;
+  whose fixes are staged and offering the prompt that stages the others (:mod:`.offline_review`);
+  a review stages nothing;
 - **compare** ("Registry vs :global"): the knowledge base tied to what the project uses
   (:mod:`.offline_compare`);
 - **explain**: project modules and functions, and Elixir/Erlang docs (:mod:`.offline_explain`);
@@ -130,12 +130,7 @@ def _dispatch(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer:
         return offline_fix.fix_answer(request, project, view, targets.rules)
     if intent is Intent.REVIEW:
         view = view_for(project, targets.paths, request.changeset)
-        edits = []
-        staging = request.tool_mode is ToolMode.SOLUTION and targets.paths
-        if staging and request.cognitive_mode is CognitiveMode.CRITICAL:
-            edits = offline_fix.stage_fixes(request, project, view, targets.rules).edits
-            view = view_for(project, targets.paths, request.changeset)
-        return offline_review.review(project, view, edits)
+        return offline_review.review(project, view)
     if intent is Intent.ASSESS:
         return offline_review.assess(project, view_for(project, targets.paths, request.changeset))
     if intent is Intent.EXPLAIN and not targets.empty:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from elixir_pro.engine.findings import Finding, Severity
-from elixir_pro.events import EditProposed
 from elixir_pro.llm import offline_text as T
 from elixir_pro.llm.offline_answer import Answer
 from elixir_pro.llm.offline_engine import (
@@ -62,8 +61,8 @@ def _introduced(view: EngineView) -> list[str]:
     return out
 
 
-def review(project: ProjectView, view: EngineView, edits: list[EditProposed]) -> Answer:
-    """The Audit Mode answer for the view's scope; ``edits`` are fixes this turn staged."""
+def review(project: ProjectView, view: EngineView) -> Answer:
+    """The Audit Mode answer for the view's scope (read-only: it stages nothing)."""
     scope = view.scope_label
     staged_count = sum(1 for f in view.findings if view.staged_fix(f))
     if project.unavailable:
@@ -109,16 +108,12 @@ def review(project: ProjectView, view: EngineView, edits: list[EditProposed]) ->
                 staged=T.RECOMMENDATION_STAGED.format(count=staged) if staged else "",
             )
         )
-    if edits:
-        paths = ", ".join(f"`{e.path}`" for e in edits)
-        out.append(T.FIXES_STAGED.format(count=len(edits), scope=scope, paths=paths))
     staged_note = T.RESULT_AUDIT_STAGED.format(count=staged_count) if staged_count else ""
     return Answer(
         body="".join(out),
         result=T.RESULT_AUDIT.format(count=len(view.findings), scope=scope, staged=staged_note),
         confidence="low" if project.unavailable else "medium",
         claude_adds=T.CLAUDE_ADDS_CRITICAL,
-        edits=list(edits),
     )
 
 

@@ -68,11 +68,6 @@ RECOMMENDATION_STAGED = " Fixes for {count} of them are staged: review them with
 RECOMMENDATION_NONE = (
     "1. Nothing the rules check needs fixing; review design questions with Claude.\n"
 )
-FIXES_STAGED = (
-    "\nSafe autofixes for {count} file(s) in {scope} are staged for your review (nothing is "
-    "written until you accept them): {paths}.\n"
-)
-
 CLAUDE_ADDS_CRITICAL = (
     "\n**What Claude would add**: a reading of the code's intent, problems no static rule "
     "covers (race conditions, wrong restart semantics for the domain, message protocols), "
