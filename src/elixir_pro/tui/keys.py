@@ -38,7 +38,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("open_review", "ctrl+g,g", "changes", "Review the staged changes (or the last apply)"),
     Action("undo_apply", "u", "undo", "Undo the last apply (restores its files)"),
     Action("discard_changes", "D", "discard", "Discard the staged changes"),
-    Action("review_last_change", "ctrl+r,r", "audit diff", "Review my last change (git diff)"),
+    Action("review_last_change", "ctrl+r,r", "my diff", "Review my last change (git diff)"),
     Action("toggle_panel('findings')", "f2,f", "findings", "Toggle the findings panel"),
     Action(
         "toggle_panel('supervision')",
