@@ -190,3 +190,19 @@ async def test_enter_while_the_check_runs_waits_for_it_then_asks(greeter: Path) 
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.phase == "review" and b"nope()" not in (greeter / GREETER_EX).read_bytes()
+
+
+async def test_enter_right_after_a_decision_checks_the_new_tree_first(greeter: Path) -> None:
+    app = Host(stage(greeter, {GREETER_EX: [HARMLESS, BROKEN_CALL]}), verify=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = review(app)
+        await checked(pilot, screen)
+        first = screen.precheck
+        assert first is not None and first.does_not_compile
+        await pilot.press("a", "r", "escape", "enter")  # reject the broken hunk, apply at once
+        assert screen.precheck_running and screen.phase == "review"
+        await wait_until(pilot, lambda: screen.phase == "applied", timeout=CHECK_TIMEOUT)
+        report = screen.precheck
+        assert report is not None and report.key != first.key and not report.new
+        text = (greeter / GREETER_EX).read_text()
+        assert "politely" in text and "nope()" not in text

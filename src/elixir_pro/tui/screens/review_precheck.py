@@ -141,7 +141,11 @@ class PrecheckMixin(ApplyFlowMixin):
         def stage(text: str) -> None:
             self._from_thread(self._precheck_stage, key, text)
 
-        report = run_precheck(self.changeset.root, files, settings, progress=stage)
+        try:
+            report = run_precheck(self.changeset.root, files, settings, progress=stage)
+        except Exception as exc:  # a bug must not leave the review waiting on a spinner
+            message = f"the check before apply failed: {type(exc).__name__}: {exc}"
+            report = PrecheckReport(PrecheckState.FAILED, key, message=message)
         self._from_thread(self._prechecked, report)
 
     def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
@@ -183,6 +187,9 @@ class PrecheckMixin(ApplyFlowMixin):
         """``enter``: apply, once the check before apply has spoken. While it runs, the apply
         waits for it (a second enter applies at once, unchecked); when the hunks that would land
         do not compile, the apply-anyway modal asks first."""
+        if self._precheck_timer is not None:  # decisions not checked yet: check them now
+            self._precheck_timer.stop()
+            self.start_precheck()
         report = self.precheck
         if self.precheck_running:
             if self._apply_waiting:
