@@ -155,3 +155,33 @@ async def test_one_modal_asks_when_the_escalated_turns_changes_are_applied(
         assert screen.gate_acknowledged is True and screen.gate_pending == ()
         assert type(app.screen).__name__ == "ReviewScreen"
         assert modals(app) == []
+
+
+async def test_a_later_escalated_turn_asks_again_with_its_own_reasons(
+    courier: Path, claude_env: FakeClaude
+) -> None:
+    first = {"file_path": "lib/courier/cluster.ex", "content": "defmodule Courier.Cluster do end\n"}
+    second = {"file_path": "lib/courier/nodes.ex", "content": "defmodule Courier.Nodes do end\n"}
+    claude_env.enqueue(tool_reply(("Write", first)), text_reply(GATED))
+    claude_env.enqueue(tool_reply(("Write", second)), text_reply(GATED))
+    app = ElixirProApp(courier, watch=False, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = main_screen(app)
+        await ask(pilot, app, "should we cluster?")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: bool(modals(app)), timeout=30)
+        await pilot.press("a")
+        await settle(pilot, app)
+        changeset = screen.context.conversation.pending_changeset
+        assert changeset is not None and changeset.gate_acknowledged
+        app.pop_screen()  # leave the review without deciding anything
+        await settle(pilot, app)
+        screen.action_show_pane("critical")
+        await ask(pilot, app, "and the node list?")
+        assert modals(app) == []
+        assert not changeset.gate_acknowledged and screen.gate_acknowledged is False
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: bool(modals(app)), timeout=30)
+        (gate,) = modals(app)
+        assert gate.reasons and all(r.startswith("critical pane: ") for r in gate.reasons)

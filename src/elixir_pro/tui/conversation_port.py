@@ -110,6 +110,7 @@ class WorkspacePort:
         changeset = self.pending_changeset
         if changeset is not None and len(changeset):
             changeset.gate_required = True
+            changeset.gate_acknowledged = False  # an earlier OK did not cover this turn's reasons
 
     def acknowledge_gate(self) -> None:
         changeset = self.pending_changeset
