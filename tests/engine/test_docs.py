@@ -118,8 +118,8 @@ def test_erlang_and_unknown_symbols_are_clean_answers(
     assert answers[":ets"] == DocsUnavailable(
         ":ets",
         "erlang",
-        ":ets is an Erlang module: no Elixir docs are available "
-        "(see https://www.erlang.org/doc/man/ets.html)",
+        ":ets is an Erlang module and the installed OTP has no docs for it: install them "
+        "(Debian: apt-get install erlang-doc) or see https://www.erlang.org/doc/man/ets.html",
     )
     assert answers["NoSuch.Module"] == DocsUnavailable(
         "NoSuch.Module", "not-found", "no module NoSuch.Module is installed"

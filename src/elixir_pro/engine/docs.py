@@ -1,5 +1,9 @@
 """Local Elixir documentation: module and function docs read from the installed BEAM files.
 
+Erlang modules (``:ets``, ``:global.register_name/2``) are documented when the installed OTP
+has their doc chunks (Debian's ``erlang-doc``, or an OTP built with docs), rendered as text by
+``:shell_docs``; without them the answer points to the install and to erlang.org.
+
 Used by the informative mode (the symbols a question mentions, found with
 :func:`extract_symbols`, are looked up and their docs added to the context), by the offline
 backend and by ``elixir-pro docs SYMBOL``. Lookups run ``Code.fetch_docs/1`` in one ``elixir
@@ -220,6 +224,12 @@ def _answer(symbol: str, query: SymbolQuery, records: list[list[str]]) -> DocsAn
     first = records[0]
     if first[0] == "ERR":
         return _error(symbol, query, first[1], first[2] if len(first) > 2 else query.module)
+    if first[0] == "ERL" and len(first) >= 5:
+        module, function, text = first[1], _b64(first[2]), _b64(first[4]).strip("\n")
+        arity = int(first[3]) if first[3] else query.arity
+        title = f"{module}.{function}" if function else module
+        markdown = f"# {title}\n\n```text\n{text}\n```\n"
+        return DocResult(symbol, module, function or None, arity, (), markdown)
     if first[0] == "MOD":
         module, doc = first[1], _b64(first[2])
         markdown = f"# {module}\n\n{doc}".rstrip() + "\n"
@@ -274,8 +284,9 @@ def _error(symbol: str, query: SymbolQuery, code: str, module: str) -> DocsUnava
         return DocsUnavailable(
             symbol,
             "erlang",
-            f"{target} is an Erlang module: no Elixir docs are available "
-            f"(see https://www.erlang.org/doc/man/{name}.html)",
+            f"{target} is an Erlang module and the installed OTP has no docs for it: install "
+            f"them (Debian: apt-get install erlang-doc) or see "
+            f"https://www.erlang.org/doc/man/{name}.html",
         )
     if code == "module_not_found":
         return DocsUnavailable(symbol, "not-found", f"no module {target} is installed")

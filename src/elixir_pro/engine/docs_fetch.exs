@@ -6,9 +6,10 @@
 # free text Base64-encoded (several signatures joined by the character U+001E):
 #   N  MOD  module  moduledoc
 #   N  FUN  module  kind  name  arity  signatures  doc  deprecated
+#   N  ERL  module  function  arity  text   (Erlang docs rendered by :shell_docs)
 #   N  ERR  code  module
-# where N is the query's index and code is one of module_not_found, no_docs, erlang, hidden,
-# function_not_found.
+# where N is the query's index and code is one of module_not_found, no_docs, erlang (an Erlang
+# module without a doc chunk), hidden, function_not_found.
 
 defmodule ElixirProDocs do
   @kinds [:function, :macro, :callback, :macrocallback]
@@ -41,8 +42,8 @@ defmodule ElixirProDocs do
       {:docs_v1, _anno, :elixir, _format, module_doc, _meta, docs} ->
         describe(module, name, module_doc, docs, function, arity)
 
-      {:docs_v1, _anno, _erlang, _format, _module_doc, _meta, _docs} ->
-        {:error, [["ERR", "erlang", name]]}
+      {:docs_v1, _anno, _erlang, _format, _module_doc, _meta, _docs} = docs ->
+        erlang(module, name, docs, function, arity)
 
       {:error, :module_not_found} ->
         {:error, [["ERR", "module_not_found", name]]}
@@ -50,6 +51,37 @@ defmodule ElixirProDocs do
       {:error, _chunk_not_found} ->
         code = if String.starts_with?(name, ":"), do: "erlang", else: "no_docs"
         {:error, [["ERR", code, name]]}
+    end
+  end
+
+  # Erlang docs (an OTP doc chunk, such as Debian's erlang-doc installs) rendered as plain
+  # text by the shell's own renderer.
+  defp erlang(module, name, docs, function, arity) do
+    config = %{ansi: false, columns: 88, encoding: :unicode}
+
+    rendered =
+      try do
+        cond do
+          not Code.ensure_loaded?(:shell_docs) -> {:error, :no_renderer}
+          function == "" -> :shell_docs.render(module, docs, config)
+          arity == nil -> :shell_docs.render(module, String.to_atom(function), docs, config)
+          true -> :shell_docs.render(module, String.to_atom(function), arity, docs, config)
+        end
+      rescue
+        _ -> {:error, :no_renderer}
+      end
+
+    case rendered do
+      {:error, :function_missing} ->
+        {:error, [["ERR", "function_not_found", name]]}
+
+      {:error, _} ->
+        {:error, [["ERR", "erlang", name]]}
+
+      text ->
+        arity = if arity == nil, do: "", else: Integer.to_string(arity)
+        text = IO.chardata_to_string(text)
+        {:ok, [["ERL", name, b64(function), arity, b64(text)]]}
     end
   end
 
