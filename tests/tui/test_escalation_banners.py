@@ -185,3 +185,25 @@ async def test_a_later_escalated_turn_asks_again_with_its_own_reasons(
         await wait_until(pilot, lambda: bool(modals(app)), timeout=30)
         (gate,) = modals(app)
         assert gate.reasons and all(r.startswith("critical pane: ") for r in gate.reasons)
+
+
+async def test_not_now_still_shows_the_changes_without_applying_them(
+    courier: Path, claude_env: FakeClaude
+) -> None:
+    write = {"file_path": "lib/courier/cluster.ex", "content": "defmodule Courier.Cluster do end\n"}
+    claude_env.enqueue(tool_reply(("Write", write)), text_reply(GATED))
+    app = ElixirProApp(courier, watch=False, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        screen = main_screen(app)
+        await ask(pilot, app, "should we cluster?")
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: bool(modals(app)), timeout=30)
+        await pilot.press("escape")  # not now
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
+        changeset = screen.context.conversation.pending_changeset
+        assert changeset is not None and not changeset.gate_acknowledged
+        await pilot.press("a", "enter")  # accept the hunk, try to apply: refused
+        await settle(pilot, app)
+        assert not (courier / "lib" / "courier" / "cluster.ex").exists()
+        assert modals(app) == []

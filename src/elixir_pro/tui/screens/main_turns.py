@@ -106,7 +106,13 @@ class TurnFinishingMixin(ChangesMixin):
             self.gate_acknowledged = False
             self.context.conversation.mark_gate()
 
-    def ask_gate(self, then: Callable[[], Awaitable[None] | None] | None = None) -> None:
+    def ask_gate(
+        self,
+        then: Callable[[], Awaitable[None] | None] | None = None,
+        otherwise: Callable[[], None] | None = None,
+    ) -> None:
+        """The one modal naming every pending reason; ``then`` runs once acknowledged,
+        ``otherwise`` when the user leaves it for later."""
         from elixir_pro.tui.screens.human_gate import HumanGateScreen
 
         def done(acknowledged: bool | None) -> None:
@@ -116,6 +122,8 @@ class TurnFinishingMixin(ChangesMixin):
                 self.context.conversation.acknowledge_gate()
                 if then is not None:
                     then()
+            elif otherwise is not None:
+                otherwise()
 
         self.app.push_screen(HumanGateScreen(self.gate_pending), done)
 
@@ -124,8 +132,12 @@ class TurnFinishingMixin(ChangesMixin):
         if changeset is None or len(changeset) == 0:
             self.open_last_apply()  # its result, with undo (main_changes)
             return
+        if changeset.gate_acknowledged or not changeset.gate_required:
+            self.gate_acknowledged, self.gate_pending = True, ()  # acknowledged in the review
         if not self.gate_acknowledged:
-            self.ask_gate(then=self.open_review)
+            # "not now" still shows the changes; the review refuses to apply them (g there
+            # acknowledges)
+            self.ask_gate(then=self.open_review, otherwise=lambda: self.show_review(changeset))
             return
         self.show_review(changeset)
 
