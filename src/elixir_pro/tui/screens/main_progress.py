@@ -1,6 +1,7 @@
 """The main screen's progress of running turns: the spinner line above the prompt (elapsed time,
 live token count) and the session's token total in the status bar, which keeps the tokens of
-a cancelled turn (the backend reports usage only when a request completes).
+a cancelled Claude turn (the backend reports usage only when a request completes; the offline
+engine uses no tokens).
 
 A mixin of :class:`~elixir_pro.tui.screens.main.MainScreen`; the line itself is
 :class:`~elixir_pro.tui.widgets.turn_progress.TurnProgress`.
@@ -51,7 +52,8 @@ class TurnProgressMixin(Screen[None]):
                 status.backend = event.model
         elif isinstance(event, TurnFinished):
             meter = progress.stop(turn_id)
-            if meter is not None and event.interrupted:
+            billed = not self.context.conversation.label.startswith("offline")
+            if meter is not None and event.interrupted and billed:
                 self.lost_tokens += meter.estimate
         else:
             return
