@@ -131,8 +131,8 @@ def _locate(data: Any, tag: str | None) -> tuple[str | None, list[Any]]:
 
 def _resolve_cross_level(tasks: list[Task], known: set[str]) -> None:
     """A subtask's bare-number dependency names a sibling subtask; when there is no such
-    sibling (or it would be the subtask itself) it names the top-level task with that id, as
-    ``task-master add-dependency --id=2.2 --depends-on=1`` stores it."""
+    sibling (or it would be the subtask itself) it names the top-level task with that id (TaskMaster
+    lets a subtask depend on a top-level task)."""
     for parent in tasks:
         for sub in parent.subtasks:
             deps = []
