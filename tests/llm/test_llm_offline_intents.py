@@ -300,3 +300,13 @@ async def test_the_panel_decision_names_agreement_and_difference(courier: Path) 
     assert "\n#### Supervision map" in own and f"e.g. {LOCATOR}:19" in own
     assert_envelope_paragraphs(text)
     assert len(workspace.changeset) == 0  # members read-only; the decision staged nothing
+
+
+async def test_fix_it_after_a_review_fixes_the_file_reviewed(courier: Path) -> None:
+    workspace = await open_workspace(courier, offline=True, env={})
+    session = workspace.session(CognitiveMode.GENERATIVE)
+    first = [e async for e in session.send(f"Review {LOCATOR}")]
+    assert not [e for e in first if isinstance(e, EditProposed)]
+    second = [e async for e in session.send("fix it")]
+    assert [e.path for e in second if isinstance(e, EditProposed)] == [LOCATOR]
+    assert sorted(workspace.changeset.proposals) == [LOCATOR]

@@ -105,6 +105,7 @@ def answer_prompt(request: TurnRequest, project: ProjectView) -> Answer:
         project.root,
         list(request.context_files),
         project.modules,
+        request.history,
     )
     return _dispatch(request, project, ask)
 

@@ -45,11 +45,11 @@ def create_examples() -> list[tuple[str, str]]:
     ]
 
 
-def _nothing(body: list[str], why: str) -> Answer:
+def _nothing(body: list[str], why: str, confidence: str = "medium") -> Answer:
     return Answer(
         body="".join(body),
         result=FX.RESULT_CREATE_NONE.format(why=why),
-        confidence="low",
+        confidence=confidence,
         uncertainty=FX.UNCERTAINTY_CREATE,
         verification=FX.VERIFY_CREATE,
         gate=FX.GATE_CREATE,
@@ -73,7 +73,7 @@ def create(request: TurnRequest) -> Answer:
     if wanted is None:
         body.append(FX.CREATE_NO_MATCH)
         body.extend(FX.CREATE_CATALOG_LINE.format(title=t, example=e) for t, e in _catalog())
-        return _nothing(body, "no generator matches the request")
+        return _nothing(body, "no generator matches the request", "low")
     changeset = request.changeset
     reader = changeset.view if changeset is not None else None
     try:

@@ -112,7 +112,7 @@ def _candidates(by_path: dict[str, list[Finding]]) -> list[str]:
     return out
 
 
-def _nothing(body: list[str], why: str, confidence: str = "low") -> Answer:
+def _nothing(body: list[str], why: str, confidence: str = "medium") -> Answer:
     return Answer(
         body="".join(body),
         result=FX.RESULT_FIX_NONE.format(why=why),
@@ -131,7 +131,7 @@ def need_target(view: EngineView, rules: list[str]) -> Answer:
     body = [FX.FIX_HEAD]
     if not by_path:
         body.append(FX.FIX_NEED_TARGET_NONE)
-        return _nothing(body, "nothing has a safe autofix", "medium")
+        return _nothing(body, "nothing has a safe autofix")
     count = sum(len(v) for v in by_path.values())
     body.append(FX.FIX_NEED_TARGET.format(count=count, files=len(by_path)))
     body.extend(_candidates(by_path))
@@ -155,7 +155,8 @@ def fix_answer(
 ) -> Answer:
     """Stage the fixes for ``view``'s scope and ``rules`` and say what was and was not done."""
     if project.unavailable:
-        return _nothing([FX.FIX_HEAD, FX.FIX_UNAVAILABLE.format(reason=project.unavailable)], "")
+        body = [FX.FIX_HEAD, FX.FIX_UNAVAILABLE.format(reason=project.unavailable)]
+        return _nothing(body, "the engine is not available", "low")
     outcome = stage_fixes(request, project, view, rules)
     scope, label = view.scope_label, _rules_label(rules)
     body = [FX.FIX_HEAD]
@@ -192,7 +193,7 @@ def fix_answer(
         if len(ranked) > MAX_LEFT:
             body.append(FX.FIX_LEFT_MORE.format(count=len(ranked) - MAX_LEFT))
     if not outcome.edits:
-        return _nothing(body, f"no safe autofix applies in {scope}", "medium")
+        return _nothing(body, f"no safe autofix applies in {scope}")
     return Answer(
         body="".join(body),
         result=FX.RESULT_FIX.format(count=len(outcome.edits), scope=scope),

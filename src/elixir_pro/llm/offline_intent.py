@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.knowledge import Match, comparison_for, find_comparison
@@ -215,11 +216,51 @@ def _rule_ids() -> list[str]:
     return [rule.id for rule in all_rules()]
 
 
+_BACK_REFERENCE = re.compile(r"\b(?:it|this|that|them|these|those)\b", re.IGNORECASE)
+_CONTEXT_FILE = re.compile(r'<file path="([^"]+)"')
+
+
+def previous_request(history: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    """The prompt and context files of the last user request in ``history`` ("", [] if none)."""
+    for message in reversed(history):
+        if message.get("role") != "user":
+            continue
+        content = message.get("content")
+        blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+        texts = [b.get("text") for b in blocks if isinstance(b, dict) and b.get("type") == "text"]
+        text = "\n".join(t for t in texts if isinstance(t, str))
+        if not text.strip():
+            continue  # a tool result
+        files = _CONTEXT_FILE.findall(text)
+        marker = text.rfind("Request:\n")
+        return (text[marker + len("Request:\n") :] if marker >= 0 else text), files
+    return "", []
+
+
 def read_ask(
-    prompt: str, mode: CognitiveMode, root: Path, context_files: list[str], modules: dict[str, str]
+    prompt: str,
+    mode: CognitiveMode,
+    root: Path,
+    context_files: list[str],
+    modules: dict[str, str],
+    history: list[dict[str, Any]] | None = None,
 ) -> Ask:
+    """What ``prompt`` asks and about what. A request that refers back ("fix it") and names no
+    target of its own takes the targets of the previous request in ``history``."""
     intent, comparison, explicit = read_intent(prompt, mode)
     targets = read_targets(prompt, root, context_files, modules)
+    if (
+        targets.empty
+        and not targets.project_wide
+        and history
+        and _BACK_REFERENCE.search(prompt)
+        and intent in (Intent.FIX, Intent.REVIEW, Intent.EXPLAIN, Intent.ASSESS)
+    ):
+        earlier, files = previous_request(history)
+        if earlier:
+            before = read_targets(earlier, root, files, modules)
+            before.rules = targets.rules or before.rules
+            targets = before
     if intent is Intent.REVIEW and not explicit and targets.symbols and not targets.paths:
         intent = Intent.EXPLAIN  # "GenServer.call/3?" in the critical pane
     return Ask(intent, targets, comparison, explicit)
