@@ -50,8 +50,8 @@ async def test_lists_tasks_and_subtasks_with_state_and_priority(tmp_path: Path) 
 
 
 async def test_a_done_dependency_never_blocks(tmp_path: Path) -> None:
-    """A subtask depending on top-level task 1 (done), stored as a bare number the way
-    ``task-master add-dependency --id=2.1 --depends-on=1`` stores it."""
+    """A subtask depending on top-level task 1 (done), written as a bare number; and a task
+    blocked by task 2 says "blocked by 2" (the ids, not a count that reads as an id)."""
     tasks = {
         "tasks": [
             {"id": 1, "title": "Supervise drivers", "status": "done"},
