@@ -203,3 +203,17 @@ def test_a_syntax_error_in_a_test_file_is_found_by_the_format_check(greeter: Pat
     assert (error.path, error.compiler) == (test_file, "mix format")
     assert "missing terminator" in error.message
     assert report.file_mark(test_file) == "error" and report.notes[0].hunk == 0
+
+
+def test_code_run_at_compile_time_cannot_write_into_the_project(greeter: Path) -> None:
+    target = greeter / "lib" / "written_at_compile_time.txt"
+    module = f'defmodule Greeter.Sneaky do\n  File.write!("{target}", "x")\nend\n'
+    changeset = Changeset(greeter, source="test")
+    changeset.propose_text("lib/greeter/sneaky.ex", module)
+    build, tree = tree_digest(greeter / "_build"), tree_digest(greeter)
+    report = run_precheck(greeter, proposed_files(ReviewModel(changeset)))
+    with ShadowTree(greeter, {}) as shadow:
+        assert shadow.sandboxed  # bubblewrap: all but the shadow is read-only
+    assert report.does_not_compile and "read-only file system" in report.errors[0].message
+    assert tree_digest(greeter / "_build") == build and tree_digest(greeter) == tree
+    assert not target.exists()

@@ -8,7 +8,10 @@ files are real files written there. The project's ``_build/<env>`` is *copied* (
 hard-linked: Mix rewrites .beam files and manifests in place) into the shadow's own build path,
 so only the changed files and their dependents recompile. ``mix`` runs with the shadow as its
 working directory, ``MIX_BUILD_PATH`` pointing into the shadow and ``--no-deps-check`` (no
-dependency is fetched or compiled): nothing is written under the project root.
+dependency is fetched or compiled): nothing is written under the project root. Where bubblewrap
+works, every mix run is also sandboxed so that this holds by construction: the whole file system
+is read-only but the shadow (and there is no network), so not even a compile-time script or a
+formatter plugin can write into the project through a link.
 
 Used by :mod:`elixir_pro.compiler.precheck` (the review screen's check before apply). No Textual.
 """
@@ -24,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from elixir_pro.compiler.model import CompileResult, CompileStatus, Diagnostic, DiagnosticSeverity
-from elixir_pro.engine.mix import has_formatter, run_mix
+from elixir_pro.engine.mix import MixResult, has_formatter, run_mix
 from elixir_pro.engine.mix_output import Diagnostic as PrintedDiagnostic
 from elixir_pro.engine.mix_output import parse_compile_diagnostics
 
@@ -63,10 +66,14 @@ class ShadowTree:
         self.files = dict(files)
         self.env = env
         sweep_stale_shadows()
-        self.dir = Path(tempfile.mkdtemp(prefix=PREFIX)).resolve()
+        self.base = Path(tempfile.mkdtemp(prefix=PREFIX)).resolve()
+        self.dir = self.base / "tree"  # the project's mirror
+        self.tmp = self.base / "tmp"  # TMPDIR of the mix runs
         self.build_path = self.dir / "_build" / env
         self.seeded = False
         try:
+            self.dir.mkdir()
+            self.tmp.mkdir()
             self._lay_out()
             self._seed()
         except BaseException:
@@ -80,7 +87,7 @@ class ShadowTree:
         self.close()
 
     def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        shutil.rmtree(self.base, ignore_errors=True)
 
     # ------------------------------------------------------------------ layout
 
@@ -147,14 +154,21 @@ class ShadowTree:
             "MIX_ENV": self.env,
             "MIX_BUILD_PATH": str(self.build_path),
             "MIX_BUILD_ROOT": str(self.dir / "_build"),
+            "TMPDIR": str(self.tmp),
         }
+
+    @property
+    def sandboxed(self) -> bool:
+        return bool(sandbox_wrapper(self.base))
+
+    def _mix(self, args: tuple[str, ...], timeout: float) -> MixResult:
+        wrapper = sandbox_wrapper(self.base)
+        return run_mix(self.dir, args, timeout=timeout, env=self.mix_env(), wrapper=wrapper)
 
     def compile(self, *, timeout: float) -> CompileResult:
         """``mix compile --no-deps-check`` in the shadow, diagnostics relative to the project."""
         started = time.monotonic()
-        result = run_mix(
-            self.dir, ("compile", "--no-deps-check"), timeout=timeout, env=self.mix_env()
-        )
+        result = self._mix(("compile", "--no-deps-check"), timeout)
         duration = time.monotonic() - started
         if result.unavailable or result.timed_out:
             return CompileResult(CompileStatus.FAILED, duration=duration, message=result.message)
@@ -183,7 +197,7 @@ class ShadowTree:
         ]
         if not targets or not has_formatter(self.root):
             return None, ()
-        result = run_mix(self.dir, ("format", *targets), timeout=timeout, env=self.mix_env())
+        result = self._mix(("format", *targets), timeout)
         if not result.ok:
             printed = parse_compile_diagnostics(result.output)
             errors = (self.relative(from_printed(d)) for d in printed if d.severity == "error")
@@ -207,6 +221,32 @@ class ShadowTree:
             if (self.dir / tail).is_file():
                 return _with_path(diagnostic, tail.as_posix())
         return diagnostic
+
+
+def sandbox_wrapper(writable: Path) -> tuple[str, ...]:
+    """The bwrap command line under which only ``writable`` can be written (no network), or ()
+    where bubblewrap is not installed or cannot start here (probed once per process)."""
+    from elixir_pro.tools.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    if sandbox.bwrap is None or not sandbox.status().available:
+        return ()
+    return (
+        sandbox.bwrap,
+        "--die-with-parent",
+        "--unshare-net",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--bind",
+        str(writable),
+        str(writable),
+        "--",
+    )
 
 
 def from_printed(printed: PrintedDiagnostic) -> Diagnostic:

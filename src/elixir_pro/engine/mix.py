@@ -109,13 +109,15 @@ def run_mix(
     *,
     timeout: float,
     env: Mapping[str, str] | None = None,
+    wrapper: Sequence[str] = (),
 ) -> MixResult:
     """Run ``mix ARGS`` in ``project_root`` and capture everything it prints.
 
     ``env`` adds to (and overrides) this process's environment. ``MIX_ENV`` is ``test`` for the
     ``test`` task and ``dev`` otherwise unless ``env`` sets it; an inherited ``MIX_ENV=prod`` is
     never picked up by accident. Stdin is closed, so a prompt (such as installing Hex) cannot
-    hang the run; on timeout the whole process group is killed.
+    hang the run; on timeout the whole process group is killed. ``wrapper`` is a command line
+    that runs mix (a sandbox such as ``bwrap ... --``), when given.
     """
     argv = tuple(str(a) for a in args)
     full_env = dict(os.environ)
@@ -134,7 +136,7 @@ def run_mix(
         return MixResult(argv, EXIT_MISSING, "", "", 0.0, unavailable=True, message=message)
     started = time.monotonic()
     try:
-        result = run_child([mix, *argv], env=full_env, timeout=timeout, cwd=root)
+        result = run_child([*wrapper, mix, *argv], env=full_env, timeout=timeout, cwd=root)
     except OSError as exc:
         message = f"could not run mix: {exc.strerror or exc}"
         return MixResult(argv, EXIT_MISSING, "", "", 0.0, unavailable=True, message=message)
