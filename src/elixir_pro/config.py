@@ -371,6 +371,8 @@ def _apply_file(config: Config, path: Path) -> Config:
         raise UserError(
             f"expected one of {', '.join(REVIEW_SETTINGS)}", path=path, field="watch.review"
         )
+    if config.precheck.timeout_s <= 0:
+        raise UserError("expected a positive number", path=path, field="precheck.timeout_s")
     return replace(config, sources=(*config.sources, str(path)))
 
 

@@ -18,7 +18,8 @@ from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
 from elixir_pro.compiler.precheck import PrecheckState, run_precheck
 from elixir_pro.compiler.proposed import proposed_files
 from elixir_pro.compiler.shadow import PREFIX, ShadowError, ShadowTree, sweep_stale_shadows
-from elixir_pro.config import PrecheckConfig
+from elixir_pro.config import PrecheckConfig, load_config
+from elixir_pro.errors import UserError
 
 
 def staged(root: Path, edits: dict[str, tuple[str, str]]) -> ReviewModel:
@@ -217,3 +218,16 @@ def test_code_run_at_compile_time_cannot_write_into_the_project(greeter: Path) -
     assert report.does_not_compile and "read-only file system" in report.errors[0].message
     assert tree_digest(greeter / "_build") == build and tree_digest(greeter) == tree
     assert not target.exists()
+
+
+def test_precheck_settings_are_read_and_a_bad_one_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".elixir-pro.yaml").write_text("precheck: {format: false, timeout_s: 30}\n")
+    assert load_config(tmp_path).precheck == PrecheckConfig(format=False, timeout_s=30.0)
+    (tmp_path / ".elixir-pro.yaml").write_text("precheck:\n  timeout_s: 0\n")
+    with pytest.raises(UserError) as bad:
+        load_config(tmp_path)
+    assert bad.value.one_line().endswith("precheck.timeout_s: expected a positive number")
+    (tmp_path / ".elixir-pro.yaml").write_text("precheck:\n  compile: sometimes\n")
+    with pytest.raises(UserError) as wrong:
+        load_config(tmp_path)
+    assert ":2: precheck.compile: expected true or false" in wrong.value.one_line()
