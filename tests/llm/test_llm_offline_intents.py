@@ -310,3 +310,20 @@ async def test_fix_it_after_a_review_fixes_the_file_reviewed(courier: Path) -> N
     second = [e async for e in session.send("fix it")]
     assert [e.path for e in second if isinstance(e, EditProposed)] == [LOCATOR]
     assert sorted(workspace.changeset.proposals) == [LOCATOR]
+
+
+async def test_panel_members_look_at_a_comparison_through_their_own_mode(courier: Path) -> None:
+    workspace = await open_workspace(courier, offline=True, env={})
+    events = [e async for e in run_panel(workspace, "Registry vs :global")]
+    texts = {e.mode: e.event.text for e in events if isinstance(e.event, TurnFinished)}
+    assert "### Registry" in texts[CognitiveMode.GENERATIVE]  # the comparison itself
+    critical = texts[CognitiveMode.CRITICAL]  # a review of the files that use them
+    assert "## Findings" in critical and "`lib/courier/application.ex`" in critical
+    assert "### `Registry`" in texts[CognitiveMode.INFORMATIVE]  # their docs
+    agree = section(texts[CognitiveMode.EVALUATIVE], "### Where they agree")
+    assert "- Registry is named by generative and informative." in agree
+    assert "- `lib/courier/application.ex` is named by generative and critical." in agree
+    own = texts[CognitiveMode.EVALUATIVE].split("### Decision (evaluative mode, on the question)")[
+        1
+    ]
+    assert "##### Registry" in own and "##### :global" in own

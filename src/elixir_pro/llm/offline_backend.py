@@ -18,7 +18,9 @@ and answers that, in any pane:
 
 A prompt with no intent word gets its pane's (critical reviews, evaluative assesses,
 informative explains); otherwise the answer says what the engine can do, with prompts that
-work. A panel's decision maker summarises the members' answers (:mod:`.offline_panel`). Only
+work. In a panel, the critical and informative members look at a comparison through their
+own lens (a review of the files that use the options, their docs), and the decision maker
+summarises where the members agree and differ (:mod:`.offline_panel`). Only
 the solution tool mode stages changes. Every answer says it is the offline engine and what
 Claude would add, and ends with the envelope. Engine work is blocking, so it runs in a
 thread. Used when there is no API key or with ``--offline``.
@@ -41,6 +43,8 @@ from elixir_pro.llm.context import user_message
 from elixir_pro.llm.offline_answer import Answer, render
 from elixir_pro.llm.offline_engine import ProjectView, load_project, view_for
 from elixir_pro.llm.offline_intent import Ask, Intent, read_ask
+
+PANEL_MEMBERS = (EnsembleRole.PANEL_MEMBER, EnsembleRole.AUDITOR, EnsembleRole.INPUT_PROVIDER)
 
 
 class OfflineBackend:
@@ -121,7 +125,7 @@ def _dispatch(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer:
     if intent is Intent.CREATE:
         return offline_create.create(request)
     if intent is Intent.COMPARE and ask.comparison is not None:
-        return compare(ask.comparison, project)
+        return _member_lens(request, project, ask) or compare(ask.comparison, project)
     if intent is Intent.FIX:
         view = view_for(project, targets.paths, request.changeset)
         if not targets.paths and not targets.project_wide:
@@ -139,6 +143,25 @@ def _dispatch(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer:
     if intent is Intent.EXPLAIN and request.cognitive_mode is CognitiveMode.INFORMATIVE:
         return offline_explain.explain(project, targets)
     return offline_explain.help_answer(project, request.cognitive_mode)
+
+
+def _member_lens(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer | None:
+    """A panel member's own lens on a comparison (None: answer it as a comparison): the
+    critical auditor reviews the files that use the options compared, the informative member
+    gives their docs, so the decision maker weighs different evidence."""
+    from elixir_pro.llm import offline_explain, offline_review
+
+    if request.role not in PANEL_MEMBERS or ask.comparison is None:
+        return None
+    if request.cognitive_mode is CognitiveMode.CRITICAL:
+        named = ask.comparison.named or ask.comparison.comparison.options
+        paths = {p.path for o in named for fact in o.uses for p in project.uses.where(fact)}
+        if paths:
+            view = view_for(project, sorted(paths), request.changeset)
+            return offline_review.review(project, view)
+    if request.cognitive_mode is CognitiveMode.INFORMATIVE and ask.targets.symbols:
+        return offline_explain.explain(project, ask.targets)
+    return None
 
 
 def _paragraphs(text: str) -> Sequence[str]:

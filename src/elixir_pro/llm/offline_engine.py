@@ -140,13 +140,6 @@ def view_for(project: ProjectView, scope: list[str], changeset: Changeset | None
     return view
 
 
-def run_analysis(
-    root: Path, config: Config, scope: list[str], changeset: Changeset | None = None
-) -> EngineView:
-    """:func:`view_for` a fresh :func:`load_project`."""
-    return view_for(load_project(root, config), scope, changeset)
-
-
 def supervision_text(root: Path, project: ProjectView | None = None) -> tuple[str, str]:
     """(rendered map, "") or ("", why it is not available)."""
     from elixir_pro.engine.supervision_render import render_map

@@ -18,6 +18,7 @@ from elixir_pro.engine.supervision_model import ProcessKind, ProcessNode
 from elixir_pro.llm import offline_text as T
 from elixir_pro.llm import offline_text_tasks as FX
 from elixir_pro.llm.offline_answer import Answer
+from elixir_pro.llm.offline_create import create_examples
 from elixir_pro.llm.offline_engine import ProjectView
 from elixir_pro.llm.offline_intent import Targets
 
@@ -161,7 +162,9 @@ def examples(project: ProjectView) -> list[tuple[str, str]]:
     """(what, prompt) pairs that work offline on this project."""
     files = sorted({f.path for f in project.findings}) or sorted(project.files) or ["lib/"]
     fixable = sorted({f.path for f in project.findings if f.fixable})
-    module = next(iter(sorted(project.modules)), "GenServer")
+    with_findings = {f.path for f in project.findings}
+    named = sorted(project.modules, key=lambda m: (project.modules[m] not in with_findings, m))
+    module = next((m for m in named if "." in m), "GenServer")
     out = [
         ("review a file (critical)", f"review {files[0]}"),
         ("stage safe fixes for one file (solution tool mode)", f"fix {(fixable or files)[0]}"),
@@ -172,8 +175,6 @@ def examples(project: ProjectView) -> list[tuple[str, str]]:
         ("explain a module of this project", f"explain {module}"),
         ("read the docs of a symbol (informative)", "explain GenServer.call/3"),
     ]
-    from elixir_pro.llm.offline_create import create_examples
-
     out[2:2] = create_examples()
     return out
 

@@ -28,6 +28,7 @@ _MISSING = re.compile(
 )
 _LOCATION = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.exs?)(?::\d+)?")
 _HEADING = re.compile(r"^###\s+(?:\[\w+\]\s+)?(.+?)\s*$", re.MULTILINE)
+_FENCE = re.compile(r"^```[\s\S]*?^```", re.MULTILINE)
 _NOISE = {"What each member answered", "Where they agree", "Where they differ"}
 MAX_ITEMS = 5
 
@@ -62,8 +63,10 @@ def read_handover(prompt: str) -> tuple[str, list[MemberAnswer]]:
 
 
 def named_items(text: str) -> list[str]:
-    """What an answer names: its section titles (findings, options, symbols) and files."""
+    """What an answer names: its section titles (findings, options, symbols) and files, outside
+    fenced blocks."""
     items: dict[str, None] = {}
+    text = _FENCE.sub("", text)  # maps and code: context, not what the answer names
     for match in _HEADING.finditer(text):
         title = match.group(1).strip("` ")
         if title not in _NOISE:
