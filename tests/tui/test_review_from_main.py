@@ -19,6 +19,7 @@ from elixir_pro.tui.screens.confirm import ConfirmScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.screens.review import ReviewScreen
 from elixir_pro.tui.widgets.key_bar import KeyBar
+from elixir_pro.tui.widgets.path_line import PathLine
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 from elixir_pro.tui.widgets.status_bar import StatusBar
 
@@ -74,6 +75,13 @@ async def test_after_apply_ctrl_g_shows_the_last_apply_and_u_undoes_it(courier: 
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is main)
         assert main.query_one(StatusBar).pending == 0
+
+        def staged_line() -> str:
+            turn = main.pane(CognitiveMode.GENERATIVE).turns[-1]
+            (line,) = turn.query(PathLine)
+            return line.suffix.plain
+
+        assert staged_line().endswith(": applied")  # no more "ctrl+g to review"
         await pilot.press("ctrl+g")  # nothing pending: the last apply, with its undo
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         again = review_screen(app)
@@ -85,6 +93,7 @@ async def test_after_apply_ctrl_g_shows_the_last_apply_and_u_undoes_it(courier: 
         assert (courier / METRICS).read_bytes() == before
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is main)
+        assert staged_line().endswith(": undone")
         await pilot.press("ctrl+g")
         await pilot.pause()
         assert app.screen is main  # nothing pending, nothing left to undo: a notice

@@ -63,6 +63,7 @@ class ChangesMixin(Screen[None]):
         if outcome is not None:
             text = outcome.render_text()
             self.context.conversation.note_review(text)
+            self.settle_staged(outcome.changeset_id, outcome_fate(outcome))
             if outcome.journal_id is not None:
                 self.last_outcome = outcome
             offer = getattr(self, "offer_task_done", None)
@@ -95,7 +96,15 @@ class ChangesMixin(Screen[None]):
             self.context.conversation.tell_agent(
                 UNDONE_FROM_MAIN.format(text=f"restored {applied} as they were before it.")
             )
+            self.settle_staged(outcome.changeset_id, outcome_fate(outcome))
         self.refresh_pending()
+
+    def settle_staged(self, changeset_id: str, fate_of: Callable[[str], str | None]) -> None:
+        """Every turn's "ctrl+g to review" lines of ``changeset_id`` say what became of them."""
+        from elixir_pro.tui.widgets.turn_view import TurnView
+
+        for turn in self.query(TurnView):
+            turn.settle_staged(changeset_id, fate_of)
 
     # -- undo and discard from the main screen ---------------------------------------------
     def action_undo_apply(self) -> None:
@@ -129,6 +138,8 @@ class ChangesMixin(Screen[None]):
             return
         text = result.render_text()
         self.context.conversation.tell_agent(UNDONE_FROM_MAIN.format(text=text))
+        undone = set(result.paths)
+        self.settle_staged(result.changeset_id, lambda path: "undone" if path in undone else None)
         self.notify(text, title="Undone", timeout=6)
 
     def action_discard_changes(self) -> None:
@@ -161,8 +172,30 @@ class ChangesMixin(Screen[None]):
         outcome = ApplyOutcome(changeset.id, notes=[DISCARDED_NOTE])
         self.context.conversation.note_review(outcome.render_text())
         self.gate_pending, self.gate_acknowledged = (), True  # its gate went with it
+        self.settle_staged(changeset.id, lambda _path: "discarded")
         self.refresh_pending()
         self.notify(f"Discarded {len(changeset)} staged file change(s).", timeout=4)
+
+
+def outcome_fate(outcome: ApplyOutcome) -> Callable[[str], str | None]:
+    """What became of each staged file after a review: applied, undone, discarded or not
+    applied (its hunks rejected or left undecided); None for files of a conflict (still
+    pending)."""
+    from elixir_pro.tui.screens.review_apply import DISCARDED_NOTE, UNDONE_NOTE
+
+    applied = {f.path for f in outcome.applied}
+    conflicted = {c.path for c in outcome.conflicts}
+
+    def fate(path: str) -> str | None:
+        if DISCARDED_NOTE in outcome.notes:
+            return "discarded"
+        if path in conflicted:
+            return None
+        if path in applied:
+            return "undone" if UNDONE_NOTE in outcome.notes else "applied"
+        return "not applied"
+
+    return fate
 
 
 UNDO_VERB = {"modified": "restored", "created": "removed", "deleted": "brought back"}

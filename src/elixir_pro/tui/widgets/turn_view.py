@@ -11,6 +11,8 @@ Used by :class:`~elixir_pro.tui.widgets.mode_pane.ModePane`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -48,6 +50,7 @@ class TurnView(Vertical):
         self.interrupted = False
         self.escalation: tuple[str, ...] = ()
         self.staged = 0  # edits staged in this turn
+        self._staged_lines: list[tuple[EditProposed, PathLine]] = []
         self._retry_offered = False
         self._segment: Markdown | None = None
         self._stream: MarkdownStream | None = None
@@ -153,7 +156,23 @@ class TurnView(Vertical):
             await self.mount(PathLine(prefix, event.path, suffix, classes="notice -info"))
             return
         suffix = Text.assemble(counts, ("  ctrl+g to review", "italic"))
-        await self.mount(PathLine(prefix, event.path, suffix, classes="staged"))
+        line = PathLine(prefix, event.path, suffix, classes="staged")
+        self._staged_lines.append((event, line))
+        await self.mount(line)
+
+    def settle_staged(self, changeset_id: str, fate_of: Callable[[str], str | None]) -> None:
+        """The changes of ``changeset_id`` were applied, undone or discarded: each of its
+        "ctrl+g to review" lines says what became of its file (``fate_of(path)``; None keeps
+        the line as it is)."""
+        for event, line in self._staged_lines:
+            fate = fate_of(event.path) if event.changeset_id == changeset_id else None
+            if fate is None:
+                continue
+            line.suffix = Text.assemble(
+                f" (+{event.added} -{event.removed})", (f": {fate}", "italic")
+            )
+            line.set_classes("notice -info")
+            line.refresh()
 
     async def show_envelope(self, summary: EnvelopeSummary, threshold: float) -> None:
         await self.mount(EnvelopeCard(summary, threshold))
