@@ -45,7 +45,7 @@ _WORDS: dict[Intent, str] = {
         r"(?!timeout|after\b|catch|@impl|impl\b)[\w.]+)"
     ),
     Intent.FIX: (
-        r"(?<![\w-])(?:fix|fixes|fixing|repair|autofix|patch|correct)\b"
+        r"(?<![\w-])(?:fix|fixes|fixing|repair|autofix)\b"
         r"|\badd (?:an? |the )?(?:timeouts?|after(?: clauses?)?|@impl|impl|catch[- ]?alls?)\b"
         r"|\bapply (?:the )?(?:safe )?fixes\b"
     ),
@@ -119,6 +119,9 @@ def read_intent(prompt: str, mode: CognitiveMode) -> tuple[Intent, Match | None,
     comparison = find_comparison(prompt)
     found = {i: p for i in _WORDS if (p := _first(i, prompt)) is not None}
     create, fix = found.get(Intent.CREATE), found.get(Intent.FIX)
+    question = found.get(Intent.EXPLAIN)
+    if question is not None and create is not None and question < create:
+        create = None  # "how do I write a GenServer?" asks for an explanation
     if create is not None and (fix is None or create < fix):
         return Intent.CREATE, None, True
     if fix is not None:
