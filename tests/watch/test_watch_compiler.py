@@ -21,7 +21,7 @@ from compiled_courier import add_unused_variable, courier_copy
 from watch_support import Collector, LineReader, git
 
 from elixir_pro.events import FindingsUpdated, Notice
-from elixir_pro.watch import Baseline, Compiled, WatchService
+from elixir_pro.watch import Baseline, Compiled, FileBatch, WatchService
 from elixir_pro.watch.analysis import engine_analyzer
 
 pytestmark = pytest.mark.mix
@@ -209,3 +209,31 @@ def test_without_mix_one_notice_and_the_engine_goes_on(
     collector.next(FindingsUpdated, TIMEOUT_S)
     notices = [e for e in collector.seen if isinstance(e, Notice)]
     assert notices == [notice]  # said once, not on every save
+
+
+SLOW = "defmodule Courier.Slow do\n  Process.sleep(3000)\n  def ok, do: :ok\nend\n"
+LEAKY = (
+    "defmodule Courier.Labels do\n  def label(params) do\n"
+    '    kind = String.to_atom(params["kind"])\n    {:ok, kind}\n  end\nend\n'
+)
+
+
+def test_a_long_compile_never_holds_up_the_engines_findings(
+    courier: Path, collector: Collector, start: StartService
+) -> None:
+    start(courier, analyzer=engine_analyzer(courier))
+    assert collector.next(Baseline, TIMEOUT_S).analyzed
+    assert collector.next(Compiled, TIMEOUT_S).status == "noop"
+    (courier / "lib/courier/slow.ex").write_text(SLOW)  # its compile takes 3 s
+    collector.next(FileBatch, TIMEOUT_S)
+    (courier / "lib/courier/labels.ex").write_text(LEAKY)
+    while True:
+        update = collector.next(FindingsUpdated, TIMEOUT_S)
+        if any(f.path == "lib/courier/labels.ex" for f in update.new):
+            break
+    assert not [e for e in collector.seen if isinstance(e, Compiled)][1:], (
+        "the engine's finding waited for the compile"
+    )
+    slow = collector.next(Compiled, TIMEOUT_S)
+    assert slow.status == "ok" and slow.duration_ms >= 3000
+    assert collector.next(Compiled, TIMEOUT_S).status in ("ok", "noop")  # labels.ex's turn

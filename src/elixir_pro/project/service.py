@@ -9,10 +9,10 @@ shows, under one policy.
 - **the compiler** (``compile_diagnostics=True``): the warm Mix companion's errors and warnings
   join the engine's findings with ``source="compiler"`` (``project/compiler_findings.py``).
   :meth:`ProjectService.audit` compiles; the watcher's :meth:`~ProjectService.analyze_all` and
-  :meth:`~ProjectService.reanalyze` stay engine-only and fast, and the watcher then calls
-  :meth:`~ProjectService.follow_up`, which compiles and reports what the compiler changed, so a
-  slow compile never delays the engine's findings. :meth:`~ProjectService.close` stops the
-  companion.
+  :meth:`~ProjectService.reanalyze` stay engine-only and fast, and the watcher then compiles on
+  a thread of its own (:meth:`~ProjectService.compile_changes`) and merges the result on its
+  pipeline thread (:meth:`~ProjectService.merge_compiled`), so a slow compile never delays the
+  engine's findings. :meth:`~ProjectService.close` stops the companion.
 
 Also the supervision map and the gate facts, built from the same parse trees. Used by the
 ``audit``, ``watch``, ``gates`` and ``supervision`` commands, the offline backend and the TUI.
@@ -20,6 +20,7 @@ Also the supervision map and the gate facts, built from the same parse trees. Us
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from elixir_pro.engine.parse import ParseCache
     from elixir_pro.engine.scope import ScopePolicy
     from elixir_pro.engine.supervision_model import SupervisionMap
-    from elixir_pro.project.compiler_findings import CompilerFindings
+    from elixir_pro.project.compiler_findings import CompilerDelta, CompilerFindings
 
 Progress = Callable[[int, int], None]
 
@@ -97,6 +98,7 @@ class ProjectService:
         self._paths = list(paths) if paths is not None else None
         self._analyzer: ProjectAnalyzer | None = None
         self._compiler: CompilerFindings | None = None
+        self._compiler_lock = threading.Lock()
         self.compile_diagnostics = compile_diagnostics
         self._compiled_once = False
 
@@ -174,26 +176,38 @@ class ProjectService:
     @property
     def compiler(self) -> CompilerFindings:
         """The compiler's findings and the project's warm companion."""
-        if self._compiler is None:
-            from elixir_pro.project.compiler_findings import CompilerFindings
+        with self._compiler_lock:
+            if self._compiler is None:
+                from elixir_pro.project.compiler_findings import CompilerFindings
 
-            timeout = self.config.watch.compile_timeout_s
-            cache = self._analyzer.parse_cache if self._analyzer is not None else None
-            self._compiler = CompilerFindings(self.root, timeout_s=timeout, parse_cache=cache)
-        return self._compiler
+                timeout = self.config.watch.compile_timeout_s
+                self._compiler = CompilerFindings(self.root, timeout_s=timeout)
+            return self._compiler
 
     def follow_up(self, rel_paths: Iterable[str] = ()) -> FindingsDelta | None:
         """After a batch (or, with no paths, after the baseline): compile through the warm
         companion and report the paths whose compiler findings changed, with all their current
         findings (engine and compiler), the compiler's new and resolved ones, and notices (one
         when ``mix`` is missing). None without ``compile_diagnostics``. The first compile is
-        the compiler's baseline: nothing in it is new."""
+        the compiler's baseline: nothing in it is new. Same as
+        ``merge_compiled(compile_changes(paths))``."""
+        return self.merge_compiled(self.compile_changes(rel_paths))
+
+    def compile_changes(self, rel_paths: Iterable[str] = ()) -> CompilerDelta | None:
+        """Compile after changes to ``rel_paths`` (safe on any thread; uses no engine state).
+        None without ``compile_diagnostics``."""
         if not self.compile_diagnostics:
             return None
         paths = list(rel_paths)
         deleted = [p for p in paths if not (self.root / p).exists()]
         changed = [p for p in paths if p not in deleted]
-        delta = self.compiler.refresh(changed, deleted)
+        return self.compiler.refresh(changed, deleted)
+
+    def merge_compiled(self, delta: CompilerDelta | None) -> FindingsDelta | None:
+        """A compile's changes with the engine's current findings of those paths, under the
+        view (on the thread that runs the engine)."""
+        if delta is None:
+            return None
         first, self._compiled_once = not self._compiled_once, True
         view = self.view
         wanted = set(delta.paths)

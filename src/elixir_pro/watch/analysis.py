@@ -6,10 +6,12 @@ which were resolved; deleted paths drop theirs). ``elixir_pro.project.ProjectSer
 this shape; tests and benchmarks may pass anything else that does. :func:`engine_analyzer`
 builds the real one lazily, so importing the watcher never loads tree-sitter.
 
-Optional, looked up by name: ``follow_up(rel_paths)`` runs after each batch's findings went out
-(and once, with no paths, after the baseline) and returns a second delta or None; the project
-service compiles there, so compiler diagnostics follow the engine's without delaying them.
-``close()`` is called when the watcher stops (it stops the warm compiler).
+Optional, looked up by name: ``compile_changes(rel_paths)`` runs on a thread of its own after
+each batch's findings went out (and once, with no paths, after the baseline), and
+``merge_compiled(result)`` turns its result into a second delta on the watcher's thread (see
+``followup.py``); the project service compiles there, so compiler diagnostics follow the
+engine's without ever delaying them. ``close()`` is called when the watcher stops (it stops the
+warm compiler).
 """
 
 from __future__ import annotations

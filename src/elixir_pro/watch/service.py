@@ -32,12 +32,12 @@ from elixir_pro.paths import state_dir
 from elixir_pro.watch import observers
 from elixir_pro.watch.analysis import Analyzer, DeltaLike, notices_of
 from elixir_pro.watch.debounce import Coalescer, Pending
+from elixir_pro.watch.followup import FollowUps, compiled_event
 from elixir_pro.watch.globs import DEFAULT_TRIGGERS, GlobSet
 from elixir_pro.watch.hashes import ContentHashes
 from elixir_pro.watch.ignore import IgnoreRules
 from elixir_pro.watch.model import (
     Baseline,
-    Compiled,
     FileBatch,
     WatchEvent,
     WatchState,
@@ -102,6 +102,9 @@ class WatchService:
         self._stopping = threading.Event()
         self._rescan_reason: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._followups = FollowUps(
+            analyzer, self._coalescer.kick, f"elixir-pro-compile:{self.root.name}"
+        )
 
     # -- public -------------------------------------------------------------------------
 
@@ -142,7 +145,8 @@ class WatchService:
             observers.stop_observer(observer, timeout_s)
         close = getattr(self.analyzer, "close", None)
         if callable(close):
-            close()  # the warm compiler: also ends a compile the pipeline may be waiting on
+            close()  # the warm compiler: also ends a compile in flight
+        self._followups.stop(timeout_s)
         pipeline = self._pipeline
         if pipeline is not None and pipeline is not threading.current_thread():
             pipeline.join(timeout_s)
@@ -199,6 +203,7 @@ class WatchService:
                 pending = self._coalescer.next_batch(_HEALTH_CHECK_S)
                 if pending is None or self._stopping.is_set():
                     break
+                self._publish_follow_ups()
                 if not self._root_alive():
                     self._root_vanished()
                     break
@@ -299,29 +304,27 @@ class WatchService:
         self._follow_up(batch.all_paths)
 
     def _follow_up(self, paths: tuple[str, ...]) -> None:
-        """The analyzer's second pass, if it has one (the compiler: see ``analysis.py``)."""
-        follow_up = getattr(self.analyzer, "follow_up", None)
-        if not callable(follow_up) or self._stopping.is_set():
-            return
-        try:
-            delta = follow_up(paths)
-        except Exception as exc:
-            self._emit(Notice(f"compiling failed: {type(exc).__name__}: {exc}", "error"))
-            return
-        if delta is None or self._stopping.is_set():
-            return
-        self._publish(delta, tuple(delta.paths))
-        result = getattr(self.analyzer, "last_compile", None)
-        if result is not None and result.status.value != "unavailable":
-            self._emit(
-                Compiled(
-                    result.status.value,
-                    len(result.errors),
-                    len(result.warnings),
-                    round(result.duration * 1000),
-                    result.message,
-                )
-            )
+        """The analyzer's second pass (the compiler), on its own thread: see ``followup.py``."""
+        if self._followups.enabled and not self._stopping.is_set():
+            self._followups.request(paths)
+
+    def _publish_follow_ups(self) -> None:
+        """Merge and send out what the compile thread finished (on the pipeline thread)."""
+        for result in self._followups.drain():
+            if self._stopping.is_set():
+                return
+            try:
+                if isinstance(result, Exception):
+                    raise result
+                delta = self._followups.merge(result)  # type: ignore[misc]
+            except Exception as exc:
+                self._emit(Notice(f"compiling failed: {type(exc).__name__}: {exc}", "error"))
+                continue
+            if delta is not None:
+                self._publish(delta, tuple(delta.paths))
+            event = compiled_event(getattr(result, "result", None))
+            if event is not None:
+                self._emit(event)
 
     def _publish(self, delta: DeltaLike, paths: tuple[str, ...]) -> None:
         """Record ``delta``'s findings for ``paths`` and send them out (with its notices)."""
