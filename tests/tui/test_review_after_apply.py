@@ -92,6 +92,24 @@ async def test_verify_with_real_mix_shows_progress_then_the_steps(courier: Path)
     assert outcome is not None and outcome.verification is not None and outcome.verification.ok
 
 
+async def test_apply_with_nothing_accepted_writes_nothing_and_offers_no_undo(
+    tmp_path: Path,
+) -> None:
+    root = sample_project(tmp_path)
+    before = (root / COUNTER).read_bytes()
+    app = Host(sample_changeset(root))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = review(app)
+        await pilot.press("R", "enter")  # every hunk of the counter rejected, notes undecided
+        await wait_until(pilot, lambda: screen.phase == "applied")
+        assert "Nothing was applied" in screen.result.plain()
+        assert "nothing was written" in str(screen.query_one("#review-title").render())
+        assert not screen.check_action("undo", ())
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: bool(app.results))
+    assert (root / COUNTER).read_bytes() == before
+
+
 async def test_discard_asks_then_forgets_the_pending_changes(tmp_path: Path) -> None:
     root = sample_project(tmp_path)
     before = (root / COUNTER).read_bytes()

@@ -161,6 +161,8 @@ class ReviewScreen(PrecheckMixin, ApplyFlowMixin, Screen[ApplyOutcome | None]):
                 "applied": "u undo · esc close",
                 "undone": "undone · esc close",
             }[self.phase]
+            if self.outcome is not None and not self.outcome.applied:
+                state = "nothing was written · esc close"
             title.set_class(False, "-gate")
             title.update(f"Applied: {what} · {state}")
             return
@@ -185,7 +187,10 @@ class ReviewScreen(PrecheckMixin, ApplyFlowMixin, Screen[ApplyOutcome | None]):
         if self.phase == "verifying":
             return False
         if self.phase != "review":
-            return action in AFTER_APPLY_ACTIONS and (action != "undo" or self.phase == "applied")
+            written = self.outcome is not None and self.outcome.journal_id is not None
+            return action in AFTER_APPLY_ACTIONS and (
+                action != "undo" or (self.phase == "applied" and written)
+            )
         if self._editing is not None:
             return False
         if self._reason_for is not None and action != "leave":
