@@ -327,3 +327,13 @@ async def test_panel_members_look_at_a_comparison_through_their_own_mode(courier
         1
     ]
     assert "##### Registry" in own and "##### :global" in own
+
+
+async def test_a_path_that_does_not_exist_is_not_answered_as_the_whole_project(
+    courier: Path,
+) -> None:
+    typo = turn(courier, "fix lib/courier/locater.ex", CognitiveMode.GENERATIVE)
+    text, edits = await answer(typo)
+    assert edits == []
+    assert "- `lib/courier/locater.ex` is not a file or folder of this project." in text
+    assert f"Did you mean `{LOCATOR}`" in text and "## Findings" not in text

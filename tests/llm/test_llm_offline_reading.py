@@ -84,7 +84,9 @@ def test_the_targets(root: Path) -> None:
     context = read_ask("review @lib/shop/cart.ex", CRI, root, ["lib/shop/cart_server.ex"], index)
     assert context.targets.paths == ["lib/shop/cart.ex", "lib/shop/cart_server.ex"]
     outside = read_ask("review ../ and /etc/ and nope/", CRI, root, [], index)
-    assert outside.targets.paths == []
+    assert outside.targets.paths == [] and outside.targets.missing == []
+    typo = read_ask("review lib/shop/kart.ex, GenServer.call/3 and and/or", CRI, root, [], index)
+    assert typo.targets.missing == ["lib/shop/kart.ex"]
 
 
 def test_rules_and_project_wide_requests(root: Path) -> None:

@@ -126,6 +126,8 @@ def _dispatch(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer:
         return offline_create.create(request)
     if intent is Intent.COMPARE and ask.comparison is not None:
         return _member_lens(request, project, ask) or compare(ask.comparison, project)
+    if targets.missing and not targets.paths and intent is not Intent.COMPARE:
+        return offline_explain.missing_answer(project, targets.missing)
     if intent is Intent.FIX:
         view = view_for(project, targets.paths, request.changeset)
         if not targets.paths and not targets.project_wide:

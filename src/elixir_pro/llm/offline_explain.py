@@ -191,3 +191,29 @@ def help_answer(project: ProjectView, mode: CognitiveMode) -> Answer:
         verification=FX.VERIFY_HELP,
         claude_adds=FX.CLAUDE_ADDS_HELP,
     )
+
+
+def missing_answer(project: ProjectView, missing: list[str]) -> Answer:
+    """The prompt names project paths that do not exist: say so and name the closest files,
+    instead of answering about the whole project."""
+    import difflib
+
+    out = [FX.MISSING_HEAD]
+    by_name = {p.rsplit("/", 1)[-1]: p for p in project.files}
+    for token in missing:
+        close = difflib.get_close_matches(token, project.files, n=3, cutoff=0.5)
+        close += [
+            by_name[n]
+            for n in difflib.get_close_matches(token.rsplit("/", 1)[-1], list(by_name), n=3)
+            if by_name[n] not in close
+        ]
+        shown = ", ".join(f"`{p}`" for p in close[:3])
+        hint = FX.MISSING_CLOSE.format(paths=shown) if close else ""
+        out.append(FX.MISSING_LINE.format(path=token, hint=hint))
+    return Answer(
+        body="".join(out),
+        result=FX.RESULT_MISSING.format(paths=", ".join(f"`{m}`" for m in missing)),
+        confidence="medium",
+        uncertainty=FX.UNCERTAINTY_HELP,
+        verification=FX.VERIFY_MISSING,
+    )

@@ -28,6 +28,9 @@ MODULE_TOKEN = re.compile(
 )
 
 
+LOOKS_LIKE_A_PATH = re.compile(r"^(?:[\w.\-/]+\.exs?|(?:lib|test|config|priv|apps)/[\w.\-/]*)$")
+
+
 class Intent(StrEnum):
     CREATE = "create"
     FIX = "fix"
@@ -95,6 +98,7 @@ class Targets:
     symbols: list[str] = field(default_factory=list)  # Elixir / Erlang symbols elsewhere
     rules: list[str] = field(default_factory=list)  # rule ids the prompt names
     project_wide: bool = False
+    missing: list[str] = field(default_factory=list)  # project paths named that do not exist
 
     @property
     def empty(self) -> bool:
@@ -182,6 +186,8 @@ def read_targets(
         inside = candidate.is_relative_to(resolved_root) and candidate != resolved_root
         if inside and candidate.exists():
             targets.paths.append(candidate.relative_to(resolved_root).as_posix())
+        elif inside and LOOKS_LIKE_A_PATH.match(token):
+            targets.missing.append(token)
     project_names: set[str] = set()
     for match in MODULE_TOKEN.finditer(prompt):
         module = _project_module(match.group(1), modules)

@@ -162,3 +162,10 @@ RESULT_HELP = "No offline answer for this prompt; examples of prompts that work 
 UNCERTAINTY_HELP = "The prompt was not understood by the offline engine's request reader."
 VERIFY_HELP = "Rephrase with one of the examples, or set ANTHROPIC_API_KEY to ask Claude."
 GATE_NO_COMPARE = "no — the knowledge base states trade-offs; the choice stays with you."
+
+# -- a path that does not exist ---------------------------------------------------------------
+MISSING_HEAD = "## Not found\n"
+MISSING_LINE = "- `{path}` is not a file or folder of this project.{hint}\n"
+MISSING_CLOSE = " Did you mean {paths}?"
+RESULT_MISSING = "Nothing answered: {paths} not found in the project."
+VERIFY_MISSING = "Check the path (relative to the project root) and ask again."
