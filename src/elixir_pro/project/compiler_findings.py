@@ -112,10 +112,9 @@ class CompilerFindings:
 
     # -- refresh -----------------------------------------------------------------------------
 
-    def refresh(self, changed: Iterable[str] = (), deleted: Iterable[str] = ()) -> CompilerDelta:
-        """Compile through the companion and update the findings. ``changed`` are the files a
-        batch changed (their old findings go even when this compile failed early); ``deleted``
-        lose theirs."""
+    def refresh(self, deleted: Iterable[str] = ()) -> CompilerDelta:
+        """Compile through the companion and update the findings; ``deleted`` files lose theirs
+        whatever the compile says."""
         result = self.companion.compile(timeout=self.timeout_s)
         self.last = result
         notices = self._notices(result)
@@ -124,8 +123,9 @@ class CompilerFindings:
             return self._apply({p: [] for p in gone}, result, notices)
         current = self._group(result.diagnostics)
         if result.status is CompileStatus.ERROR:
-            # A failed compile may not reach every file: replace only what it speaks for.
-            touched = set(current) | set(result.compiled) | set(changed) | set(deleted)
+            # A failed compile may stop before it reaches a file (even a changed one): replace
+            # only what it speaks for, and keep the rest until a compile gets through.
+            touched = set(current) | set(result.compiled) | set(deleted)
             with self._lock:
                 touched |= {p for p in self._by_path if p == MIX_EXS}
             replace = {p: current.get(p, []) for p in touched}

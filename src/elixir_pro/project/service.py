@@ -198,10 +198,8 @@ class ProjectService:
         None without ``compile_diagnostics``."""
         if not self.compile_diagnostics:
             return None
-        paths = list(rel_paths)
-        deleted = [p for p in paths if not (self.root / p).exists()]
-        changed = [p for p in paths if p not in deleted]
-        return self.compiler.refresh(changed, deleted)
+        deleted = [p for p in rel_paths if not (self.root / p).exists()]
+        return self.compiler.refresh(deleted)
 
     def merge_compiled(self, delta: CompilerDelta | None) -> FindingsDelta | None:
         """A compile's changes with the engine's current findings of those paths, under the
