@@ -120,8 +120,8 @@ def _dispatch(request: TurnRequest, project: ProjectView, ask: Ask) -> Answer:
 
     targets = ask.targets
     intent = ask.intent
-    if intent is Intent.NONE and offline_create.matches(request):
-        intent = Intent.CREATE  # "a GenServer for the rate card" in the generative pane
+    if not ask.explicit and offline_create.matches(request):
+        intent = Intent.CREATE  # the generators recognise what the request reader did not
     if intent is Intent.CREATE:
         return offline_create.create(request)
     if intent is Intent.COMPARE and ask.comparison is not None:

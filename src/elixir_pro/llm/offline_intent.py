@@ -43,9 +43,9 @@ class Intent(StrEnum):
 
 _WORDS: dict[Intent, str] = {
     Intent.CREATE: (
-        r"\b(?:write|create|generate|scaffold|implement|set up|"
-        r"(?:make|build|add|give me) (?:a|an|one|some) (?:new )?"
-        r"(?!timeout|after\b|catch|@impl|impl\b)[\w.]+)"
+        r"\b(?:write|create|generate|scaffold|implement|set ?up|"
+        r"(?:make|build|add|need|want|give me) (?:me )?(?:a|an|one|some|new) (?:new )?"
+        r"(?!(?:timeouts?|after|catch|clause|@impl|impl|test|case|field|handle_\w+)\b)[\w.@]+)"
     ),
     Intent.FIX: (
         r"(?<![\w-])(?:fix|fixes|fixing|repair|autofix)\b"
