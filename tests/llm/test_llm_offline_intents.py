@@ -337,3 +337,14 @@ async def test_a_path_that_does_not_exist_is_not_answered_as_the_whole_project(
     assert edits == []
     assert "- `lib/courier/locater.ex` is not a file or folder of this project." in text
     assert f"Did you mean `{LOCATOR}`" in text and "## Findings" not in text
+
+
+async def test_explain_a_module_and_a_function_of_the_project(courier: Path) -> None:
+    prompt = "explain Courier.DriverServer and Courier.DriverServer.assign/2"
+    text, _ = await answer(turn(courier, prompt, CognitiveMode.GENERATIVE))
+    module = section(text, "### `Courier.DriverServer` (this project: ")
+    assert "- **Process**: genserver, started by `Courier.DriverSupervisor`" in module
+    assert "`assign/2`" in module and "One process per active driver" in module
+    function = section(text, "### `Courier.DriverServer.assign/2` (this project: ")
+    assert "Gives the driver a delivery" in function
+    assert "def assign(driver_id, delivery_id) do\n  GenServer.call(" in function

@@ -24,7 +24,8 @@ from elixir_pro.llm.offline_intent import Targets
 
 MAX_SYMBOLS = 5
 _DEF = re.compile(r"^\s*def\s+([a-z_]\w*[?!]?)\s*(?:\((.*)\))?", re.MULTILINE)
-_DOC = re.compile(r'@(?:module)?doc\s+"""\n?([\s\S]*?)"""')
+_DOC = re.compile(r'@(?:module)?doc\s+(?:"""\n?([\s\S]*?)"""|"((?:[^"\\]|\\.)*)")')
+MAX_SNIPPET = 10
 
 
 def _arity(args: str | None) -> int:
@@ -96,10 +97,29 @@ def explain_module(project: ProjectView, module: str) -> str:
         details.append(T.PROJECT_FINDINGS.format(findings=listed))
     else:
         details.append(T.PROJECT_NO_FINDINGS)
-    doc = re.search(r'@moduledoc\s+"""\n?([\s\S]*?)"""', body)
-    if doc and doc.group(1).strip():
-        details.append(T.PROJECT_DOC.format(doc=_first_paragraph(doc.group(1))))
+    doc = re.search(r'@moduledoc\s+(?:"""\n?([\s\S]*?)"""|"((?:[^"\\]|\\.)*)")', body)
+    text = (doc.group(1) or doc.group(2) or "") if doc else ""
+    if text.strip():
+        details.append(T.PROJECT_DOC.format(doc=_first_paragraph(text)))
     return T.PROJECT_MODULE.format(module=module, path=rel, line=line, details="".join(details))
+
+
+def _snippet(source: str) -> str:
+    """The definition at the start of ``source``: its head line, and its body up to the
+    matching ``end`` when it is a ``do`` block (at most :data:`MAX_SNIPPET` lines)."""
+    lines = source.lstrip("\n").splitlines()
+    head = lines[0] if lines else ""
+    if not re.search(r"\bdo\s*$", head):
+        return head.strip()
+    indent = head[: len(head) - len(head.lstrip())]
+    out = [head]
+    for line in lines[1:MAX_SNIPPET]:
+        out.append(line)
+        if line.rstrip() == f"{indent}end":
+            break
+    else:
+        out.append(f"{indent}  …")
+    return "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in out)
 
 
 def explain_function(project: ProjectView, function: str) -> str:
@@ -112,12 +132,13 @@ def explain_function(project: ProjectView, function: str) -> str:
         if arity and _arity(match.group(1)) != int(arity):
             continue
         line = text.count("\n", 0, offset + match.start()) + 1
-        docs = [d for d in _DOC.finditer(body[: match.start()])]
-        doc = _first_paragraph(docs[-1].group(1)) if docs else ""
+        docs = list(_DOC.finditer(body[: match.start()]))
+        doc = _first_paragraph(docs[-1].group(1) or docs[-1].group(2) or "") if docs else ""
         between = body[docs[-1].end() : match.start()] if docs else ""
         if doc and re.search(r"^\s*defp?\s", between, re.M):
             doc = ""  # that doc belongs to an earlier function
         details = T.PROJECT_DOC.format(doc=doc) if doc else ""
+        details += T.PROJECT_SNIPPET.format(code=_snippet(body[match.start() :]))
         return T.PROJECT_FUNCTION.format(
             function=function, location=f"{rel}:{line}", details=details
         )

@@ -109,6 +109,7 @@ PROJECT_PUBLIC = "- **Public functions**: {functions}\n"
 PROJECT_FINDINGS = "- **Findings in its file**: {findings}\n"
 PROJECT_NO_FINDINGS = "- **Findings in its file**: none\n"
 PROJECT_DOC = "\n{doc}\n"
+PROJECT_SNIPPET = "\n```elixir\n{code}\n```\n"
 PROJECT_FUNCTION_MISSING = "_No definition of `{function}` found in {path}._\n"
 CLAUDE_ADDS_INFORMATIVE = (
     "\n**What Claude would add**: an explanation in context, how the pieces fit your code, "
