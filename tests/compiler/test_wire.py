@@ -51,6 +51,14 @@ def test_an_exception_loses_its_location_prefix_and_stack_trace() -> None:
     )
 
 
+def test_frames_of_a_script_are_dropped_too() -> None:
+    raw = (
+        "** (SyntaxError) mix.exs:11:5: unexpected token: ]\n"
+        "    /usr/lib/x/companion.exs:97: anonymous fn/0 in ElixirProCompanion.boot/0\n"
+    )
+    assert clean_message(raw, "mix.exs") == ("SyntaxError: unexpected token: ]", 11, 5)
+
+
 def test_the_line_comes_from_the_trace_when_mix_gave_none() -> None:
     raw = (
         "** (ArgumentError) cannot set attribute @moduledoc inside function/macro\n"

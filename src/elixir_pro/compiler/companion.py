@@ -38,7 +38,7 @@ from pathlib import Path
 
 from elixir_pro.compiler.model import CompanionInfo, CompileResult, CompileStatus
 from elixir_pro.compiler.process import BeamProcess, CompanionError
-from elixir_pro.compiler.wire import compile_result
+from elixir_pro.compiler.wire import clean_message, compile_result
 
 __all__ = ["CompanionError", "CompilerCompanion", "companion_script", "mix_missing_reason"]
 
@@ -233,8 +233,9 @@ def _boot_failure(exc: CompanionError, duration: float) -> CompileResult:
     from elixir_pro.compiler.model import Diagnostic, DiagnosticSeverity
 
     if exc.boot_error:
-        diagnostic = Diagnostic("mix.exs", 0, 0, DiagnosticSeverity.ERROR, exc.message, "mix")
-        return CompileResult(CompileStatus.ERROR, (diagnostic,), duration, message=exc.message)
+        text, line, column = clean_message(exc.message, "mix.exs")
+        diagnostic = Diagnostic("mix.exs", line, column, DiagnosticSeverity.ERROR, text, "mix")
+        return CompileResult(CompileStatus.ERROR, (diagnostic,), duration, message=text)
     return CompileResult(CompileStatus.FAILED, duration=duration, message=exc.message)
 
 

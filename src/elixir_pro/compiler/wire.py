@@ -24,7 +24,8 @@ _RAISED = re.compile(r"^\*\* \((?P<kind>[\w.]+)\) (?P<rest>.*)$", re.DOTALL)
 _LOCATION = re.compile(
     r"^(?P<file>[^\s:]+\.(?:exs?|erl|hrl|eex|heex)):(?P<line>\d+)(?::(?P<col>\d+))?: "
 )
-_FRAME = re.compile(r"^\s+\((?:[\w.-]+ [\w.+-]+|stdlib|elixir)\) ")
+# a stack frame: "    (app 1.0.0) lib/x.ex:3: M.f/1" or, from a script, "    /abs/x.exs:9: ..."
+_FRAME = re.compile(r"^\s+(?:\((?:[\w.-]+ [\w.+-]+|stdlib|elixir)\) |/\S+:\d+: )")
 _FRAME_AT = re.compile(r"(?P<file>[^\s:()]+\.(?:exs?|erl)):(?P<line>\d+)")
 _MAX_MESSAGE = 4000
 
