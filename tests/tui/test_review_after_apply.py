@@ -79,7 +79,7 @@ async def test_verify_with_real_mix_shows_progress_then_the_steps(courier: Path)
         await wait_until(pilot, lambda: progress.display, timeout=30)  # after 0.5 s of mix
         assert "mix format, compile, test" in str(progress.render())
         assert result.section("verify").title_text == "Verification: running mix…"  # type: ignore[union-attr]
-        assert not screen.check_action("leave", ())  # nothing else runs meanwhile
+        assert not screen.check_action("undo", ()) and not screen.check_action("apply", ())
         await wait_until(pilot, lambda: screen.phase == "applied", timeout=120)
         assert result.progress is None
         verify = result.section("verify")
@@ -90,6 +90,27 @@ async def test_verify_with_real_mix_shows_progress_then_the_steps(courier: Path)
         await wait_until(pilot, lambda: bool(app.results))
     (outcome,) = app.results
     assert outcome is not None and outcome.verification is not None and outcome.verification.ok
+
+
+async def test_closing_while_mix_runs_gives_its_verdict_as_a_notice(courier: Path) -> None:
+    changeset = Changeset(courier, source="claude", description="Document the metrics")
+    target = "lib/courier/metrics.ex"
+    changeset.propose_text(target, "# Metrics.\n" + (courier / target).read_text())
+    app = Host(changeset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = review(app)
+        await pilot.press("A", "enter")  # the apply waits for the check before apply
+        await wait_until(pilot, lambda: screen.phase == "verifying", timeout=60)
+        await pilot.press("escape")  # no need to wait for mix
+        await wait_until(pilot, lambda: bool(app.results))
+        (outcome,) = app.results
+        assert outcome is not None and outcome.verification is None  # still running
+
+        def verdict() -> bool:
+            return any("Verification passed" in n.message for n in app._notifications)
+
+        await wait_until(pilot, verdict, timeout=120)
+        assert outcome.verification is not None and outcome.verification.ok
 
 
 async def test_apply_with_nothing_accepted_writes_nothing_and_offers_no_undo(

@@ -185,7 +185,7 @@ class ReviewScreen(PrecheckMixin, ApplyFlowMixin, Screen[ApplyOutcome | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.phase == "verifying":
-            return False
+            return action == "leave"  # mix goes on; its verdict arrives as a notice
         if self.phase != "review":
             written = self.outcome is not None and self.outcome.journal_id is not None
             return action in AFTER_APPLY_ACTIONS and (

@@ -190,14 +190,18 @@ class ApplyFlowMixin(Screen[ApplyOutcome | None]):
         from elixir_pro.changes.verify import verify_after_apply
         from elixir_pro.config import load_config
 
+        app = self.app  # now: once the screen is closed, it no longer leads to the app
         root = self.changeset.root
         try:
             verify_after_apply(root, outcome, load_config(root).verify)
         except UserError as exc:
             outcome.notes.append(f"Not verified: {exc.one_line()}")
-        self.app.call_from_thread(self._verified, outcome)
+        app.call_from_thread(self._verified, outcome)
 
     def _verified(self, outcome: ApplyOutcome) -> None:
+        if not self.is_attached:  # closed while mix ran: say how it went
+            self.notify_verification(outcome)
+            return
         result = self.result
         result.stop_progress()
         if outcome.verification is not None:
@@ -210,6 +214,18 @@ class ApplyFlowMixin(Screen[ApplyOutcome | None]):
         self.phase = "applied"
         self.refresh_bindings()
         self._update_title()
+
+    def notify_verification(self, outcome: ApplyOutcome) -> None:
+        verification = outcome.verification
+        if verification is None:
+            self.app.notify("Not verified: " + "; ".join(outcome.notes), severity="warning")
+            return
+        title, _body, status = verification_section(verification)
+        message = f"{title} (ctrl+g shows it)"
+        if status == "fail":
+            self.app.notify(message, title="Verify", severity="error", timeout=10)
+        else:
+            self.app.notify(message, title="Verify")
 
     # ------------------------------------------------------------------ undo / discard / leave
 
@@ -261,7 +277,9 @@ class ApplyFlowMixin(Screen[ApplyOutcome | None]):
         self.dismiss(outcome)
 
     def action_leave(self) -> None:
-        if self.phase in ("applied", "undone"):
+        """Before an apply: leave it pending. After: close the result; while ``mix`` still
+        runs, it goes on and its verdict arrives as a notice."""
+        if self.phase in ("applied", "undone", "verifying"):
             self.dismiss(self.outcome)
             return
         self.dismiss(None)
