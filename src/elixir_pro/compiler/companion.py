@@ -201,7 +201,10 @@ class CompilerCompanion:
 
     def _argv(self) -> list[str]:
         elixir = shutil.which("elixir") or "elixir"
-        return [elixir, "--erl", "+Bd", str(_SCRIPT)]
+        # +Bd: no break menu (SIGINT just ends it); +sbwt none...: idle schedulers sleep at
+        # once instead of spinning after each compile, leaving the CPU to elixir-pro
+        flags = "+Bd +sbwt none +sbwtdcpu none +sbwtdio none"
+        return [elixir, "--erl", flags, str(_SCRIPT)]
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
