@@ -14,6 +14,7 @@ from tui_support import wait_until
 
 from elixir_pro.changes import journal, store
 from elixir_pro.changes.changeset import Changeset
+from elixir_pro.changes.outcome import ApplyOutcome
 from elixir_pro.tui.screens.confirm import ConfirmScreen
 from elixir_pro.tui.screens.review import ReviewScreen
 from elixir_pro.tui.screens.review_apply import DISCARDED_NOTE, UNDONE_NOTE
@@ -99,6 +100,8 @@ async def test_closing_while_mix_runs_gives_its_verdict_as_a_notice(courier: Pat
     app = Host(changeset)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = review(app)
+        late: list[ApplyOutcome] = []
+        screen.verified_late = late.append  # the host hears of it too
         await pilot.press("A", "enter")  # the apply waits for the check before apply
         await wait_until(pilot, lambda: screen.phase == "verifying", timeout=60)
         await pilot.press("escape")  # no need to wait for mix
@@ -111,6 +114,7 @@ async def test_closing_while_mix_runs_gives_its_verdict_as_a_notice(courier: Pat
 
         await wait_until(pilot, verdict, timeout=120)
         assert outcome.verification is not None and outcome.verification.ok
+        assert late == [outcome]
 
 
 async def test_apply_with_nothing_accepted_writes_nothing_and_offers_no_undo(

@@ -57,7 +57,9 @@ class ChangesMixin(Screen[None]):
         """Push the review screen on ``changeset``; its outcome goes to the conversation."""
         from elixir_pro.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(changeset), self.reviewed)
+        screen = ReviewScreen(changeset)
+        screen.verified_late = self.verified_late
+        self.app.push_screen(screen, self.reviewed)
 
     def reviewed(self, outcome: ApplyOutcome | None) -> None:
         if outcome is not None:
@@ -70,6 +72,11 @@ class ChangesMixin(Screen[None]):
             if callable(offer):
                 offer(outcome)
         self.refresh_pending()
+
+    def verified_late(self, outcome: ApplyOutcome) -> None:
+        """The review was closed while mix ran: its verdict goes to the conversation too."""
+        if outcome.verification is not None:
+            self.context.conversation.tell_agent(outcome.verification.render_text())
 
     def open_last_apply(self) -> None:
         """Nothing is pending: show the result of the last apply still in effect (``u`` undoes

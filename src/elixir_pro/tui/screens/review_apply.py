@@ -12,6 +12,7 @@ ApplyResult` others may add sections to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from textual import work
@@ -62,6 +63,8 @@ class ApplyFlowMixin(Screen[ApplyOutcome | None]):
     conflicted: list[str]
     phase: Phase = "review"
     outcome: ApplyOutcome | None = None
+    # called with the outcome when a verification ends after the screen was closed
+    verified_late: Callable[[ApplyOutcome], None] | None = None
 
     def _update_title(self) -> None: ...
 
@@ -201,6 +204,8 @@ class ApplyFlowMixin(Screen[ApplyOutcome | None]):
     def _verified(self, outcome: ApplyOutcome) -> None:
         if not self.is_attached:  # closed while mix ran: say how it went
             self.notify_verification(outcome)
+            if self.verified_late is not None:
+                self.verified_late(outcome)
             return
         result = self.result
         result.stop_progress()
