@@ -46,6 +46,32 @@ def discover(root: Path) -> list[str]:
     return found
 
 
+def is_mix_project(root: Path) -> bool:
+    """``root`` holds a Mix project: a ``mix.exs`` there, or in a folder one or two levels
+    down (``apps/web/mix.exs`` of an umbrella, the sibling projects of a repository that keeps
+    its applications side by side without a root ``mix.exs``)."""
+    if (root / "mix.exs").is_file():
+        return True
+    try:
+        level1 = [d for d in root.iterdir() if d.is_dir() and _visible(d.name)]
+    except OSError:
+        return False
+    for folder in level1:
+        if (folder / "mix.exs").is_file():
+            return True
+    for folder in level1:
+        try:
+            if any((sub / "mix.exs").is_file() for sub in folder.iterdir() if _visible(sub.name)):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _visible(name: str) -> bool:
+    return name not in SKIP_DIRS and not name.startswith(".")
+
+
 def skipped(rel_path: str) -> bool:
     """True when a path lies in a folder the audit never reads."""
     return any(part in SKIP_DIRS for part in rel_path.split("/")[:-1])

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from elixir_pro.engine.sources import is_mix_project
 from elixir_pro.errors import UserError
 from elixir_pro.tui.bridge import (
     FilesChanged,
@@ -116,7 +117,7 @@ class SidePanelsMixin(Screen[None]):
             return
         self._background_started = True
         self.load_candidates()
-        if not (self.root / "mix.exs").is_file():
+        if not is_mix_project(self.root):
             self.show_not_a_mix_project()
             return
         # The supervision map follows the findings baseline and reads the analyzer's parse trees,
