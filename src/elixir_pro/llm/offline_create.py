@@ -13,36 +13,17 @@ from elixir_pro.llm import offline_text_tasks as FX
 from elixir_pro.llm.base import TurnRequest
 from elixir_pro.llm.offline_answer import Answer
 
-# Example prompts for the catalog's kinds (by kind id); kinds without one are listed by title.
-EXAMPLES: dict[str, str] = {
-    "genserver": "Write a GenServer named Inventory",
-    "dynamic_supervisor": "Write a DynamicSupervisor that starts one CartSession process per user",
-    "supervisor": "Create a supervisor named Billing.Supervisor",
-    "registry": "Create a Registry named SessionRegistry",
-    "task_supervisor": "Create a Task.Supervisor named Jobs",
-    "partition_supervisor": "Create a PartitionSupervisor named Workers",
-    "periodic_worker": "Write a periodic worker named Cleanup",
-    "agent": "Create an Agent named Settings",
-    "rate_limiter": "Write a rate limiter named ApiLimiter",
-    "ets_cache": "Write an ETS cache named PriceCache",
-    "ecto_schema": "Create an Ecto schema Product with name:string price:integer",
-    "live_view": "Create a LiveView named Dashboard",
-}
-
 
 def _catalog() -> list[tuple[str, str]]:
     """(title, example prompt) of every generator kind."""
     from elixir_pro.generators.catalog import kinds
 
-    return [(k.title, EXAMPLES.get(k.id, f"Create a {k.title}")) for k in kinds()]
+    return [(k.title, FX.CREATE_EXAMPLES.get(k.id, f"Create a {k.title}")) for k in kinds()]
 
 
 def create_examples() -> list[tuple[str, str]]:
     """Two create prompts for the "what the engine can do" answer."""
-    return [
-        ("generate OTP code wired into the supervision tree (solution tool mode)", prompt)
-        for prompt in (EXAMPLES["dynamic_supervisor"], EXAMPLES["genserver"])
-    ]
+    return [(FX.CREATE_EXAMPLE, FX.CREATE_EXAMPLES[k]) for k in ("dynamic_supervisor", "genserver")]
 
 
 def _nothing(body: list[str], why: str, confidence: str = "medium") -> Answer:

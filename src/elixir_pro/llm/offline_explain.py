@@ -186,16 +186,8 @@ def examples(project: ProjectView) -> list[tuple[str, str]]:
     with_findings = {f.path for f in project.findings}
     named = sorted(project.modules, key=lambda m: (project.modules[m] not in with_findings, m))
     module = next((m for m in named if "." in m), "GenServer")
-    out = [
-        ("review a file (critical)", f"review {files[0]}"),
-        ("stage safe fixes for one file (solution tool mode)", f"fix {(fixable or files)[0]}"),
-        ("stage every safe fix", "fix all"),
-        ("weigh the design (evaluative)", "is the supervision design sound?"),
-        ("compare OTP choices against the project's code", "Registry vs :global"),
-        ("compare process abstractions", "GenServer vs Agent vs Task"),
-        ("explain a module of this project", f"explain {module}"),
-        ("read the docs of a symbol (informative)", "explain GenServer.call/3"),
-    ]
+    values = {"file": files[0], "fixable": (fixable or files)[0], "module": module}
+    out = [(what, prompt.format(**values)) for what, prompt in FX.HELP_EXAMPLES]
     out[2:2] = create_examples()
     return out
 

@@ -55,6 +55,22 @@ CREATE_HEAD = "## Implementation\n"
 CREATE_NO_MATCH = (
     "No generator matches this request, so nothing was staged. The offline generators create:\n"
 )
+# Example prompts for the catalog's kinds (by kind id); kinds without one are listed by title.
+CREATE_EXAMPLES: dict[str, str] = {
+    "genserver": "Write a GenServer named Inventory",
+    "dynamic_supervisor": "Write a DynamicSupervisor that starts one CartSession process per user",
+    "supervisor": "Create a supervisor named Billing.Supervisor",
+    "registry": "Create a Registry named SessionRegistry",
+    "task_supervisor": "Create a Task.Supervisor named Jobs",
+    "partition_supervisor": "Create a PartitionSupervisor named Workers",
+    "periodic_worker": "Write a periodic worker named Cleanup",
+    "agent": "Create an Agent named Settings",
+    "rate_limiter": "Write a rate limiter named ApiLimiter",
+    "ets_cache": "Write an ETS cache named PriceCache",
+    "ecto_schema": "Create an Ecto schema Product with name:string price:integer",
+    "live_view": "Create a LiveView named Dashboard",
+}
+CREATE_EXAMPLE = "generate OTP code wired into the supervision tree (solution tool mode)"
 CREATE_CATALOG_LINE = '- {title}: "{example}"\n'
 CREATE_FAILED = "Nothing was staged: {reason}\n"
 CREATE_STAGED = (
@@ -154,6 +170,18 @@ HELP_NOT_UNDERSTOOD = (
 )
 HELP_MODE_HINT = " (in the {mode} pane)"
 HELP_EXAMPLE = '- {what}: "{prompt}"\n'
+# (what, prompt) with the project's {file}, {fixable} file and {module}; the generators'
+# examples go after the first two.
+HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("review a file (critical)", "review {file}"),
+    ("stage safe fixes for one file (solution tool mode)", "fix {fixable}"),
+    ("stage every safe fix", "fix all"),
+    ("weigh the design (evaluative)", "is the supervision design sound?"),
+    ("compare OTP choices against the project's code", "Registry vs :global"),
+    ("compare process abstractions", "GenServer vs Agent vs Task"),
+    ("explain a module of this project", "explain {module}"),
+    ("read the docs of a symbol (informative)", "explain GenServer.call/3"),
+)
 CLAUDE_ADDS_HELP = (
     "\n**What Claude would add**: an answer to any question in your own words, about any part of "
     "the code.\n"
