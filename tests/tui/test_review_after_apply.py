@@ -189,3 +189,13 @@ def test_result_view_snapshot_160x48(snap_compare: Any, tmp_path: Path) -> None:
         await wait_until(pilot, lambda: review(app).phase == "applied")
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=apply_all)
+
+
+def test_result_view_snapshot_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    app = Host(sample_changeset(sample_project(tmp_path)))
+
+    async def apply_all(pilot: Pilot[None]) -> None:
+        await pilot.press("A", "tab", "A", "enter")
+        await wait_until(pilot, lambda: review(app).phase == "applied", timeout=60)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=apply_all)
