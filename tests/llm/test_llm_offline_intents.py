@@ -348,3 +348,24 @@ async def test_explain_a_module_and_a_function_of_the_project(courier: Path) -> 
     function = section(text, "### `Courier.DriverServer.assign/2` (this project: ")
     assert "Gives the driver a delivery" in function
     assert "def assign(driver_id, delivery_id) do\n  GenServer.call(" in function
+
+
+async def test_a_create_request_no_generator_serves_lists_what_can_be_generated(
+    courier: Path,
+) -> None:
+    text, edits = await answer(turn(courier, "Write a websocket handler", CognitiveMode.GENERATIVE))
+    assert edits == []
+    assert "No generator matches this request, so nothing was staged." in text
+    assert '- GenServer: "Write a GenServer named Inventory"' in text
+    assert "- DynamicSupervisor with a per-key process and a Registry: " in text
+
+
+@pytest.mark.mix
+async def test_a_create_request_in_the_audit_tool_mode_stages_nothing(courier: Path) -> None:
+    req = turn(
+        courier, "Write a GenServer named Inventory", CognitiveMode.GENERATIVE, ToolMode.AUDIT
+    )
+    text, edits = await answer(req)
+    assert edits == [] and req.changeset is not None and len(req.changeset) == 0
+    assert "the audit tool mode is read-only" in text
+    assert "- `lib/courier/inventory.ex`" in text and "- `lib/courier/application.ex`" in text
