@@ -292,10 +292,12 @@ async def test_the_panel_decision_names_agreement_and_difference(courier: Path) 
     for mode in ("generative", "critical", "informative"):
         assert f"- **{mode}** (" in members
     agree = section(text, "### Where they agree")
-    assert f"- `{LOCATOR}` is named by generative, critical and informative." in agree
+    assert f"- `{LOCATOR}` is named by critical, informative and evaluative." in agree
     differ = section(text, "### Where they differ")
-    assert "- Only critical names receive without an after clause" in differ
-    assert "- Confidence differs: generative low, critical medium, informative medium." in differ
+    assert "- Only critical names receive without an after clause." in differ
+    assert "- Only informative names Courier.Locator." in differ
+    levels = "generative low, critical medium, informative medium, evaluative medium"
+    assert f"- Confidence differs: {levels}." in differ
     own = text[text.index("### Decision (evaluative mode, on the question)") :]
     assert "\n#### Supervision map" in own and f"e.g. {LOCATOR}:19" in own
     assert_envelope_paragraphs(text)
@@ -321,8 +323,10 @@ async def test_panel_members_look_at_a_comparison_through_their_own_mode(courier
     assert "## Findings" in critical and "`lib/courier/application.ex`" in critical
     assert "### `Registry`" in texts[CognitiveMode.INFORMATIVE]  # their docs
     agree = section(texts[CognitiveMode.EVALUATIVE], "### Where they agree")
-    assert "- Registry is named by generative and informative." in agree
-    assert "- `lib/courier/application.ex` is named by generative and critical." in agree
+    assert "- Registry is named by generative, informative and evaluative." in agree
+    assert (
+        "- `lib/courier/application.ex` is named by generative, critical and evaluative." in agree
+    )
     own = texts[CognitiveMode.EVALUATIVE].split("### Decision (evaluative mode, on the question)")[
         1
     ]

@@ -1,8 +1,8 @@
 """The offline decision maker of a panel run: it reads the hand-over (the question and every
 member's answer, see :func:`elixir_pro.conversation.ensemble.handover_prompt`), says what each
-member answered, where they agree and where they differ (the findings, files, options and
-symbols each names; their confidence; their human gate), then gives its own mode's answer to
-the actual question.
+member answered, where the members and its own mode agree and where they differ (the findings,
+files, options and symbols each names; their confidence; their human gate), then gives its own
+mode's answer to the actual question.
 
 Pure text work over the members' answers; the offline backend passes its own answer in.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from elixir_pro.agent.envelope import parse_envelope
 from elixir_pro.llm import offline_text_tasks as FX
-from elixir_pro.llm.offline_answer import Answer
+from elixir_pro.llm.offline_answer import Answer, render
 
 _REQUEST = re.compile(r"\nRequest:\n(?P<question>[\s\S]*?)(?:\n\n<panel_answer|\Z)")
 _ANSWER = re.compile(
@@ -29,6 +29,8 @@ _MISSING = re.compile(
 _LOCATION = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.exs?)(?::\d+)?")
 _HEADING = re.compile(r"^###\s+(?:\[\w+\]\s+)?(.+?)\s*$", re.MULTILINE)
 _FENCE = re.compile(r"^```[\s\S]*?^```", re.MULTILINE)
+_QUOTED = re.compile(r'"[^"\n]*"')
+_WHERE = re.compile(r"\s*\((?:this project: )?[^()]*\)$")  # "(this project: lib/x.ex:1)"
 _NOISE = {"What each member answered", "Where they agree", "Where they differ"}
 MAX_ITEMS = 5
 
@@ -64,11 +66,12 @@ def read_handover(prompt: str) -> tuple[str, list[MemberAnswer]]:
 
 def named_items(text: str) -> list[str]:
     """What an answer names: its section titles (findings, options, symbols) and files, outside
-    fenced blocks."""
+    fenced blocks and quoted example prompts."""
     items: dict[str, None] = {}
     text = _FENCE.sub("", text)  # maps and code: context, not what the answer names
+    text = _QUOTED.sub("", text)  # example prompts
     for match in _HEADING.finditer(text):
-        title = match.group(1).strip("` ")
+        title = _WHERE.sub("", match.group(1)).strip("` ")
         if title not in _NOISE:
             items.setdefault(title, None)
     for match in _LOCATION.finditer(text):
@@ -141,9 +144,12 @@ def summary(question: str, members: list[MemberAnswer]) -> str:
 
 
 def decision(question: str, members: list[MemberAnswer], own: Answer, mode: str) -> Answer:
-    """The decision maker's answer: the members' summary, then its own answer to the question."""
+    """The decision maker's answer: where the members and its own mode agree and differ, then
+    its own answer to the question."""
+    mine = MemberAnswer(mode, FX.PANEL_OWN_ROLE, render(own))
+    mine.items = named_items(mine.text)
     own_body = re.sub(r"^(#{2,4}) ", r"##\1 ", own.body, flags=re.MULTILINE)  # under its heading
-    body = summary(question, members) + FX.PANEL_DECISION_HEAD.format(mode=mode) + own_body
+    body = summary(question, [*members, mine]) + FX.PANEL_DECISION_HEAD.format(mode=mode) + own_body
     if own.edits:
         body += FX.PANEL_STAGED_NOTE.format(count=len(own.edits))
     return Answer(
