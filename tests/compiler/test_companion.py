@@ -119,6 +119,35 @@ def test_plain_mix_finds_nothing_to_do_after_a_warm_compile(
     assert "Compiling" not in cold.stdout + cold.stderr
 
 
+MACRO = "defmodule Courier.Mac do\n  defmacro val, do: {value}\nend\n"
+USER = (
+    "defmodule Courier.UseMac do\n  require Courier.Mac\n"
+    "  def v, do: Courier.Mac.val(){more}\nend\n"
+)
+
+
+def test_a_build_by_another_mix_is_not_undone_by_old_code_in_the_vm(
+    courier: Path, companion: CompilerCompanion
+) -> None:
+    """A macro rebuilt by a plain `mix compile` (a terminal, a code reloader): the companion's
+    next compile of a module using it must expand the new macro, not the one it holds."""
+    (courier / "lib/courier/mac.ex").write_text(MACRO.format(value=1))
+    (courier / "lib/courier/use_mac.ex").write_text(USER.format(more=""))
+    assert companion.compile(timeout=TIMEOUT_S).status is CompileStatus.OK
+    (courier / "lib/courier/mac.ex").write_text(MACRO.format(value=22))
+    assert cold_compile(courier).returncode == 0
+    (courier / "lib/courier/use_mac.ex").write_text(USER.format(more="\n  def w, do: :w"))
+    assert companion.compile(timeout=TIMEOUT_S).status is CompileStatus.OK
+    run = subprocess.run(
+        ["mix", "run", "--no-start", "--no-compile", "-e", "IO.puts(Courier.UseMac.v())"],
+        cwd=courier,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+    )
+    assert run.stdout.strip() == "22", run.stdout + run.stderr
+
+
 def test_what_the_project_prints_while_compiling_cannot_break_the_protocol(
     courier: Path, companion: CompilerCompanion
 ) -> None:

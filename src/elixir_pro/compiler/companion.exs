@@ -126,6 +126,7 @@ defmodule ElixirProCompanion do
     # Every task (compile, compile.all, compile.elixir, loadpaths, ...) runs once per VM unless
     # cleared; clearing makes this run exactly what a fresh `mix compile` would.
     Mix.Task.clear()
+    forget_outside_builds()
     unstamp()
 
     {outcome, output} =
@@ -139,6 +140,8 @@ defmodule ElixirProCompanion do
         {:raised, message} -> {:error, [raised(message)]}
       end
 
+    Process.put(:manifest, manifest_stat())
+
     reply(%{
       event: "compiled",
       id: id,
@@ -150,12 +153,45 @@ defmodule ElixirProCompanion do
     })
   end
 
+  # Another `mix compile` (a terminal, a Phoenix code reloader) may have rebuilt modules this VM
+  # still holds, and the compiler would expand macros and structs from those old versions. When
+  # the manifest is not as our last compile left it, drop every loaded module of the build: the
+  # compiler then loads what it needs from disk again.
+  defp forget_outside_builds do
+    last = Process.get(:manifest)
+
+    if last != nil and manifest_stat() != last do
+      # the applications' modules; consolidated protocols are reloaded by compile.protocols
+      lib = String.to_charlist(Path.join(Mix.Project.build_path(), "lib") <> "/")
+
+      stale =
+        for {module, path} <- :code.all_loaded(), is_list(path), List.starts_with?(path, lib),
+            do: module
+
+      Enum.each(stale, fn module ->
+        :code.purge(module)
+        :code.delete(module)
+      end)
+    end
+  rescue
+    _ -> :ok
+  end
+
+  defp manifest_stat do
+    case File.stat(elixir_manifest(), time: :posix) do
+      {:ok, %{mtime: mtime, size: size}} -> {mtime, size}
+      _ -> nil
+    end
+  end
+
+  defp elixir_manifest, do: Path.join(Mix.Project.manifest_path(), "compile.elixir")
+
   # Mix (1.14 at least) does not see an edit that keeps the file's size when it is saved in the
   # same second as the stamp its last compile put on the manifest (mtimes are compared in whole
   # seconds). When a source is that recent, step the stamp back one second: Mix then compares
   # such files by content, recompiles only those that changed, and stamps the manifest anew.
   defp unstamp do
-    manifest = Path.join(Mix.Project.manifest_path(), "compile.elixir")
+    manifest = elixir_manifest()
 
     with {:ok, %{mtime: stamp}} <- File.stat(manifest, time: :posix),
          true <- recent_source?(stamp) do
