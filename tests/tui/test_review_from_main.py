@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakeclaude.server import FakeClaude, text_reply, tool_reply
+from fakeclaude.server import FakeClaude, StreamReply, TextBlock, text_reply, tool_reply
 from textual.command import CommandList, CommandPalette
 from tui_support import settle, wait_until
 
@@ -58,6 +58,38 @@ async def test_a_turn_that_staged_edits_opens_the_review(courier: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         review = review_screen(app)
         assert review.model.paths == [METRICS] and review.phase == "review"
+
+
+async def test_the_review_waits_for_the_other_panes_answers(
+    courier: Path, claude_env: FakeClaude
+) -> None:
+    """Edits staged in one pane open the review only once no other pane is still answering
+    (another turn may stage more into the same changes)."""
+    text = (courier / METRICS).read_text()
+    claude_env.enqueue(
+        StreamReply([TextBlock("slow words " * 60, chunk=5)], delay=0.04),
+        tool_reply(("Read", {"file_path": METRICS})),
+        tool_reply(("Write", {"file_path": METRICS, "content": "# Metrics.\n" + text})),
+        text_reply("Staged a header comment."),
+    )
+    app = ElixirProApp(courier, watch=False, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        main = main_screen(app)
+        await pilot.press("escape", "2")
+        await send(pilot, app, "talk slowly")
+        critical = main.pane(CognitiveMode.CRITICAL)
+        await wait_until(
+            pilot, lambda: bool(critical.turns) and bool(critical.turns[-1].text_parts)
+        )
+        await pilot.press("escape", "1")
+        await send(pilot, app, "add a header comment")
+        generative = main.pane(CognitiveMode.GENERATIVE)
+        await wait_until(pilot, lambda: bool(generative.turns) and generative.turns[-1].finished)
+        assert generative.turns[-1].staged == 1
+        assert not critical.turns[-1].finished and app.screen is main  # not yet
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), timeout=30)
+        assert critical.turns[-1].finished
 
 
 async def test_after_apply_ctrl_g_shows_the_last_apply_and_u_undoes_it(courier: Path) -> None:

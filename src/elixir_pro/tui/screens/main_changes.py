@@ -19,6 +19,7 @@ from elixir_pro.changes.outcome import ApplyOutcome
 from elixir_pro.errors import UserError
 
 if TYPE_CHECKING:
+    from elixir_pro.agent.modes import CognitiveMode
     from elixir_pro.changes.changeset import Changeset
     from elixir_pro.tui.services import TuiContext
     from elixir_pro.tui.widgets.turn_view import TurnView
@@ -37,20 +38,29 @@ class ChangesMixin(Screen[None]):
     gate_pending: tuple[str, ...]
     gate_acknowledged: bool
     refresh_pending: Callable[[], None]
+    streaming: set[CognitiveMode]
     last_outcome: ApplyOutcome | None = None
+    _review_due = False
 
     # -- the review ------------------------------------------------------------------------
     def review_after_turn(self, turn: TurnView) -> None:
-        """A turn that staged edits opens the review, unless its human gate must be
-        acknowledged first (the turn's banner says so; ``ctrl+g`` asks) or a review is open."""
+        """A turn that staged edits opens the review once no other turn is still answering
+        (a panel run's members may stage more), unless its human gate must be acknowledged
+        first (the turn's banner says so; ``ctrl+g`` asks), a review is open already or
+        something else (a modal) is on top of the main screen."""
         from elixir_pro.tui.screens.review import ReviewScreen
 
+        self._review_due = self._review_due or bool(turn.staged)
+        if not self._review_due or self.streaming:
+            return
+        self._review_due = False
         changeset = self.context.conversation.pending_changeset
-        if not turn.staged or not has_changes(changeset) or not self.gate_acknowledged:
+        if changeset is None or not has_changes(changeset) or not self.gate_acknowledged:
             return
-        if any(isinstance(s, ReviewScreen) for s in self.app.screen_stack):
+        if self.app.screen is not self or any(
+            isinstance(s, ReviewScreen) for s in self.app.screen_stack
+        ):
             return
-        assert changeset is not None
         self.show_review(changeset)
 
     def show_review(self, changeset: Changeset) -> None:
