@@ -11,7 +11,8 @@ rewrites one module with a new unused variable, so each change is real and yield
 compiler warning. In one run, per project:
 
 - **cold** (the floor to beat): ``mix compile`` as a new process after the change, median of
-  ``--cold`` rounds; this is what a post-edit hook or a user at the shell pays;
+  ``--cold`` rounds; this is what a post-edit hook or a user at the shell pays. Cold and warm
+  rounds alternate, each on its own copy of the compiled project, so both see the same load;
 - **warm compile**: ``CompilerCompanion.compile()`` after the change (request to structured
   diagnostics, the BEAM already up), median of ``--warm`` rounds;
 - **save -> diagnostic**: the product path: a real ``WatchService`` (watchdog, the debounce window,
@@ -186,34 +187,39 @@ class Figures:
 
 
 def measure(name: str, root: Path, rel: str, args: argparse.Namespace) -> Figures:
+    """Cold and warm rounds alternate, on two copies of the compiled project (so a cold
+    compile never touches the warm one's build and both see the same load on the machine)."""
     files = sum(1 for _ in (root / "lib").rglob("*.ex"))
     print(f"[{name}] {files} modules: first compile", file=sys.stderr)
     cold_compile(root)
-    editor = Editor(root, rel)
-    cold: list[float] = []
-    for _ in range(args.cold):
-        editor.change()
-        elapsed, output = cold_compile(root)
-        if "unused_" not in output:
-            raise SystemExit(f"[{name}] the cold compile did not report the change:\n{output}")
-        cold.append(elapsed)
-    companion = CompilerCompanion(root)
+    warm_root = root.with_name(root.name + "-warm")
+    shutil.copytree(root, warm_root, symlinks=True)  # mtimes kept: nothing stale
+    cold_editor, warm_editor = Editor(root, rel), Editor(warm_root, rel)
+    companion = CompilerCompanion(warm_root)
     started = time.perf_counter()
     companion.start()
     start = time.perf_counter() - started
+    cold: list[float] = []
     warm: list[float] = []
     try:
-        for _ in range(args.warm):
-            editor.change()
-            t0 = time.perf_counter()
-            result = companion.compile(timeout=TIMEOUT_S)
-            elapsed = time.perf_counter() - t0
-            if result.status is not CompileStatus.OK or not result.warnings:
-                raise SystemExit(f"[{name}] unexpected warm result: {result}")
-            warm.append(elapsed)
+        for round_no in range(max(args.cold, args.warm)):
+            if round_no < args.cold:
+                cold_editor.change()
+                elapsed, output = cold_compile(root)
+                if "unused_" not in output:
+                    raise SystemExit(f"[{name}] the cold compile missed the change:\n{output}")
+                cold.append(elapsed)
+            if round_no < args.warm:
+                warm_editor.change()
+                t0 = time.perf_counter()
+                result = companion.compile(timeout=TIMEOUT_S)
+                elapsed = time.perf_counter() - t0
+                if result.status is not CompileStatus.OK or not result.warnings:
+                    raise SystemExit(f"[{name}] unexpected warm result: {result}")
+                warm.append(elapsed)
     finally:
         companion.close()
-    saves = save_to_diagnostic(name, root, editor, args)
+    saves = save_to_diagnostic(name, warm_root, warm_editor, args)
     return Figures(name, files, cold, warm, saves, start)
 
 
