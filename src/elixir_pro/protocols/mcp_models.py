@@ -27,6 +27,7 @@ class FindingOut(BaseModel):
     confidence: ConfidenceName
     fixable: bool = Field(description="propose_fix can fix it")
     fingerprint: str = Field(description="identity that survives line moves")
+    source: str = Field(default="engine", description="who reports it: engine or compiler")
 
 
 class HiddenCounts(BaseModel):
