@@ -67,7 +67,7 @@ async def test_the_review_waits_for_the_other_panes_answers(
     (another turn may stage more into the same changes)."""
     text = (courier / METRICS).read_text()
     claude_env.enqueue(
-        StreamReply([TextBlock("slow words " * 60, chunk=5)], delay=0.04),
+        StreamReply([TextBlock("slow words " * 150, chunk=5)], delay=0.04),  # ~13 s
         tool_reply(("Read", {"file_path": METRICS})),
         tool_reply(("Write", {"file_path": METRICS, "content": "# Metrics.\n" + text})),
         text_reply("Staged a header comment."),
@@ -85,10 +85,12 @@ async def test_the_review_waits_for_the_other_panes_answers(
         await pilot.press("escape", "1")
         await send(pilot, app, "add a header comment")
         generative = main.pane(CognitiveMode.GENERATIVE)
-        await wait_until(pilot, lambda: bool(generative.turns) and generative.turns[-1].finished)
+        await wait_until(
+            pilot, lambda: bool(generative.turns) and generative.turns[-1].finished, timeout=30
+        )
         assert generative.turns[-1].staged == 1
         assert not critical.turns[-1].finished and app.screen is main  # not yet
-        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), timeout=30)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), timeout=60)
         assert critical.turns[-1].finished
 
 
