@@ -42,7 +42,10 @@ def matches(request: TurnRequest) -> bool:
     """Whether the generators recognise a create request in the prompt."""
     from elixir_pro.generators import match
 
-    return match(request.prompt, request.project_root) is not None
+    try:
+        return match(request.prompt, request.project_root) is not None
+    except Exception:  # a project the generators cannot read: not a create request for them
+        return False
 
 
 def create(request: TurnRequest) -> Answer:
@@ -62,6 +65,10 @@ def create(request: TurnRequest) -> Answer:
     except GeneratorError as exc:
         body.append(FX.CREATE_FAILED.format(reason=str(exc)))
         return _nothing(body, str(exc))
+    except Exception as exc:  # the generators must never take the conversation down
+        reason = FX.CREATE_BROKE.format(error=f"{type(exc).__name__}: {exc}")
+        body.append(FX.CREATE_FAILED.format(reason=reason))
+        return _nothing(body, reason, "low")
     if request.tool_mode is not ToolMode.SOLUTION or changeset is None:
         tool = request.tool_mode.value
         body.append(FX.FIX_READ_ONLY.format(tool=tool))

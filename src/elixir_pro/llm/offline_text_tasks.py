@@ -73,6 +73,7 @@ CREATE_EXAMPLES: dict[str, str] = {
 CREATE_EXAMPLE = "generate OTP code wired into the supervision tree (solution tool mode)"
 CREATE_CATALOG_LINE = '- {title}: "{example}"\n'
 CREATE_FAILED = "Nothing was staged: {reason}\n"
+CREATE_BROKE = "the generator failed ({error})."
 CREATE_STAGED = (
     "Generated {title}; staged for your review (ctrl+g), nothing is written until you accept it:\n"
 )
