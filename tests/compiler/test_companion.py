@@ -164,6 +164,31 @@ def test_what_the_project_prints_while_compiling_cannot_break_the_protocol(
     assert noisy in result.output
 
 
+def test_any_message_text_comes_through(courier: Path, companion: CompilerCompanion) -> None:
+    (courier / "lib/courier/accents.ex").write_text(
+        "defmodule Courier.Accents do\n  def f do\n"
+        '    déjà_vu = "→ \\" \\\\ 🚀"\n'
+        "    :ok\n  end\nend\n"
+    )
+    result = companion.compile(timeout=TIMEOUT_S)
+    (warning,) = result.warnings
+    assert 'variable "déjà_vu" is unused' in warning.message
+
+
+def test_a_compile_that_hangs_times_out_and_the_next_one_starts_afresh(
+    courier: Path, companion: CompilerCompanion
+) -> None:
+    slow = courier / "lib/courier/slow.ex"
+    slow.write_text("defmodule Courier.Slow do\n  Process.sleep(60_000)\nend\n")
+    stuck = companion.compile(timeout=1.0)
+    assert stuck.status is CompileStatus.FAILED
+    assert stuck.message == "the compiler did not compile within 1s"
+    assert companion.running is False
+    slow.unlink()
+    again = companion.compile(timeout=TIMEOUT_S)
+    assert again.ok and companion.starts == 2
+
+
 def test_it_restarts_after_the_beam_dies(courier: Path, companion: CompilerCompanion) -> None:
     companion.compile(timeout=TIMEOUT_S)
     pid = companion.pid

@@ -113,16 +113,17 @@ class BeamProcess:
             raise CompanionError(self._exit_message("before the request")) from exc
         deadline = time.monotonic() + timeout
         while True:
-            reply = self._next(max(deadline - time.monotonic(), 0.0), "compile")
+            reply = self._next(max(deadline - time.monotonic(), 0.0), "compile", timeout)
             if reply.get("id") == request_id:
                 return reply
 
-    def _next(self, timeout: float, what: str) -> dict[str, Any]:
+    def _next(self, timeout: float, what: str, limit: float | None = None) -> dict[str, Any]:
         try:
             reply = self._replies.get(timeout=timeout)
         except queue.Empty:
             self.kill()
-            raise CompanionError(f"the compiler did not {what} within {timeout:g}s") from None
+            allowed = limit if limit is not None else timeout
+            raise CompanionError(f"the compiler did not {what} within {allowed:g}s") from None
         if reply is _EOF:
             self._popen.wait()
             raise CompanionError(self._exit_message(f"during {what}"))
