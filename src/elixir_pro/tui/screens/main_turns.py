@@ -96,15 +96,15 @@ class TurnFinishingMixin(ChangesMixin):
             summary = with_escalation(summary, event.escalation)
             await turn.show_envelope(summary, self.context.agent.threshold)
         self.refresh_pending()
-        if not event.escalation:
-            self.review_after_turn(turn)  # a turn that staged edits opens the review
-            return
-        where = f"{mode.value} pane" + (f" ({turn.label})" if turn.label else "")
-        await turn.show_escalation(event.escalation, where)
-        if turn.staged:  # the gate asks only before this turn's changes are applied
-            self.gate_pending = (*self.gate_pending, *(f"{where}: {r}" for r in event.escalation))
-            self.gate_acknowledged = False
-            self.context.conversation.mark_gate()
+        if event.escalation:
+            where = f"{mode.value} pane" + (f" ({turn.label})" if turn.label else "")
+            await turn.show_escalation(event.escalation, where)
+            if turn.staged:  # the gate asks only before this turn's changes are applied
+                reasons = (f"{where}: {r}" for r in event.escalation)
+                self.gate_pending = (*self.gate_pending, *reasons)
+                self.gate_acknowledged = False
+                self.context.conversation.mark_gate()
+        self.review_after_turn(turn)  # staged edits open the review (not past a gate)
 
     def ask_gate(
         self,
