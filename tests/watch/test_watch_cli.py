@@ -171,9 +171,18 @@ end
 """
 
 
+ROUTER = """defmodule ProjWeb.Router do
+  use ProjWeb, :router
+
+  get "/sort", ProjWeb.SortController, :index
+end
+"""
+
+
 def test_json_does_not_announce_a_finding_again_when_lines_move(project: Path) -> None:
     """Lines added above a finding, then removed: the same finding, never "new" again."""
     path = project / "lib" / "sort_controller.ex"
+    write(project / "lib" / "router.ex", ROUTER)  # routed: a controller nothing names is low
     with _running(str(project), "--json", "--no-compile") as proc:
         reader = LineReader(proc)
         assert json.loads(reader.next(STARTUP_S))["event"] == "watching"
