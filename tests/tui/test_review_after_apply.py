@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_review_support import SAMPLE, Host, sample_changeset, sample_project
+from test_review_support import Host, sample_changeset, sample_project
 from textual.pilot import Pilot
 from tui_support import wait_until
 
@@ -34,28 +34,31 @@ async def test_after_apply_the_result_stays_and_u_restores_the_exact_bytes(
     tmp_path: Path,
 ) -> None:
     root = sample_project(tmp_path)
-    (root / "lib" / "counter.ex").write_bytes((SAMPLE / "counter.ex").read_bytes())
-    before = {rel: (root / rel).read_bytes() for rel in (COUNTER, "notes.md")}
+    (root / "lib" / "old.ex").write_bytes(b"defmodule Old do\r\nend")  # CRLF, no final newline
+    before = {rel: (root / rel).read_bytes() for rel in (COUNTER, "notes.md", "lib/old.ex")}
     changeset = sample_changeset(root)
     changeset.propose_text("lib/added.ex", "defmodule Added do\nend\n")
+    changeset.propose_delete("lib/old.ex")
     app = Host(changeset)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = review(app)
-        await pilot.press("A", "tab", "A", "tab", "A", "enter")
-        await wait_until(pilot, lambda: screen.phase == "applied")
+        await pilot.press("A", "tab", "A", "tab", "A", "tab", "A", "enter")
+        await wait_until(pilot, lambda: screen.phase == "applied", timeout=60)
         assert app.screen is screen and app.results == []  # still open, on the result
         result = screen.query_one(ApplyResult)
         assert result.display and not screen.query_one("#review-body").display
         text = result.plain()
-        assert "Applied: 3 file(s) written" in text
+        assert "Applied: 4 file(s) written" in text
         assert "created lib/added.ex" in text and "modified lib/counter.ex" in text
+        assert "deleted lib/old.ex" in text and not (root / "lib/old.ex").exists()
         assert '+  @moduledoc "A supervised counter process."' in text  # the diff that landed
         assert "Verification skipped: not a mix project" in text
         assert (root / "lib/added.ex").exists()
         await pilot.press("u")
         await wait_until(pilot, lambda: screen.phase == "undone")
         assert "Undone: every file is back as it was" in result.plain()
-        assert {rel: (root / rel).read_bytes() for rel in (COUNTER, "notes.md")} == before
+        after = {rel: (root / rel).read_bytes() for rel in (COUNTER, "notes.md", "lib/old.ex")}
+        assert after == before  # byte for byte, the deleted file back too
         assert not (root / "lib/added.ex").exists()  # the created file is removed again
         assert journal.undoable(root) == []
         await pilot.press("escape")
