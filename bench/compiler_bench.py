@@ -2,7 +2,7 @@
 against a cold ``mix compile`` of the same change.
 
 Run: ``.venv/bin/python bench/compiler_bench.py [--cold 8] [--warm 8] [--saves 20] [--modules 320]
-[--debounce 150] [--no-write]``
+[--debounce 50] [--no-write]``
 
 Two projects, each in a temp folder, compiled once before measuring: (a) a copy of
 examples/courier, (b) a generated mix project of ``--modules`` modules (320 by default) in 32
@@ -340,7 +340,7 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=8)
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--modules", type=int, default=320)
-    parser.add_argument("--debounce", type=int, default=150)
+    parser.add_argument("--debounce", type=int, default=50)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument(
         "--no-ring", action="store_true", help="leave out the ring (stress) project"

@@ -84,7 +84,7 @@ class AuditConfig:
 @dataclass(frozen=True, slots=True)
 class WatchConfig:
     review: str = "manual"
-    debounce_ms: int = 150
+    debounce_ms: int = 50
     min_review_interval_s: float = 30.0
     compile: bool = True  # compiler diagnostics on save, through the warm Mix companion
     compile_timeout_s: float = 120.0

@@ -65,7 +65,7 @@ class WatchService:
         root: Path,
         *,
         triggers: Sequence[str] = DEFAULT_TRIGGERS,
-        debounce_ms: int = 150,
+        debounce_ms: int = 50,
         max_wait_ms: int = 2000,
         analyzer: Analyzer | None = None,
         on_event: Callable[[WatchEvent], None] | None = None,

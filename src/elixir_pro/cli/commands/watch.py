@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON event per line")
     parser.add_argument("--agent", help="agent whose proactive_triggers to use")
     parser.add_argument(
-        "--debounce", type=int, metavar="MS", help="debounce window in ms (default: config, 150)"
+        "--debounce", type=int, metavar="MS", help="debounce window in ms (default: config, 50)"
     )
     parser.add_argument("--polling", action="store_true", help="poll instead of OS notifications")
     parser.add_argument(
