@@ -61,7 +61,8 @@ class ReceiveWithoutAfter(Rule):
         "the one it waits for, a job waiting for the replies of a `Task.async` it started, "
         "whose crash kills the waiter too), the message was sent by the server's `init/1` "
         "before the synchronous start that precedes the receive returned (`GenServer.start`, "
-        "or a `start*` call given the module or its child spec, such as `start_child`), the "
+        "or a `start*` call given the module or its child spec, such as `start_child`), a "
+        "spawned process waits for the go its starter sends it right after spawning it, the "
         "message is a fired timer's being "
         "flushed after `cancel_timer`, the wait is for the IO reply of the process's own group "
         "leader (an IO-protocol request: that IO server's death is the only hang, and "
@@ -306,6 +307,8 @@ def _only_possible(
     spawned = spawned_by(receive, fn.node)
     if spawned is not None and spawned[1]:
         return "it runs in a process linked to its starter: the starter's exit ends it too"
+    if spawned is not None and _go_sent_by_starter(fn, spawned[0], patterns):
+        return "its starter sends the message to the process it just started, in the same function"
     if spawned is None and _linked_callers(fn, graph):
         return "its function runs only in processes linked to their starter"
     before = [
@@ -402,6 +405,32 @@ def _init_sent(
             args = effective_arguments(node)
             if any(_takes(patterns, arg) for arg in args[1:]):
                 return True
+    return False
+
+
+def _go_sent_by_starter(fn: FunctionDef, start: Node, patterns: list[tuple[Node, bool]]) -> bool:
+    """``pid = spawn(fn -> receive do :go -> ... end end)`` followed in the same function by
+    ``send(pid, :go)``: the process waits for a go its starter sends right after starting it."""
+    parent = start.parent
+    if (
+        parent is None
+        or parent.type != "binary_operator"
+        or text(parent.child_by_field_name("operator")) != "="
+    ):
+        return False
+    bound = parent.child_by_field_name("left")
+    if bound is None or bound.type != "identifier":
+        return False
+    name = text(bound)
+    for node in walk(fn.node):
+        if node.start_byte < start.end_byte or node.type != "call":
+            continue
+        target = call_target(node) or ""
+        if target not in ("send", "Kernel.send", "Process.send"):
+            continue
+        args = effective_arguments(node)
+        if len(args) >= 2 and text(args[0]) == name and _takes(patterns, args[1]):
+            return True
     return False
 
 
