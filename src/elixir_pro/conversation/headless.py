@@ -82,9 +82,17 @@ class Renderer:
         self.error: TurnError | None = None
         self.finished: TurnFinished | None = None
         self._at_line_start = True
+        self._session: dict[str, Any] = {}
 
     def notice(self, message: str) -> None:
         self.event(Notice(message))
+
+    def session(self, session_id: str, *, continued: bool) -> None:
+        """Which stored session the turn is saved in (so a script can continue it): a line
+        on stderr, and in JSON ``extra.session`` / ``extra.continued`` of ``TurnFinished``."""
+        self._session = {"session": session_id, "continued": continued}
+        if not self.as_json:
+            self._say(f"session {session_id}{' (continued)' if continued else ''}")
 
     @property
     def exit_status(self) -> int:
@@ -102,6 +110,8 @@ class Renderer:
         elif isinstance(event, TurnFinished):
             self.finished = event
         if self.as_json:
+            if isinstance(event, TurnFinished) and self._session:
+                event = dataclasses.replace(event, extra={**event.extra, **self._session})
             self.out.write(event_json(event) + "\n")
             self.out.flush()
             return

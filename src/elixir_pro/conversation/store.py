@@ -33,7 +33,13 @@ from elixir_pro.conversation.store_codec import (
     encode,
     to_json_value,
 )
-from elixir_pro.conversation.store_model import PaneRecord, SessionInfo, SessionRecord, StoredEntry
+from elixir_pro.conversation.store_model import (
+    PaneRecord,
+    PaneSummary,
+    SessionInfo,
+    SessionRecord,
+    StoredEntry,
+)
 from elixir_pro.errors import UserError
 from elixir_pro.events import CoreEvent
 from elixir_pro.paths import project_state_dir
@@ -289,6 +295,29 @@ class SessionStore:
                 (HISTORY_KIND,),
             ).fetchone()
         return _info(row) if row else None
+
+    _PANES_SQL = """
+        SELECT e.session_id, e.pane, MAX(e.ts),
+               (SELECT p.payload FROM events p WHERE p.session_id = e.session_id
+                AND p.pane = e.pane AND p.kind = ? ORDER BY p.seq LIMIT 1)
+        FROM events e GROUP BY e.session_id, e.pane ORDER BY MAX(e.ts) DESC
+    """
+
+    def list_panes(self) -> list[PaneSummary]:
+        """One row per pane used in any session (its last activity and first prompt), the
+        most recently active first: what ``elixir-pro sessions`` lists and ``ask --continue``
+        picks from."""
+        with self._guard() as conn:
+            rows = conn.execute(self._PANES_SQL, (UserPrompt.__name__,)).fetchall()
+        out: list[PaneSummary] = []
+        for session_id, pane, updated, payload in rows:
+            try:
+                item = decode(UserPrompt.__name__, payload) if payload else None
+            except CodecError:
+                item = None
+            first = item.text if isinstance(item, UserPrompt) else ""
+            out.append(PaneSummary(session_id, pane, float(updated), first))
+        return out
 
     def load(self, session_id: str) -> SessionRecord:
         """A session with its panes' records and history. Records that cannot be decoded

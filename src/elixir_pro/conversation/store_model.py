@@ -29,6 +29,17 @@ class SessionInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PaneSummary:
+    """One pane of one session: its last activity (Unix time) and the first prompt sent in
+    it (empty when none was recorded)."""
+
+    session_id: str
+    pane: str
+    updated: float
+    first_prompt: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoredEntry:
     """A record as stored: its place in the pane (``seq``, from 1), its turn and time."""
 
