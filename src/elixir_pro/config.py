@@ -115,6 +115,7 @@ class LlmConfig:
     connect_timeout_s: float = 10.0
     idle_timeout_s: float = 90.0  # no byte from the API for this long: the attempt failed
     retry_budget_s: float = 300.0  # retries stop once a request has taken this long in all
+    instructions_budget_tokens: int = 8000  # AGENTS.md, CLAUDE.md, usage rules (0: none)
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     def price_for(self, model_id: str) -> Price | None:

@@ -24,6 +24,11 @@ from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
 from elixir_pro.conversation import prompts
+from elixir_pro.conversation.instructions import (
+    ProjectInstructions,
+    project_instructions,
+    with_instructions,
+)
 from elixir_pro.conversation.store_codec import UserPrompt
 from elixir_pro.conversation.turns import Turn, TurnState
 from elixir_pro.errors import UserError
@@ -147,8 +152,17 @@ class Session:
         self.approve_mcp = approve
         self.tool_context.approve_mcp = _awaiting(self, approve) if approve else None
 
-    def system_prompt(self, tool_mode: ToolMode, role: EnsembleRole) -> str:
-        return compose_system_prompt(self.agent, self.mode, tool_mode, role)
+    def system_prompt(
+        self, tool_mode: ToolMode, role: EnsembleRole, context_files: Sequence[str] = ()
+    ) -> str:
+        """The agent's prompt for this mode, then the project's instructions (AGENTS.md,
+        CLAUDE.md, usage rules; :mod:`elixir_pro.conversation.instructions`)."""
+        own = compose_system_prompt(self.agent, self.mode, tool_mode, role)
+        return with_instructions(own, self.instructions(context_files))
+
+    def instructions(self, context_files: Sequence[str] = ()) -> ProjectInstructions:
+        budget = self.config.llm.instructions_budget_tokens
+        return project_instructions(self.root, context_files, budget=budget)
 
     def send(
         self,
@@ -212,7 +226,7 @@ class Session:
             history=list(self.history),
             context_files=list(turn.context_files),
             extra_context=turn.extra_context,
-            system_prompt=self.system_prompt(turn.tool_mode, turn.role),
+            system_prompt=self.system_prompt(turn.tool_mode, turn.role, turn.context_files),
             toolset=build_toolset(
                 self.agent.tools.for_mode(turn.tool_mode),
                 self.tool_context,

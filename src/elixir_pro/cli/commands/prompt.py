@@ -1,5 +1,7 @@
 """``elixir-pro prompt``: print the system prompt composed for a cognitive mode, tool mode
-and ensemble role, exactly as the backends send it."""
+and ensemble role, exactly as the backends send it: the agent's text, then the project's
+instructions (AGENTS.md, CLAUDE.md, dependencies' usage rules), whose summary (files, budget
+used, what did not fit) goes to stderr."""
 
 from __future__ import annotations
 
@@ -32,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--agent", help="agent name or path to an agent .md file")
     parser.add_argument("--project", default=".", help="project root (default: .)")
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a file in the context (its directory's AGENTS.md/CLAUDE.md join the prompt)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,10 +49,22 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("not a directory", path=args.project, field="--project")
     from elixir_pro.agent import compose_system_prompt, resolve_agent
     from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
+    from elixir_pro.config import load_config
+    from elixir_pro.conversation.instructions import project_instructions, with_instructions
+    from elixir_pro.llm.context import relative_context
 
+    for rel in args.context:
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            raise UserError("not a file inside the project", path=rel, field="--context")
+    config = load_config(root)
     agent = resolve_agent(root, args.agent)
     mode = CognitiveMode(args.mode) if args.mode else agent.cognitive_modes.default
     tools = ToolMode(args.tools) if args.tools else agent.tools.default_mode
     role = EnsembleRole(args.role) if args.role else agent.ensemble_roles.default
-    sys.stdout.write(compose_system_prompt(agent, mode, tools, role))
+    context = relative_context(root, list(args.context))
+    found = project_instructions(root, context, budget=config.llm.instructions_budget_tokens)
+    sys.stdout.write(with_instructions(compose_system_prompt(agent, mode, tools, role), found))
+    sys.stdout.flush()
+    print(f"elixir-pro: {found.summary()}", file=sys.stderr)
     return 0

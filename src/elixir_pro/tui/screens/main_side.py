@@ -90,7 +90,7 @@ class SidePanelsMixin(Screen[None]):
             else:
                 from elixir_pro.tui.widgets.context_panel import ContextPanel
 
-                panel = ContextPanel()
+                panel = ContextPanel(self.root)
             self._side_panels[name] = panel
         return panel
 
