@@ -116,6 +116,9 @@ class LlmConfig:
     idle_timeout_s: float = 90.0  # no byte from the API for this long: the attempt failed
     retry_budget_s: float = 300.0  # retries stop once a request has taken this long in all
     instructions_budget_tokens: int = 8000  # AGENTS.md, CLAUDE.md, usage rules (0: none)
+    context_window_tokens: int = 0  # 0: the model's, from models.list (else a table)
+    compact_at: float = 0.8  # compact a pane when its context fills this share (0: never)
+    compact_keep_turns: int = 2  # the most recent turns kept word for word when compacting
     prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     def price_for(self, model_id: str) -> Price | None:
@@ -371,6 +374,10 @@ def _apply_file(config: Config, path: Path) -> Config:
     if config.watch.review not in REVIEW_SETTINGS:
         raise UserError(
             f"expected one of {', '.join(REVIEW_SETTINGS)}", path=path, field="watch.review"
+        )
+    if not 0 <= config.llm.compact_at < 1:
+        raise UserError(
+            "expected a share from 0 (never) to below 1", path=path, field="llm.compact_at"
         )
     if config.precheck.timeout_s <= 0:
         raise UserError("expected a positive number", path=path, field="precheck.timeout_s")

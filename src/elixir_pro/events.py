@@ -108,6 +108,31 @@ class TurnFinished:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class ContextMeasured:
+    """How much of the model's context window the conversation fills, after a request (the
+    usage the API returned: input, cached and output tokens). ``window`` 0: unknown."""
+
+    tokens: int
+    window: int
+
+    @property
+    def share(self) -> float:
+        return self.tokens / self.window if self.window > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCompacted:
+    """Older turns of the pane were replaced by a summary the model wrote (``summary``, the
+    block sent from now on instead of them). ``reason``: auto | manual | overflow."""
+
+    summary: str
+    turns: int
+    tokens_before: int
+    tokens_after: int
+    reason: str = "auto"
+
+
 CoreEvent = (
     TextDelta
     | ThinkingDelta
@@ -119,4 +144,6 @@ CoreEvent = (
     | FindingsUpdated
     | TurnError
     | TurnFinished
+    | ContextMeasured
+    | ContextCompacted
 )

@@ -50,6 +50,8 @@ SAMPLES: list[object] = [
         escalation=("low confidence 0.4 < 0.6", "trigger: distributed"),
         extra={"confidence": 0.4, "nested": {"a": [1, 2]}},
     ),
+    events.ContextMeasured(41_200, 200_000),
+    events.ContextCompacted("## Summary\nCounter is a GenServer.", 3, 160_000, 9_000, "manual"),
     UserPrompt("review lib/", tool_mode="audit", role="solo", context_files=("lib/a.ex",)),
 ]
 

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.events import (
+    ContextCompacted,
+    ContextMeasured,
     CoreEvent,
     EditProposed,
     Notice,
@@ -135,7 +137,12 @@ class Renderer:
         elif isinstance(event, TurnFinished) and not self._at_line_start:
             self.out.write("\n")
             self._at_line_start = True
-        elif isinstance(event, ThinkingDelta | UsageReported):
+        elif isinstance(event, ContextCompacted):
+            self._say(
+                f"compacted {event.turns} earlier turn{'s' if event.turns != 1 else ''} into a "
+                f"summary (~{event.tokens_before:,} -> ~{event.tokens_after:,} tokens)"
+            )
+        elif isinstance(event, ThinkingDelta | UsageReported | ContextMeasured):
             return
 
     def closing(self, changeset: Changeset, usage_line: str) -> None:

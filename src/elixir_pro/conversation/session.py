@@ -24,15 +24,24 @@ from elixir_pro.agent.modes import CognitiveMode, EnsembleRole, ToolMode
 from elixir_pro.changes.changeset import Changeset
 from elixir_pro.config import Config
 from elixir_pro.conversation import prompts
+from elixir_pro.conversation.compaction import ContextKeeper, estimate_tokens
 from elixir_pro.conversation.instructions import (
     ProjectInstructions,
     project_instructions,
     with_instructions,
 )
+from elixir_pro.conversation.session_context import ContextMixin
 from elixir_pro.conversation.store_codec import UserPrompt
 from elixir_pro.conversation.turns import Turn, TurnState
 from elixir_pro.errors import UserError
-from elixir_pro.events import CoreEvent, Notice, TextDelta, TurnError, TurnFinished, UsageReported
+from elixir_pro.events import (
+    CoreEvent,
+    Notice,
+    TextDelta,
+    TurnError,
+    TurnFinished,
+    UsageReported,
+)
 from elixir_pro.llm.base import Backend, TurnRequest
 from elixir_pro.llm.context import relative_context
 from elixir_pro.llm.usage import UsageTotals
@@ -92,7 +101,7 @@ def _awaiting(session: Session, approve: ApproveMcp) -> ApproveMcp:
     return ask
 
 
-class Session:
+class Session(ContextMixin):
     def __init__(
         self,
         *,
@@ -122,6 +131,7 @@ class Session:
         self.history: list[dict[str, Any]] = []
         self.turns: list[Turn] = []
         self.usage = UsageTotals()
+        self.meter = ContextKeeper(self.config.llm)
         self.current: Turn | None = None
         self._sink_error = ""
         self._sink_reported = False
@@ -201,8 +211,10 @@ class Session:
         return self._run(turn, resume=list(last.messages) or None)
 
     def restore(self, history: list[dict[str, Any]]) -> None:
-        """Resume a stored conversation: its history becomes this session's."""
+        """Resume a stored conversation: its history becomes this session's (its size
+        estimated until the first request measures it)."""
         self.history = list(history)
+        self.meter.tokens = estimate_tokens(history) if history else 0
 
     def clear(self) -> None:
         if self.busy:
@@ -210,6 +222,7 @@ class Session:
         self.history.clear()
         self.turns.clear()
         self.current = None
+        self.meter.tokens = 0
 
     # -- the turn --------------------------------------------------------------------------
     async def _run(
@@ -250,7 +263,7 @@ class Session:
             try:
                 for notice in await self._connect_mcp(turn):
                     yield notice
-                async for event in self.backend.stream_turn(request):
+                async for event in self._attempts(turn, request):
                     if isinstance(event, TurnFinished):
                         out: CoreEvent = await self._finish(turn, event)
                     else:

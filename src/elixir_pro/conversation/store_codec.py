@@ -47,6 +47,8 @@ RECORD_TYPES: dict[str, type[Any]] = {
         events.FindingsUpdated,
         events.TurnError,
         events.TurnFinished,
+        events.ContextMeasured,
+        events.ContextCompacted,
         UserPrompt,
     )
 }

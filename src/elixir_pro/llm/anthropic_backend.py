@@ -43,6 +43,7 @@ from elixir_pro.llm.context import user_message
 from elixir_pro.llm.requests import Reply, RequestFailed, stream_request
 from elixir_pro.llm.stream import StreamedReply
 from elixir_pro.llm.usage import cost_usd
+from elixir_pro.llm.window import window_from_table
 
 MAX_CONTINUATIONS = 3
 """How many times a turn may continue after hitting ``max_tokens`` (or ``pause_turn``)."""
@@ -84,11 +85,13 @@ class AnthropicBackend:
         settings: LlmConfig | None = None,
         *,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        window: int | None = None,
     ) -> None:
         self.client = client
         self.model = model
         self.settings = settings or LlmConfig()
         self._sleep = sleep or asyncio.sleep
+        self._window = window or window_from_table(model)
 
     @property
     def label(self) -> str:
@@ -187,6 +190,31 @@ class AnthropicBackend:
         return prompts.TRUNCATED_NOTICE.format(
             max_tokens=self.settings.max_tokens, limit=MAX_CONTINUATIONS
         )
+
+    async def context_window(self) -> int:
+        """The model's context window in tokens: ``max_input_tokens`` from the model list
+        that resolved the model (no request of its own), else the table (``llm.window``)."""
+        return self._window
+
+    async def summarise(self, system_prompt: str, text: str) -> tuple[str, UsageReported]:
+        """One request without tools (``text`` as the user message): the answer's text and
+        its usage. Used to compact a conversation; raises :class:`RequestFailed`."""
+        body = wire.request_body(
+            model=self.model,
+            max_tokens=self.settings.max_tokens,
+            system_prompt=system_prompt,
+            toolset=None,
+            messages=[{"role": "user", "content": [{"type": "text", "text": text}]}],
+        )
+        reply: StreamedReply | None = None
+        async for item in stream_request(
+            self.client, body, self.timeouts, sleep=self._sleep, base_url=self.base_url
+        ):
+            if isinstance(item, Reply):
+                reply = item.message
+        assert reply is not None
+        answer = "".join(str(b.get("text", "")) for b in reply.blocks if b.get("type") == "text")
+        return answer.strip(), self._usage(reply)
 
     @property
     def timeouts(self) -> api_errors.Timeouts:

@@ -99,4 +99,5 @@ async def create_backend(
     requested = model_override or config.llm.model or agent_model
     choice = await resolve_model(client, requested)
     notices = (choice.notice,) if choice.notice else ()
-    return BackendChoice(AnthropicBackend(client, choice.model_id, config.llm), notices)
+    backend = AnthropicBackend(client, choice.model_id, config.llm, window=choice.window)
+    return BackendChoice(backend, notices)

@@ -39,6 +39,7 @@ class ModelChoice:
     model_id: str
     source: str  # "explicit" | "models.list" | "cache" | "fallback"
     notice: str = ""
+    window: int | None = None  # max_input_tokens when the (cached) list gave it
 
 
 def is_line(name: str) -> bool:
@@ -85,11 +86,34 @@ def _read_cache(path: Path, today: date, line: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _write_cache(path: Path, today: date, resolved: dict[str, str]) -> None:
+def cached_window(model_id: str, cache_dir: Path | None = None) -> int | None:
+    """The context window the last listing gave for ``model_id`` (any day), if any."""
+    try:
+        data = json.loads(_cache_path(cache_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    windows = data.get("windows") if isinstance(data, dict) else None
+    value = windows.get(model_id) if isinstance(windows, dict) else None
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _windows(models: list[Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for model in models:
+        value = getattr(model, "max_input_tokens", None)
+        if isinstance(value, int) and value > 0:
+            out[str(model.id)] = value
+    return out
+
+
+def _write_cache(
+    path: Path, today: date, resolved: dict[str, str], windows: dict[str, int] | None = None
+) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"date": today.isoformat(), "lines": resolved}), "utf-8")
+        payload = {"date": today.isoformat(), "lines": resolved, "windows": windows or {}}
+        tmp.write_text(json.dumps(payload), "utf-8")
         tmp.replace(path)
     except OSError:
         return
@@ -105,13 +129,13 @@ async def resolve_model(
     """Resolve ``requested`` (a line such as "sonnet", an id, or None for sonnet)."""
     name = (requested or DEFAULT_LINE).strip()
     if not is_line(name):
-        return ModelChoice(name, "explicit")
+        return ModelChoice(name, "explicit", window=cached_window(name, cache_dir))
     line = name.lower()
     day = today or date.today()
     path = _cache_path(cache_dir)
     cached = _read_cache(path, day, line)
     if cached is not None:
-        return ModelChoice(cached, "cache")
+        return ModelChoice(cached, "cache", window=cached_window(cached, cache_dir))
     fallback = fallback_for(line)
     try:
         listed = [
@@ -132,9 +156,9 @@ async def resolve_model(
     resolved = {
         ln: model_id for ln in MODEL_LINES if (model_id := newest_active(listed, ln)) is not None
     }
-    _write_cache(path, day, resolved)
+    windows = _windows(listed)
+    _write_cache(path, day, resolved, windows)
     if line not in resolved:
-        return ModelChoice(
-            fallback, "fallback", prompts.MODEL_NO_LINE.format(line=line, model=fallback)
-        )
-    return ModelChoice(resolved[line], "models.list")
+        notice = prompts.MODEL_NO_LINE.format(line=line, model=fallback)
+        return ModelChoice(fallback, "fallback", notice, windows.get(fallback))
+    return ModelChoice(resolved[line], "models.list", window=windows.get(resolved[line]))

@@ -210,6 +210,19 @@ class WorkspacePort:
         except UserError:
             return None
 
+    async def compact(self, mode: CognitiveMode) -> AsyncIterator[CoreEvent]:
+        """Compact ``mode``'s conversation now, shown as a turn that ends with the summary
+        block (or a notice saying why not)."""
+        try:
+            workspace, notices = await self._ensure()
+            for notice in notices:
+                yield Notice(notice)
+            async for event in workspace.session(mode).compact():
+                yield event
+        except UserError as exc:
+            yield Notice(exc.one_line(), "warning")
+        yield TurnFinished("", stop_reason="compacted")
+
     async def panel(
         self, prompt: str, *, tool_mode: ToolMode, context_files: list[str]
     ) -> AsyncIterator[PanelEvent]:

@@ -63,6 +63,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("retry", "f5,x", "retry", "Retry the last turn of this pane", show=False),
     Action("sessions", "f6,o", "sessions", "Open earlier sessions", show=False),
+    Action(
+        "compact",
+        "C",
+        "compact",
+        "Compact this pane's conversation (summarise older turns)",
+        show=False,
+    ),
     Action("cancel_turn", "ctrl+underscore,k", "stop", "Stop the answer streaming", show=False),
     Action(
         "interrupt",

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from elixir_pro.agent.modes import COGNITIVE_MODES, TOOL_MODES, CognitiveMode, ToolMode
 from elixir_pro.events import (
+    ContextMeasured,
     CoreEvent,
     EditProposed,
     TextDelta,
@@ -101,6 +102,7 @@ class MainScreen(
         status.backend = self.context.conversation.label
         status.tool_mode = self.tool_mode.value
         status.role = self.context.agent.role.value
+        status.pane = self._active.value
         status.watcher = "off" if not self.context.watch else "starting"
         self.query_one("#side").display = False
         if self.context.notes:
@@ -128,6 +130,7 @@ class MainScreen(
         self._active = chosen
         self.pane(chosen).display = True
         self.query_one(ModeTabs).active = chosen
+        self.status.pane = chosen.value
         self.progress.show_mode(chosen.value)
 
     def on_mode_tabs_selected(self, event: ModeTabs.Selected) -> None:
@@ -171,6 +174,16 @@ class MainScreen(
 
     def action_cancel_turn(self) -> None:
         self.workers.cancel_group(self, f"turn-{self.current_mode.value}")
+
+    def action_compact(self) -> None:
+        mode = self.current_mode
+        compact = getattr(self.context.conversation, "compact", None)
+        if not callable(compact):
+            return
+        if mode in self.streaming:
+            self.notify("Wait for the answer in this pane first.", severity="warning")
+            return
+        self.start_turn_stream(mode, "(compact the conversation)", compact(mode), label="compact")
 
     def action_retry(self) -> None:
         mode = self.current_mode
@@ -309,6 +322,8 @@ class MainScreen(
         self.progress_event(message.turn_id, event)
         if isinstance(event, EditProposed):
             self.refresh_pending()
+        if isinstance(event, ContextMeasured):
+            self.status.measure(message.mode.value, event.tokens, event.window)
         if isinstance(event, TurnError) and event.kind in FATAL_ERRORS:
             self.show_error(f"{message.mode.value}: {event.kind}", event.message)
         if turn is None:

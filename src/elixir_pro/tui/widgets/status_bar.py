@@ -1,5 +1,6 @@
-"""The status bar: backend, tool mode, ensemble role, session tokens and cost, watcher state and
-the pending-change count. One line; each field is a reactive so a change shows at once.
+"""The status bar: backend, tool mode, ensemble role, session tokens and cost, the shown pane's
+share of the model's context window (once measured), watcher state and the pending-change
+count. One line; each field is a reactive so a change shows at once.
 
 Used by the main screen.
 """
@@ -31,6 +32,17 @@ class StatusBar(Widget):
     pending: reactive[int] = reactive(0)
     busy: reactive[str] = reactive("")
     nav: reactive[bool] = reactive(False)
+    pane: reactive[str] = reactive("")  # the pane shown: its context share is the one shown
+    context: reactive[dict[str, tuple[int, int]]] = reactive(dict, always_update=True)
+
+    def measure(self, pane: str, tokens: int, window: int) -> None:
+        """A pane's context after its last request (``ContextMeasured``)."""
+        self.context = {**self.context, pane: (tokens, window)}
+
+    def context_label(self) -> str:
+        """``ctx 41%`` for the shown pane (empty until it was measured)."""
+        tokens, window = self.context.get(self.pane, (0, 0))
+        return f"ctx {min(999, round(100 * tokens / window))}%" if window > 0 else ""
 
     def render(self) -> Text:
         sep = (" │ ", "dim")
@@ -48,6 +60,9 @@ class StatusBar(Widget):
             sep,
             (f"{self.pending} pending", "bold" if self.pending else ""),
         ]
+        share = self.context_label()
+        if share:  # after the tokens and cost: ``... │ ctx 41% │ watch on``
+            parts[9:9] = [share, sep]
         if self.busy:
             parts += [sep, (self.busy, "italic")]
         return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")

@@ -20,6 +20,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from elixir_pro.events import (
+    ContextCompacted,
     CoreEvent,
     EditProposed,
     Notice,
@@ -128,6 +129,11 @@ class TurnView(Vertical):
         elif isinstance(event, EditProposed):
             self.staged += 1
             await self.show_staged(event)
+        elif isinstance(event, ContextCompacted):
+            from elixir_pro.tui.widgets.summary_block import SummaryBlock
+
+            await self._close_segment()
+            await self.mount(SummaryBlock(event))
         elif isinstance(event, TurnError):
             retry = event.retryable or event.kind == "interrupted"
             self._retry_offered = self._retry_offered or retry
