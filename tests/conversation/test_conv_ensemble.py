@@ -52,7 +52,7 @@ async def test_panel_members_run_concurrently_then_the_decider_decides(
         assert f'<panel_answer mode="{mode.value}"' in handover
         assert f"The {mode.value} view" in handover
     for body in requests[:-1]:
-        assert [t["name"] for t in body["tools"]] == ["Read", "Grep", "Glob", "Bash"]
+        assert [t["name"] for t in body["tools"]] == ["Read", "Grep", "Glob", "Bash", "Docs"]
     assert "Write" in [t["name"] for t in decider["tools"]]
     decision = finished[-1].event
     assert isinstance(decision, TurnFinished) and decision.text.startswith("Decision:")

@@ -57,7 +57,7 @@ async def test_turns_keep_history_and_use_the_pane_prompt(
     assert two["system"][0]["text"] == compose_system_prompt(
         agent, CognitiveMode.EVALUATIVE, ToolMode.AUDIT, EnsembleRole.SOLO
     )
-    assert [t["name"] for t in two["tools"]] == ["Read", "Grep", "Glob", "Bash"]
+    assert [t["name"] for t in two["tools"]] == ["Read", "Grep", "Glob", "Bash", "Docs"]
     assert [m["role"] for m in two["messages"]] == ["user", "assistant", "user"]
     assert two["messages"][1]["content"][0]["text"] == "First answer."
     assert len(session.history) == 4

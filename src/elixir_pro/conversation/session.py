@@ -47,6 +47,7 @@ from elixir_pro.llm.context import relative_context
 from elixir_pro.llm.usage import UsageTotals
 from elixir_pro.pipeline.openspec import has_openspec_files
 from elixir_pro.tools import ApproveBash, BashDecision, BashRequest, ToolContext, build_toolset
+from elixir_pro.tools.toolset import ALWAYS_OFFERED
 
 if TYPE_CHECKING:
     from elixir_pro.tools.mcp_hub import ApproveMcp, McpHub, McpToolRequest
@@ -241,7 +242,7 @@ class Session(ContextMixin):
             extra_context=turn.extra_context,
             system_prompt=self.system_prompt(turn.tool_mode, turn.role, turn.context_files),
             toolset=build_toolset(
-                self.agent.tools.for_mode(turn.tool_mode),
+                [*self.agent.tools.for_mode(turn.tool_mode), *ALWAYS_OFFERED],
                 self.tool_context,
                 project_writable=turn.tool_mode is ToolMode.SOLUTION,
             ),

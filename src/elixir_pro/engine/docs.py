@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from elixir_pro.engine.child import run_child
@@ -127,8 +128,11 @@ class DocsLookup:
     """Looks symbols up and remembers the answers (not failures that may pass, such as a
     timeout). Thread-safe; one instance serves the whole process (:func:`fetch_docs`)."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_TIMEOUT, code_paths: Sequence[Path] = ()
+    ) -> None:
         self.timeout = timeout
+        self.code_paths = tuple(code_paths)  # ebin directories added with -pa (dependencies)
         self._cache: dict[str, DocsAnswer] = {}
         self._lock = threading.Lock()
         self.subprocess_runs = 0
@@ -184,7 +188,9 @@ class DocsLookup:
         env.setdefault("LANG", "C.UTF-8")
         self.subprocess_runs += 1
         try:
-            result = run_child([elixir, "-e", script], env=env, timeout=self.timeout)
+            code_path = [arg for ebin in self.code_paths for arg in ("-pa", str(ebin))]
+            command = [elixir, *code_path, "-e", script]
+            result = run_child(command, env=env, timeout=self.timeout)
         except OSError as exc:
             return _all(queries, "failed", f"could not run elixir: {exc.strerror or exc}")
         if result.timed_out:

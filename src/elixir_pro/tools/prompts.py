@@ -40,6 +40,17 @@ TOOL_DESCRIPTIONS: dict[str, str] = {
         "binary and secret files are skipped. Results are capped; use head_limit to cut sooner.\n"
         "- Staged (not yet approved) edits are searched as they will be after review."
     ),
+    "Docs": (
+        "Returns the documentation of an Elixir module or function (signatures, @doc, "
+        "deprecations) as this project builds it: a dependency's docs come from the exact "
+        "version compiled in the project's _build (the answer names the version), the standard "
+        "library's from the installed Elixir.\n"
+        "- Use it before you name or call an API of a dependency (Ecto, Phoenix, Oban, ...) or "
+        "of Elixir itself: do not rely on memory for function names, arities or options.\n"
+        "- symbol: a module (Ecto.Changeset), a function with or without arity "
+        "(Ecto.Changeset.cast/4, Enum.map) or a callback.\n"
+        "- When a dependency is not compiled the answer says so and how to fix it."
+    ),
     "Glob": (
         "Finds files of the project by name with a glob pattern such as '**/*.ex' or "
         "'lib/**/*_live.ex'. Returns project-relative paths, most recently modified first, at "
@@ -88,6 +99,9 @@ PARAM_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "head_limit": "Return only the first N lines, files or counts.",
         "type": "File type to search: elixir, erlang, eex, heex, js, ts, css, md, json, yaml...",
         "multiline": "Let . match newlines and patterns span lines (default false).",
+    },
+    "Docs": {
+        "symbol": "The module or function, e.g. Ecto.Changeset.cast/4, Phoenix.LiveView, Enum.map.",
     },
     "Glob": {
         "pattern": "The glob to match files against, e.g. '**/*.exs'.",

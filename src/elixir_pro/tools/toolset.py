@@ -16,14 +16,25 @@ from dataclasses import replace
 from typing import Any
 
 from elixir_pro.errors import UserError
-from elixir_pro.tools import bash, edit, glob, grep, read  # noqa: F401  (register built-ins)
+from elixir_pro.tools import bash, docs, edit, glob, grep, read  # noqa: F401  (built-ins)
 from elixir_pro.tools.base import REGISTRY, SERVER_TOOLS, Tool, ToolContext, ToolOutcome
 from elixir_pro.tools.params import ToolError, validate
 from elixir_pro.tools.redact import redact
 
 log = logging.getLogger(__name__)
 
-KNOWN_TOOLS: tuple[str, ...] = ("Read", "Write", "Edit", "Grep", "Glob", "Bash", *SERVER_TOOLS)
+KNOWN_TOOLS: tuple[str, ...] = (
+    "Read",
+    "Write",
+    "Edit",
+    "Grep",
+    "Glob",
+    "Bash",
+    "Docs",
+    *SERVER_TOOLS,
+)
+ALWAYS_OFFERED: tuple[str, ...] = ("Docs",)
+"""Tools the conversation sessions add in every tool mode (they only read docs)."""
 
 
 class Toolset:
