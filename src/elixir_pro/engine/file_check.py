@@ -160,9 +160,9 @@ def fact_loop_calls(ctx: FileContext, rules: Iterable[Rule], policy: ScopePolicy
     a rule that reads the project's Repo facts looks at it, the schemas it writes as struct
     literals (``schema:Tail``) when one that reads the schema facts does."""
     keys: frozenset[str] = frozenset()
-    covering = [r for r in rules if policy.covers(r.id, r.scopes, ctx.path)]
-    if any(r.uses_repo_facts for r in covering):
+    path = ctx.path
+    if any(r.uses_repo_facts and policy.covers(r.id, r.scopes, path) for r in rules):
         keys |= loop_calls(ctx)
-    if any(r.uses_schema_facts for r in covering):
+    if any(r.uses_schema_facts and policy.covers(r.id, r.scopes, path) for r in rules):
         keys |= struct_writes(ctx)
     return keys

@@ -39,6 +39,11 @@ _SKIPPED_LINE = re.compile(rb"[ \t]*(?:#|alias\b|import\b|require\b)")
 _TEMPLATE_COMMENT = re.compile(rb"<%!--.*?--%>|<%#.*?%>|<!--.*?-->", re.DOTALL)
 
 
+#: Bytes one of which a web entry module's source holds (``use Phoenix.LiveView``,
+#: ``use MyAppWeb, :controller``, ``use MyAppWeb, :api_controller``).
+_MARKERS = (b"Phoenix.", b":controller", b"_controller", b":live_", b":channel")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A web entry module of a file: its name, kind and lines (1-based, inclusive)."""
@@ -55,7 +60,7 @@ class Entry:
 
 def entries(ctx: FileContext) -> tuple[Entry, ...]:
     """The file's LiveViews, LiveComponents, controllers and channels (application code)."""
-    if category(ctx.path) in (TEST, SCRIPT):
+    if category(ctx.path) in (TEST, SCRIPT) or not any(m in ctx.source for m in _MARKERS):
         return ()
     out: list[Entry] = []
     for module in ctx.modules:
