@@ -17,7 +17,8 @@ from elixir_pro.agent import AgentDefinition
 from elixir_pro.agent.modes import CognitiveMode
 from elixir_pro.config import Config, LlmConfig
 from elixir_pro.conversation import compaction_text
-from elixir_pro.conversation.workspace import Workspace, open_workspace
+from elixir_pro.conversation.store import SessionStore
+from elixir_pro.conversation.workspace import Workspace, open_workspace, store_sink
 from elixir_pro.events import (
     ContextCompacted,
     ContextMeasured,
@@ -229,3 +230,43 @@ async def test_compaction_on_request(
         history[0].startswith('<conversation_summary turns="1">') and "Short summary." in history[0]
     )
     assert history[2].endswith("second question") and history[3] == "A2"
+
+
+async def test_a_stored_compaction_is_what_a_resumed_pane_sends(
+    fake_claude: FakeClaude, project: Path, agent: AgentDefinition
+) -> None:
+    fake_claude.enqueue(
+        text_reply("A1", input_tokens=900, output_tokens=100),
+        text_reply("A2", input_tokens=900, output_tokens=100),
+        text_reply("What was said before."),
+        text_reply("A3", input_tokens=300, output_tokens=10),
+        text_reply("cut", stop_reason=OVERFLOW),
+        text_reply("Everything so far."),
+        text_reply("A4"),
+    )
+    ws = workspace(
+        fake_claude,
+        project,
+        agent,
+        context_window_tokens=2000,
+        compact_at=0.5,
+        compact_keep_turns=1,
+    )
+    with SessionStore.open(project) as store:
+        session_id = store.create_session(agent.name, "t")
+        ws.sink = store_sink(store, session_id)
+        for prompt in ("one", "two", "three", "four"):  # auto at three, overflow at four
+            await turn(ws, prompt)
+        await ws.aclose()
+        live = ws.session(CognitiveMode.INFORMATIVE).history
+        kinds = [e.reason for e in ws_events(store, session_id)]
+        assert kinds == ["auto", "overflow"]
+        stored = store.load(session_id).pane("informative").history
+    assert stored == live
+    assert texts({"messages": stored})[0].startswith('<conversation_summary turns="3">')
+    assert texts({"messages": stored})[-2].endswith("four") and len(stored) == 4
+
+
+def ws_events(store: SessionStore, session_id: str) -> list[ContextCompacted]:
+    events = store.load(session_id).pane("informative").events
+    return [e for e in events if isinstance(e, ContextCompacted)]

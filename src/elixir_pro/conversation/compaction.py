@@ -105,6 +105,16 @@ def summary_messages(summary: str, turns: int) -> list[dict[str, Any]]:
     ]
 
 
+def compacted_history(
+    history: list[dict[str, Any]], event: ContextCompacted
+) -> list[dict[str, Any]]:
+    """``history`` as it was after the compaction ``event`` (which summarised its first
+    ``event.turns`` turns): replays a stored compaction when a session is loaded."""
+    starts = turn_starts(history)
+    cut = starts[event.turns] if event.turns < len(starts) else len(history)
+    return [*summary_messages(event.summary, event.turns), *history[cut:]]
+
+
 @dataclass(slots=True)
 class Compacted:
     history: list[dict[str, Any]]

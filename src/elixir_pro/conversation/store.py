@@ -5,7 +5,9 @@ append is one committed INSERT, so a crash loses nothing that was appended (WAL 
 ``synchronous=NORMAL`` survives a killed process; only a power loss may drop the last
 commits). A session has one pane per cognitive mode; each pane keeps its ordered records
 (user prompts and core events, numbered by ``seq``) and the conversation history's message
-params used to resume the conversation with Claude.
+params used to resume the conversation with Claude; a stored compaction
+(``ContextCompacted``) replaces the turns it summarised, so a resumed pane sends what the live
+one did.
 
 A corrupt, locked or unreadable database raises UserError: one line naming the file.
 
@@ -25,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from elixir_pro.conversation.compaction import compacted_history
 from elixir_pro.conversation.store_codec import (
     CodecError,
     Record,
@@ -41,7 +44,7 @@ from elixir_pro.conversation.store_model import (
     StoredEntry,
 )
 from elixir_pro.errors import UserError
-from elixir_pro.events import CoreEvent
+from elixir_pro.events import ContextCompacted, CoreEvent
 from elixir_pro.paths import project_state_dir
 from elixir_pro.tools.redact import redact
 
@@ -348,6 +351,8 @@ class SessionStore:
                 skipped += 1
                 continue
             record.entries.append(StoredEntry(seq, turn_id, ts, item))
+            if isinstance(item, ContextCompacted):  # the summary replaced the older turns
+                record.history = compacted_history(record.history, item)
         return SessionRecord(_info(info_row), panes, skipped)
 
 
