@@ -175,11 +175,14 @@ def build_server(root: Path, config: Config | None = None) -> MCPServer:
             str, Field(description="a module or function: Enum, Enum.map/2, GenServer.call")
         ],
     ) -> DocsResult:
-        """Docs of a module or function from the installed Elixir, offline (as `elixir-pro docs
-        --json`); `found` is false, with the reason, when there are none."""
-        from elixir_pro.engine.docs import DocResult, DocsLookup
+        """Docs of a module or function at the project's versions, offline (as `elixir-pro docs
+        --json`): a dependency's from its build in _build, naming the version, the standard
+        library's from the installed Elixir; `found` is false, with the reason, when there are
+        none."""
+        from elixir_pro.engine.dep_docs import project_docs
+        from elixir_pro.engine.docs import DocResult
 
-        answer = await asyncio.to_thread(DocsLookup().fetch, symbol)
+        answer = await asyncio.to_thread(project_docs, engine.root, symbol)
         if isinstance(answer, DocResult):
             from dataclasses import asdict
 
