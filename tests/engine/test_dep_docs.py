@@ -1,7 +1,7 @@
 """Docs pinned to the project's versions, with the real mix/elixir: a small Mix project with a
-path dependency is compiled, and ``elixir-pro docs`` answers for the dependency's module at the
-version compiled in ``_build`` (a new version, once recompiled, is the one shown); a dependency
-that is not compiled is named with how to fix it."""
+path dependency is compiled, and ``elixir-pro docs`` and the offline informative mode answer
+for the dependency's module at the version compiled in ``_build`` (a new version, once
+recompiled, is the one shown); a dependency that is not compiled is named with how to fix it."""
 
 from __future__ import annotations
 
@@ -79,6 +79,24 @@ def test_a_compiled_path_dependency_is_documented_at_its_version(tmp_path: Path)
     assert isinstance(own, DocResult) and own.markdown.startswith("_shop 0.1.0: this project")
     stdlib = project_docs(shop, "Enum.map/2")
     assert isinstance(stdlib, DocResult) and stdlib.markdown.startswith("## Enum.map/2")
+
+
+def test_the_offline_informative_mode_answers_at_the_compiled_version(tmp_path: Path) -> None:
+    shop = copy_projects(tmp_path)
+    mix_compile(shop)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
+    result = subprocess.run(
+        [str(SCRIPT), "ask", "--offline", "--mode", "informative", "what does Pricing.total/2 do?"],
+        cwd=shop,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    entry = result.stdout.split("### `Pricing.total/2`\n", 1)[1]
+    assert entry.startswith("_pricing 0.3.1: the version compiled in _build/dev_")
+    assert "The total of `net` with the `rate` applied." in entry
 
 
 def test_a_dependency_that_is_not_compiled_is_named_with_the_fix(tmp_path: Path) -> None:

@@ -8,12 +8,14 @@ directories on the code path. A module that no compiled application holds but th
 dependency defines in its sources (``deps/<name>`` or a ``path:`` dependency of ``mix.exs``)
 is answered with "not compiled" and how to fix it, never with another version's docs.
 
-Used by ``elixir-pro docs --project``, the Docs tool offered to Claude and its tests.
+Used by ``elixir-pro docs``, the Docs tool offered to Claude, the MCP server's docs tool and
+the offline informative mode.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -138,12 +140,30 @@ def _header(app: CompiledApp, env: Path, root: Path) -> str:
 
 def project_docs(root: Path, symbol: str, *, timeout: float = DEFAULT_TIMEOUT) -> DocsAnswer:
     """The docs of ``symbol`` as the project at ``root`` is built (see the module doc)."""
+    return project_docs_many(root, [symbol], timeout=timeout)[0]
+
+
+def project_docs_many(
+    root: Path, symbols: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT
+) -> list[DocsAnswer]:
+    """The docs of several symbols as the project is built, in one ``elixir`` run."""
     root = root.resolve()
-    query = parse_symbol(symbol)
     apps = compiled_apps(root)
     env = build_env_dir(root)
     paths = sorted({app.ebin for app in apps.values()})
-    answer = DocsLookup(timeout=timeout, code_paths=paths).fetch(symbol)
+    answers = DocsLookup(timeout=timeout, code_paths=paths).fetch_many(symbols)
+    pairs = zip(symbols, answers, strict=True)
+    return [_pinned(root, symbol, answer, apps, env) for symbol, answer in pairs]
+
+
+def _pinned(
+    root: Path,
+    symbol: str,
+    answer: DocsAnswer,
+    apps: dict[str, CompiledApp],
+    env: Path | None,
+) -> DocsAnswer:
+    query = parse_symbol(symbol)
     module = query.module if query is not None else ""
     app = apps.get(module)
     if isinstance(answer, DocResult):

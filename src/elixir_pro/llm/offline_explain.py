@@ -147,7 +147,8 @@ def explain_function(project: ProjectView, function: str) -> str:
 
 
 def explain(project: ProjectView, targets: Targets) -> Answer:
-    from elixir_pro.engine.docs import DocResult, fetch_docs_many
+    from elixir_pro.engine.dep_docs import project_docs_many
+    from elixir_pro.engine.docs import DocResult
 
     out = [T.DOCS_HEAD]
     count = 0
@@ -159,7 +160,7 @@ def explain(project: ProjectView, targets: Targets) -> Answer:
         out.append(explain_function(project, function))
         count += 1
     symbols = targets.symbols[:MAX_SYMBOLS]
-    answers = fetch_docs_many(symbols) if symbols else []
+    answers = project_docs_many(project.root, symbols) if symbols else []  # deps: _build
     for symbol, found in zip(symbols, answers, strict=True):
         if isinstance(found, DocResult) and found.markdown.strip():
             count += 1
