@@ -3,6 +3,9 @@
 --snapshot-update``; the same run writes the documented ones to docs/screenshots/, and without
 the flag a test fails when docs/screenshots/ no longer matches the app, so they cannot drift.
 
+Each scenario also asserts that the screen on top shows every key of its key bar (on at most
+two lines that fit the width), so the essential keys are on screen at 80x24.
+
 Everything on screen is deterministic: no clock, a fixed session list and "now", a fixed
 working directory in the Bash modal, and the example project copied to a temp dir whose path
 is never shown.
@@ -18,6 +21,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import SystemModalScreen
 from tui_support import settle, wait_until
 
 from elixir_pro.agent.modes import CognitiveMode
@@ -26,12 +30,15 @@ from elixir_pro.engine.findings import Finding, Severity
 from elixir_pro.tools.approval import BashRequest
 from elixir_pro.tools.sandbox import SandboxStatus
 from elixir_pro.tui.app import ElixirProApp
+from elixir_pro.tui.screens.apply_anyway import ApplyAnywayScreen
 from elixir_pro.tui.screens.bash_approval import BashApprovalScreen
 from elixir_pro.tui.screens.code_view import CodeViewScreen
+from elixir_pro.tui.screens.confirm import ConfirmScreen
 from elixir_pro.tui.screens.error import ErrorScreen
 from elixir_pro.tui.screens.human_gate import HumanGateScreen
 from elixir_pro.tui.screens.main import MainScreen
 from elixir_pro.tui.screens.sessions import SessionsScreen
+from elixir_pro.tui.widgets.key_bar import KeyBar
 from elixir_pro.tui.widgets.prompt_input import PromptInput
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
@@ -232,7 +239,45 @@ SCENARIOS: dict[str, tuple[dict[str, bool], RunBefore]] = {
     "code_view": ({"analyze": False}, _push(_code_view)),
     "sessions": ({"analyze": False}, _push(_sessions)),
     "palette": ({"analyze": False}, _palette),
+    "keys_mode": ({"analyze": False}, _keys("escape")),  # the prompt let go: letter keys
+    "tasks": ({"analyze": False}, _keys("f8")),
+    "openspec": ({"analyze": False}, _keys("f9")),
+    "confirm": (
+        {"analyze": False},
+        _push(
+            lambda app: ConfirmScreen(
+                "Discard the staged changes?",
+                "2 files: lib/courier/metrics.ex (+5 -0), lib/courier/reporting/supervisor.ex "
+                "(+2 -1). Nothing is written; the changes are forgotten.",
+            )
+        ),
+    ),
+    "apply_anyway": (
+        {"analyze": False},
+        _push(
+            lambda app: ApplyAnywayScreen(
+                [
+                    "lib/courier/metrics.ex:12: undefined function count/0",
+                    "lib/courier/reporting/supervisor.ex:30: syntax error before: end",
+                ]
+            )
+        ),
+    ),
 }
+
+
+def _essential_keys_shown(app: Any) -> None:
+    """The screen on top shows every key of its key bar (on at most two lines that fit)."""
+    screen = app.screen
+    if isinstance(screen, SystemModalScreen):  # Textual's command palette: its own UI
+        return
+    (bar,) = screen.query(KeyBar)
+    lines = str(bar.render()).splitlines()
+    assert 1 <= len(lines) <= KeyBar.MAX_LINES, lines
+    assert all(len(line) <= bar.content_region.width for line in lines), lines
+    shown = " ".join(lines)
+    missing = [i for i in bar.items() if f"{i.display} {i.label}" not in shown]
+    assert not missing or "f1 all keys" in shown, (missing, lines)
 
 
 def _steady(run_before: RunBefore) -> RunBefore:
@@ -245,6 +290,7 @@ def _steady(run_before: RunBefore) -> RunBefore:
                 if hasattr(widget, "cursor_blink"):
                     widget.cursor_blink = False
         await settle(pilot, pilot.app)
+        _essential_keys_shown(pilot.app)
 
     return run
 
