@@ -221,6 +221,26 @@ def test_a_changed_mix_exs_restarts_it_and_a_broken_one_is_one_error(
     assert companion.starts == 3
 
 
+def test_dependencies_not_fetched_are_one_reason_not_a_finding(
+    courier: Path, companion: CompilerCompanion
+) -> None:
+    """A fresh clone whose dependencies are not fetched: not a fault of its code. One
+    UNAVAILABLE answer saying to run mix deps.get, and no new BEAM per save until mix.exs,
+    mix.lock, config/ or deps/ change."""
+    mix_exs = courier / "mix.exs"
+    original = mix_exs.read_text()
+    mix_exs.write_text(original.replace("    []\n", '    [{:jason, "~> 1.4"}]\n', 1))
+    first = companion.compile(timeout=TIMEOUT_S)
+    assert first.status is CompileStatus.UNAVAILABLE, first
+    assert "dependencies are not fetched or compiled (run `mix deps.get`)" in first.message
+    assert ":jason" in first.message and not first.diagnostics
+    starts = companion.starts
+    assert companion.compile(timeout=TIMEOUT_S) == first
+    assert companion.starts == starts  # nothing started again
+    mix_exs.write_text(original)
+    assert companion.compile(timeout=TIMEOUT_S).ok
+
+
 def test_without_mix_it_is_unavailable_with_one_reason(
     courier: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,6 +29,7 @@ import atexit
 import contextlib
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -84,6 +85,9 @@ class CompilerCompanion:
         self._lock = threading.Lock()
         self._proc: BeamProcess | None = None
         self._stamp: tuple[tuple[str, int, int], ...] = ()
+        #: The project stamp (deps folder included) at which the dependencies were found
+        #: missing, and that answer: the BEAM is not started again until the stamp moves.
+        self._no_deps: tuple[tuple[tuple[str, int, int], ...], CompileResult] | None = None
         self._ids = itertools.count(1)
         self._closed = False
         _LIVE.add(self)
@@ -132,10 +136,13 @@ class CompilerCompanion:
             return CompileResult(CompileStatus.UNAVAILABLE, message=reason)
         started = time.monotonic()
         with self._lock:
+            known = self._no_deps
+            if known is not None and known[0] == self._deps_stamp():
+                return known[1]
             try:
                 proc = self._ensure_started()
             except CompanionError as exc:
-                return _boot_failure(exc, time.monotonic() - started)
+                return self._missing_deps(_boot_failure(exc, time.monotonic() - started))
             request_id = str(next(self._ids))
             try:
                 reply = proc.request(f"compile {request_id}", request_id, timeout)
@@ -144,7 +151,39 @@ class CompilerCompanion:
                 return CompileResult(
                     CompileStatus.FAILED, duration=time.monotonic() - started, message=str(exc)
                 )
-        return compile_result(reply, self.root, time.monotonic() - started)
+            result = compile_result(reply, self.root, time.monotonic() - started)
+            return self._missing_deps(result)
+
+    def _missing_deps(self, result: CompileResult) -> CompileResult:
+        """A project whose dependencies are not fetched does not compile, and that is not a
+        fault of its code: UNAVAILABLE, saying how to fix it, remembered until ``mix.exs``,
+        ``mix.lock``, ``config/`` or ``deps/`` change (no BEAM is started meanwhile)."""
+        if result.status is not CompileStatus.ERROR or not any(
+            _DEPS_MISSING.search(d.message) for d in result.diagnostics
+        ):
+            self._no_deps = None
+            return result
+        self._discard()
+        first = next(d.message for d in result.diagnostics if _DEPS_MISSING.search(d.message))
+        answer = CompileResult(
+            CompileStatus.UNAVAILABLE,
+            duration=result.duration,
+            message=(
+                "the project's dependencies are not fetched or compiled "
+                f"(run `mix deps.get`): {first.splitlines()[0]}"
+            ),
+        )
+        self._no_deps = (self._deps_stamp(), answer)
+        return answer
+
+    def _deps_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        deps = self.root / "deps"
+        try:
+            st = deps.stat()
+            extra = (("deps/", st.st_mtime_ns, st.st_nlink),)
+        except OSError:
+            extra = ()
+        return self._project_stamp() + extra
 
     def ping(self, *, timeout: float = 10.0) -> bool:
         """Whether the BEAM answers (starting it if needed)."""
@@ -230,6 +269,14 @@ class CompilerCompanion:
                 continue
             stamp.append((path.name, st.st_mtime_ns, st.st_size))
         return tuple(stamp)
+
+
+#: What Mix says when the project's dependencies are not there to compile against.
+_DEPS_MISSING = re.compile(
+    r"Could not find an SCM for dependency|Unchecked dependencies|"
+    r"dependency is not available|mix deps\.get|the dependency does not match|"
+    r"Can't continue due to errors on dependencies"
+)
 
 
 def _boot_failure(exc: CompanionError, duration: float) -> CompileResult:
