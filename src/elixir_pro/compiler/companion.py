@@ -178,11 +178,10 @@ class CompilerCompanion:
 
     def _deps_stamp(self) -> tuple[tuple[str, int, int], ...]:
         deps = self.root / "deps"
-        try:
+        extra: tuple[tuple[str, int, int], ...] = ()
+        with contextlib.suppress(OSError):
             st = deps.stat()
             extra = (("deps/", st.st_mtime_ns, st.st_nlink),)
-        except OSError:
-            extra = ()
         return self._project_stamp() + extra
 
     def ping(self, *, timeout: float = 10.0) -> bool:
