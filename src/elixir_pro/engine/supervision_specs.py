@@ -157,7 +157,118 @@ def _list_items(node: Node | None, scope: Node, budget: list[int]) -> list[Node 
                 *(left if left is not None else [Computed(left_node)]),
                 *(right if right is not None else [Computed(right_node)]),
             ]
+    if value.type == "call":
+        branches = _branches(value, scope)
+        if branches is not None:
+            return _union(branches, budget)
     return None
+
+
+#: Calls whose value is one of their branches'.
+_CONDITIONALS = frozenset({"if", "unless", "case", "cond", "with"})
+
+
+def _branches(call: Node, scope: Node) -> list[tuple[Node, Node]] | None:
+    """The (value, scope) a call can return, when the source shows them: each branch of an
+    ``if``/``unless``/``case``/``cond``/``with``, or the last expression of each clause of a
+    function of the same module called without a module (``children(mode)``)."""
+    target = call.child_by_field_name("target")
+    if target is None or target.type != "identifier":
+        return None
+    name = node_text(target)
+    if name in _CONDITIONALS:
+        return [(v, scope) for v in _conditional_values(call)]
+    arity = len(arguments(call))
+    return [
+        (last, clause)
+        for clause in _local_clauses(scope, name, arity)
+        if (last := _last_expression(clause)) is not None
+    ]
+
+
+def _conditional_values(call: Node) -> list[Node]:
+    out: list[Node] = []
+    args = arguments(call)
+    keywords = args[-1] if args and args[-1].type == "keywords" else None
+    if keywords is not None:  # if cond, do: a, else: b
+        out.extend(v for k, v in keyword_map(keywords).items() if k in ("do", "else"))
+    block = next((c for c in call.named_children if c.type == "do_block"), None)
+    if block is None:
+        return out
+    for part in [block, *(c for c in block.named_children if c.type == "else_block")]:
+        clauses = [c for c in named(part) if c.type == "stab_clause"]
+        if clauses:  # case / cond / with ... else
+            for clause in clauses:
+                body = clause.child_by_field_name("right")
+                last = named(body)[-1] if body is not None and named(body) else None
+                if last is not None:
+                    out.append(last)
+            continue
+        values = [c for c in named(part) if c.type != "else_block"]
+        if values:
+            out.append(values[-1])
+    return out
+
+
+def _local_clauses(scope: Node, name: str, arity: int) -> list[Node]:
+    """The ``def``/``defp`` clauses named ``name`` with ``arity`` parameters in the module
+    around ``scope``."""
+    module: Node | None = scope
+    while module is not None and not (module.type == "call" and call_target(module) == "defmodule"):
+        module = module.parent
+    block = (
+        next((c for c in module.named_children if c.type == "do_block"), None) if module else None
+    )
+    if block is None:
+        return []
+    out: list[Node] = []
+    for node in named(block):
+        if node.type != "call" or call_target(node) not in ("def", "defp"):
+            continue
+        args = arguments(node)
+        head = args[0] if args else None
+        if head is not None and head.type == "binary_operator":  # def f(x) when ...
+            head = head.child_by_field_name("left")
+        if head is None:
+            continue
+        by_name = head.type == "identifier" and node_text(head) == name and arity == 0
+        by_call = (
+            head.type == "call" and call_target(head) == name and len(arguments(head)) == arity
+        )
+        if by_name or by_call:
+            out.append(node)
+    return out
+
+
+def _last_expression(clause: Node) -> Node | None:
+    """What a function clause returns: the last expression of its body."""
+    block = next((c for c in clause.named_children if c.type == "do_block"), None)
+    if block is not None:
+        values = named(block)
+        return values[-1] if values else None
+    args = arguments(clause)
+    inline = keyword_map(args[-1]) if args and args[-1].type == "keywords" else {}
+    return inline.get("do")
+
+
+def _union(branches: list[tuple[Node, Node]], budget: list[int]) -> list[Node | Computed] | None:
+    """The children any branch may give, each once (by its source text), in source order;
+    a branch whose list cannot be read is one :class:`Computed` entry."""
+    out: list[Node | Computed] = []
+    seen: set[str] = set()
+    known = False
+    for value, scope in branches:
+        items = _list_items(value, scope, budget)
+        if items is None:
+            out.append(Computed(value))
+            continue
+        known = True
+        for item in items:
+            key = node_text(item.node if isinstance(item, Computed) else item)
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    return out if known else None
 
 
 def child_spec(node: Node, path: str, aliases: dict[str, str], depth: int = 0) -> ProcessNode:
