@@ -1,6 +1,7 @@
 """Children lists built by the application's own functions: ``children(mode)`` with one clause
-per mode, ``if``/``case`` branches and ``++`` of helper lists are followed, and every child
-either branch may start is shown once; what no branch shows stays "computed at run time"."""
+per mode, ``if``/``case`` branches, ``++`` of helper lists, a list piped through
+``Enum.reject(&is_nil/1)`` and a child spec returned by a function are followed, and every
+child a branch may start is shown once; what no branch shows stays "computed at run time"."""
 
 from __future__ import annotations
 
@@ -34,7 +35,18 @@ defmodule Shop.Application do
     common() ++ workers() ++ extra ++ [ShopWeb.Endpoint]
   end
 
-  defp common, do: [Shop.Repo, {Phoenix.PubSub, name: Shop.PubSub}]
+  defp common do
+    [Shop.Repo, {Phoenix.PubSub, name: Shop.PubSub}, queue_child(), metrics_server()]
+    |> Enum.reject(&is_nil/1)
+  end
+
+  defp queue_child, do: {Shop.Mailer, Application.fetch_env!(:shop, Shop.Mailer)}
+
+  defp metrics_server do
+    if port = Application.get_env(:shop, :metrics_port) do
+      {Bandit, plug: ShopWeb.MetricsPlug, port: port}
+    end
+  end
 
   defp workers do
     case Application.get_env(:shop, :queue) do
@@ -68,6 +80,8 @@ def test_children_from_function_clauses_and_branches(tmp_path: Path) -> None:
     assert labels == [
         "Shop.Repo",
         "Phoenix.PubSub",
+        "Shop.Mailer",  # the spec queue_child/0 returns
+        "Bandit",  # the spec metrics_server/0 returns when it starts one
         "Oban",
         "Shop.Queue",
         "(more children computed at run time)",  # plugins() is not in the source

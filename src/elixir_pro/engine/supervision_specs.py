@@ -157,11 +157,30 @@ def _list_items(node: Node | None, scope: Node, budget: list[int]) -> list[Node 
                 *(left if left is not None else [Computed(left_node)]),
                 *(right if right is not None else [Computed(right_node)]),
             ]
+    if value.type == "binary_operator" and _keeps_items(value):
+        # [a, b, nil] |> Enum.reject(&is_nil/1): the children it may keep
+        return _list_items(value.child_by_field_name("left"), scope, budget)
     if value.type == "call":
         branches = _branches(value, scope)
         if branches is not None:
             return _union(branches, budget)
     return None
+
+
+#: Pipeline steps that keep some or all of a list's items, in order.
+_KEEPING = frozenset({"Enum.reject", "Enum.filter", "Enum.uniq", "List.flatten", "List.compact"})
+
+
+def _keeps_items(pipe: Node) -> bool:
+    op = pipe.child_by_field_name("operator")
+    right = pipe.child_by_field_name("right")
+    return (
+        op is not None
+        and node_text(op) == "|>"
+        and right is not None
+        and right.type == "call"
+        and call_target(right) in _KEEPING
+    )
 
 
 #: Calls whose value is one of their branches'.
@@ -324,7 +343,36 @@ def child_spec(node: Node, path: str, aliases: dict[str, str], depth: int = 0) -
                 restart=atom_value(opts.get("restart")),
                 location=loc,
             )
+    local = _local_spec(node) if depth < MAX_SPEC_DEPTH else None
+    if local is not None:  # oban_child(): a function of the module that returns the spec
+        return replace(child_spec(local, path, aliases, depth + 1), location=loc)
     return ProcessNode(_label(node), ProcessKind.UNKNOWN, location=loc)
+
+
+def _local_spec(node: Node) -> Node | None:
+    """The child spec a call of a one-clause function of the same module returns
+    (``defp oban_child, do: {Oban, ...}``), or None."""
+    if node.type == "call":
+        target = node.child_by_field_name("target")
+        if target is None or target.type != "identifier":
+            return None
+        name, arity = node_text(target), len(arguments(node))
+    elif node.type == "identifier":
+        name, arity = node_text(node), 0
+    else:
+        return None
+    if name in _CONDITIONALS:
+        return None
+    clauses = _local_clauses(node, name, arity)
+    if len(clauses) != 1:
+        return None
+    last = _last_expression(clauses[0])
+    if last is not None and last.type == "call" and call_target(last) in _CONDITIONALS:
+        # if port = ..., do: {Bandit, port: port}: the spec of the branch that starts one
+        last = next((v for v in _conditional_values(last) if v.type != "nil"), None)
+    if last is None or last.type not in ("alias", "tuple", "call", "map"):
+        return None
+    return last
 
 
 def _label(node: Node) -> str:
