@@ -7,6 +7,8 @@ Used by the compiler, watch, audit and TUI tests of compiler diagnostics.
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,15 +27,7 @@ def prebuilt_courier(factory: pytest.TempPathFactory) -> Path:
         return root
     root = factory.mktemp("courier-prebuilt") / "courier"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("_build", "deps"))
-    result = subprocess.run(
-        ["mix", "compile"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=COMPILE_TIMEOUT_S,
-        env=_env(),
-        stdin=subprocess.DEVNULL,
-    )
+    result = cold_compile(root)
     assert result.returncode == 0, result.stdout + result.stderr
     _PREBUILT["courier"] = root
     return root
@@ -82,3 +76,15 @@ def add_unused_variable(root: Path, rel: str = "lib/courier/rate_card.ex") -> tu
             path.write_text("".join(lines))
             return rel, index + 2
     raise AssertionError(f"no multi-line def in {rel}")
+
+
+def wait_gone(pid: int, timeout: float) -> bool:
+    """Whether process ``pid`` has exited within ``timeout`` (waits on a pidfd: no polling)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)

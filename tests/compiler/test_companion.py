@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from compiled_courier import add_unused_variable, cold_compile, courier_copy
+from compiled_courier import add_unused_variable, cold_compile, courier_copy, wait_gone
 
 from elixir_pro.compiler import CompilerCompanion, CompileStatus, DiagnosticSeverity
 
@@ -32,19 +32,6 @@ def companion(courier: Path) -> Iterator[CompilerCompanion]:
     comp = CompilerCompanion(courier)
     yield comp
     comp.stop()
-
-
-def wait_gone(pid: int, timeout: float = TIMEOUT_S) -> bool:
-    """Whether process ``pid`` has exited within ``timeout`` (waits on a pidfd: no polling)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        ready, _, _ = select.select([fd], [], [], timeout)
-        return bool(ready)
-    finally:
-        os.close(fd)
 
 
 def test_a_new_warning_comes_back_from_the_same_beam(
@@ -194,7 +181,7 @@ def test_it_restarts_after_the_beam_dies(courier: Path, companion: CompilerCompa
     pid = companion.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
-    assert wait_gone(pid)
+    assert wait_gone(pid, TIMEOUT_S)
     rel, _ = add_unused_variable(courier)
     result = companion.compile(timeout=TIMEOUT_S)
     assert result.status is CompileStatus.OK

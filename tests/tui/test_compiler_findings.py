@@ -4,7 +4,6 @@ and the warm compiler is gone after the app quits and after the app is killed wi
 
 from __future__ import annotations
 
-import os
 import select
 import signal
 import subprocess
@@ -12,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from compiled_courier import add_unused_variable, courier_copy
+from compiled_courier import add_unused_variable, courier_copy, wait_gone
 from fakeclaude.server import FakeClaude, text_reply
 from tui_support import settle, wait_until
 
@@ -31,17 +30,6 @@ TIMEOUT_S = 60.0
 def compiled(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     root: Path = courier_copy(tmp_path_factory, tmp_path / "courier")
     return root
-
-
-def wait_gone(pid: int, timeout: float) -> bool:
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
 
 
 def main_screen(app: ElixirProApp) -> MainScreen:

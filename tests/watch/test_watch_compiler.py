@@ -7,8 +7,6 @@ engine's findings still come."""
 from __future__ import annotations
 
 import json
-import os
-import select
 import signal
 import subprocess
 import sys
@@ -17,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from compiled_courier import add_unused_variable, courier_copy
+from compiled_courier import add_unused_variable, courier_copy, wait_gone
 from watch_support import Collector, LineReader, git
 
 from elixir_pro.events import FindingsUpdated, Notice
@@ -36,17 +34,6 @@ def courier(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
     git(root, "-c", "user.name=t", "-c", "user.email=t@e", "add", ".")
     git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "init")
     return root
-
-
-def wait_gone(pid: int, timeout: float) -> bool:
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], timeout)[0])
-    finally:
-        os.close(fd)
 
 
 def companions_of(parent: int) -> list[int]:
