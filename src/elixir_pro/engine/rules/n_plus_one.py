@@ -157,17 +157,20 @@ end
             )
             if verdict is None:
                 continue
-            yield (
-                loop,
-                self.finding_on_line(
-                    ctx,
-                    call.node,
-                    f"{call.module}.{call.fun} runs once per element of the "
-                    f"{_loop_name(loop)} at line {loop.start_point[0] + 1}{verdict[1]}",
-                    confidence=verdict[0],
-                ),
-            )
+            lead = f"{call.module}.{call.fun} runs once per element of the"
+            yield loop, self._found(ctx, call.node, loop, lead, verdict)
         yield from self._through_helpers(ctx, judge, calls, reported)
+
+    def _found(
+        self, ctx: FileContext, node: Node, loop: Node, lead: str, verdict: tuple[Confidence, str]
+    ) -> Finding:
+        """The finding at ``node``: ``lead``, then the loop and its line, then the evidence."""
+        return self.finding_on_line(
+            ctx,
+            node,
+            f"{lead} {_loop_name(loop)} at line {loop.start_point[0] + 1}{verdict[1]}",
+            confidence=verdict[0],
+        )
 
     def _through_helpers(
         self, ctx: FileContext, judge: _Judge, calls: list[RemoteCall], reported: set[int]
@@ -207,17 +210,11 @@ end
                         )
                         if verdict is None:
                             continue
-                        yield (
-                            loop,
-                            self.finding_on_line(
-                                ctx,
-                                seed,
-                                f"{call.module}.{call.fun} runs once per element: "
-                                f"{callee_name(ref)} is called from the {_loop_name(loop)} "
-                                f"at line {loop.start_point[0] + 1}{verdict[1]}",
-                                confidence=verdict[0],
-                            ),
+                        lead = (
+                            f"{call.module}.{call.fun} runs once per element: "
+                            f"{callee_name(ref)} is called from the"
                         )
+                        yield loop, self._found(ctx, seed, loop, lead, verdict)
 
     def _project_calls(self, ctx: FileContext, judge: _Judge) -> Iterator[tuple[Node, Finding]]:
         for call, module, loop in project_calls(ctx):
@@ -228,17 +225,11 @@ end
             verdict = judge.verdict(call.node, loop, reads, Confidence.MEDIUM)
             if verdict is None:
                 continue
-            yield (
-                loop,
-                self.finding_on_line(
-                    ctx,
-                    call.node,
-                    f"{call.module}.{call.fun} uses the Repo (in {module}) and runs once per "
-                    f"element of the {_loop_name(loop)} at line {loop.start_point[0] + 1}"
-                    f"{verdict[1]}",
-                    confidence=verdict[0],
-                ),
+            lead = (
+                f"{call.module}.{call.fun} uses the Repo (in {module}) and runs once per "
+                "element of the"
             )
+            yield loop, self._found(ctx, call.node, loop, lead, verdict)
 
 
 class _Judge:
