@@ -72,17 +72,13 @@ class PrecheckMixin(ApplyFlowMixin):
     _precheck_timer: Timer | None = None
     _apply_waiting: bool = False  # enter was pressed while the check ran: apply when it ends
 
-    @property
-    def diff_view(self) -> DiffView:
-        from elixir_pro.tui.widgets.diff_view import DiffView
+    if TYPE_CHECKING:  # the review screen's own widgets
 
-        return self.query_one(DiffView)
+        @property
+        def diff_view(self) -> DiffView: ...
 
-    @property
-    def file_list(self) -> FileList:
-        from elixir_pro.tui.widgets.file_list import FileList
-
-        return self.query_one(FileList)
+        @property
+        def file_list(self) -> FileList: ...
 
     @property
     def precheck_bar(self) -> PrecheckBar:
