@@ -20,6 +20,7 @@ do not count: a LiveView only a test mounts is not served.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -77,14 +78,12 @@ def mentions(path: str, source: bytes, tails: Iterable[str]) -> set[str]:
     a comment or an ``alias``/``import``/``require``, and not as the module of a remote call
     (``StatsLive.chart(...)`` uses a LiveView's functions without serving it). Nothing for
     test and script files."""
-    wanted = sorted(set(tails))
+    wanted = tuple(sorted(t for t in set(tails) if t.encode() in source))
     if not wanted or category(path) in (TEST, SCRIPT):
         return set()
     if path.endswith(TEMPLATES):
         source = _TEMPLATE_COMMENT.sub(b"", source)
-    pattern = re.compile(
-        rb"\b(" + b"|".join(re.escape(t.encode()) for t in wanted) + rb")\b(?!\.[a-z_])"
-    )
+    pattern = _names_pattern(wanted)
     found: set[str] = set()
     dev: list[tuple[int, int]] | None = None
     for match in pattern.finditer(source):
@@ -97,6 +96,14 @@ def mentions(path: str, source: bytes, tails: Iterable[str]) -> set[str]:
             continue
         found.add(match.group(1).decode())
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _names_pattern(tails: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Any of ``tails`` as a whole word, not followed by ``.function``."""
+    return re.compile(
+        rb"\b(" + b"|".join(re.escape(t.encode()) for t in tails) + rb")\b(?!\.[a-z_])"
+    )
 
 
 #: ``if Mix.env() == :dev do`` / ``if Mix.env() in [:dev, :test] do`` / ``if
